@@ -1,0 +1,69 @@
+"""Small parameter-validation helpers with messages that name the parameter.
+
+scikit-learn's own declarative validation lives in a private module, so
+skdistill keeps its own: each helper raises ``TypeError`` for a wrong type and
+``ValueError`` for a wrong value, always naming the parameter, the expectation
+and what was received.
+"""
+
+import numbers
+
+import numpy as np
+
+
+def check_real(value, name, *, low=None, high=None, low_inclusive=True,
+               high_inclusive=True):
+    """Return ``value`` as a float after checking its type and range."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"{name} must be a real number, got {value!r} of type "
+            f"{type(value).__name__}"
+        )
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    too_low = low is not None and (value < low if low_inclusive else value <= low)
+    too_high = high is not None and (value > high if high_inclusive else value >= high)
+    if too_low or too_high:
+        left = "[" if low_inclusive else "("
+        right = "]" if high_inclusive else ")"
+        lo = "-inf" if low is None else low
+        hi = "inf" if high is None else high
+        raise ValueError(
+            f"{name} must be in the range {left}{lo}, {hi}{right}, got {value!r}"
+        )
+    return value
+
+
+def check_int(value, name, *, low=None, high=None, allow_none=False):
+    """Return ``value`` as an int (or None when allowed) after checking it."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        expected = "an int or None" if allow_none else "an int"
+        raise TypeError(
+            f"{name} must be {expected}, got {value!r} of type {type(value).__name__}"
+        )
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        lo = "-inf" if low is None else low
+        hi = "inf" if high is None else high
+        raise ValueError(f"{name} must be in the range [{lo}, {hi}], got {value!r}")
+    return value
+
+
+def check_option(value, name, options):
+    """Check that ``value`` is one of the strings in ``options``."""
+    if not isinstance(value, str) or value not in options:
+        raise ValueError(
+            f"{name} must be one of {sorted(options)}, got {value!r}"
+        )
+    return value
+
+
+def check_n_jobs(value):
+    """``n_jobs`` follows joblib: None, or a non-zero int."""
+    value = check_int(value, "n_jobs", allow_none=True)
+    if value == 0:
+        raise ValueError("n_jobs must be None or a non-zero int, got 0")
+    return value
