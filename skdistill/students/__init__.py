@@ -1,0 +1,6 @@
+"""Native soft-target students: they learn from probability matrices directly.
+
+Each is a full scikit-learn classifier: ``fit(X, y)`` also takes plain labels.
+"""
+
+__all__ = []
