@@ -4,6 +4,7 @@ import time
 from copy import deepcopy
 
 import numpy as np
+from scipy import sparse
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -51,6 +52,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         self._check_params()
         classification = self._is_classification()
         X, y = validate_data(self, X, y, skip_check_array=True)
+        X = _indexable_X(X)
         y = self._check_y(y, classification)
         sample_weight = _check_sample_weight(sample_weight, len(y))
         rng = check_random_state(self.random_state)
@@ -141,8 +143,14 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         y = np.asarray(y)
         if y.ndim == 2 and y.shape[1] == 1 and not get_tags(self).target_tags.multi_output:
             y = column_or_1d(y, warn=True)
-        if not np.issubdtype(y.dtype, np.number):
-            raise ValueError(f"y must be numeric for regression, got dtype {y.dtype}")
+        if y.dtype.kind not in "biuf":
+            try:
+                y = y.astype(np.float64)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    "y must be numeric for regression (Unknown label type: values of "
+                    f"dtype {y.dtype} that are not numbers)"
+                ) from exc
         return y
 
     def _prepare_estimators(self, rng, sample_weight):
@@ -191,6 +199,13 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
     # -------------------------------------------------------------- predict
     def _validate_X_predict(self, X):
         check_is_fitted(self)
+        X = _indexable_X(X)
+        if hasattr(self, "n_features_in_") and _is_one_dimensional(X):
+            raise ValueError(
+                "Expected a 2D array for X, got a 1D array instead. Reshape your data "
+                "using array.reshape(-1, 1) for a single feature or "
+                "array.reshape(1, -1) for a single sample."
+            )
         validate_data(self, X, reset=False, skip_check_array=True)
         return X
 
@@ -311,6 +326,32 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
                 and student_tags.target_tags.multi_output
             )
         return tags
+
+
+def _indexable_X(X):
+    """X in a form the teacher, the student and row indexing all accept.
+
+    DataFrames, arrays, lists and CSR/CSC matrices pass through unchanged;
+    other sparse formats become CSR and other array-likes ndarrays.
+    """
+    if sparse.issparse(X):
+        X = X if X.format in ("csr", "csc") else X.tocsr()
+    elif not hasattr(X, "shape") and hasattr(X, "__array__"):
+        X = np.asarray(X)
+    shape = getattr(X, "shape", None)
+    if shape is not None and len(shape) == 2 and 0 in shape:
+        raise ValueError(
+            f"Found array with {shape[0]} sample(s) and {shape[1]} feature(s) "
+            f"(shape={tuple(shape)}) while a minimum of 1 is required: X must have "
+            "at least one row and one column."
+        )
+    return X
+
+
+def _is_one_dimensional(X):
+    if hasattr(X, "ndim"):
+        return X.ndim == 1
+    return isinstance(X, (list, tuple)) and len(X) > 0 and np.isscalar(X[0])
 
 
 def _check_sample_weight(sample_weight, n_samples):
@@ -620,4 +661,6 @@ class DistilledEstimator(_BaseDistilled):
         tags.estimator_type = teacher_tags.estimator_type
         tags.classifier_tags = deepcopy(teacher_tags.classifier_tags)
         tags.regressor_tags = deepcopy(teacher_tags.regressor_tags)
+        if tags.classifier_tags is not None:
+            tags.classifier_tags.multi_label = False  # students learn one label
         return tags

@@ -200,7 +200,7 @@ def _fit_with_oob_outputs(teacher, X, y, classes, sample_weight):
         )
     else:
         oob = np.asarray(fitted.oob_prediction_, dtype=np.float64)
-    never_out = _rows_never_out_of_bag(fitted, _n_rows(X))
+    never_out = _rows_never_out_of_bag(fitted, len(y))
     if never_out.any():
         rows = np.flatnonzero(never_out)
         oob[rows] = teacher_outputs(fitted, _safe_indexing(X, rows), classes)
@@ -230,7 +230,7 @@ def _fit_with_oof_outputs(teacher, X, y, classes, sample_weight, cv, n_jobs):
             for train, test in folds]
     jobs.append(delayed(fit_estimator)(teacher, X, y, sample_weight))
     *fold_outputs, fitted = Parallel(n_jobs=n_jobs)(jobs)
-    n = _n_rows(X)
+    n = len(y)
     first = fold_outputs[0]
     outputs = np.empty((n,) + first.shape[1:], dtype=np.float64)
     covered = np.zeros(n, dtype=bool)
@@ -244,7 +244,3 @@ def _fit_with_oof_outputs(teacher, X, y, classes, sample_weight, cv, n_jobs):
             f"{int((~covered).sum())} rows out."
         )
     return fitted, outputs
-
-
-def _n_rows(X):
-    return X.shape[0] if hasattr(X, "shape") else len(X)
