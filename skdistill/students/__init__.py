@@ -3,4 +3,8 @@
 Each is a full scikit-learn classifier: ``fit(X, y)`` also takes plain labels.
 """
 
-__all__ = []
+from ._tree import SoftDecisionTreeClassifier
+
+__all__ = [
+    "SoftDecisionTreeClassifier",
+]
