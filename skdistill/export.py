@@ -1,0 +1,560 @@
+"""Ship the student: plain scikit-learn, ONNX, or readable rules.
+
+A fitted :class:`~skdistill.DistilledClassifier` predicts through its student,
+but it also carries the teacher and needs skdistill to load. In production
+only the student matters; :func:`export_student` turns it into an estimator
+built from scikit-learn classes alone, with the real class labels, that
+predicts exactly as the distilled model does. :func:`to_onnx` converts that
+estimator with skl2onnx, and :func:`export_rules` prints it as text.
+
+What each student strategy (``student_fit_``) exports to:
+
+- ``"regression"`` (a :class:`~skdistill.DistilledRegressor`): a copy of the
+  student regressor.
+- ``"replication"`` and ``"hard"``: a copy of the student classifier, which
+  was trained on the real labels already.
+- ``"native"``: ``student.to_sklearn()``, the equivalent scikit-learn model
+  of a native soft student, with ``classes_`` set to the real labels (the
+  native student learnt the target columns ``0..K-1``).
+- ``"logit_regression"``: a :class:`~sklearn.linear_model.LogisticRegression`
+  with the coefficients of the *linear* student regressor (Ridge,
+  LinearRegression, ...). The regressor predicts logits, so the logistic
+  model with the same coefficients has the same decision function and the
+  same sigmoid/softmax probabilities. A non-linear regressor (a tree, a
+  boosted model) raises ``TypeError``: no scikit-learn classifier applies a
+  softmax to a regression tree's outputs.
+- ``"proba_regression"``: ``TypeError``; clipped and renormalised regression
+  outputs have no scikit-learn classifier equivalent.
+
+A Pipeline student keeps its preprocessing steps; only the last step is
+converted.
+"""
+
+import copy
+import warnings
+
+import numpy as np
+from sklearn import linear_model
+from sklearn.base import is_classifier, is_regressor
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression
+from sklearn.multioutput import MultiOutputRegressor
+from sklearn.pipeline import Pipeline
+from sklearn.tree import BaseDecisionTree, DecisionTreeClassifier, export_text
+from sklearn.utils.validation import check_is_fitted
+
+__all__ = ["export_rules", "export_student", "to_onnx"]
+
+# Regressors of sklearn.linear_model whose ``predict`` is exactly
+# ``X @ coef_.T + intercept_`` (GLMs such as PoissonRegressor are not: they
+# apply an inverse link).
+_LINEAR_REGRESSOR_NAMES = (
+    "LinearRegression", "Ridge", "RidgeCV", "Lasso", "LassoCV", "ElasticNet",
+    "ElasticNetCV", "Lars", "LarsCV", "LassoLars", "LassoLarsCV", "LassoLarsIC",
+    "OrthogonalMatchingPursuit", "OrthogonalMatchingPursuitCV", "BayesianRidge",
+    "ARDRegression", "HuberRegressor", "SGDRegressor", "QuantileRegressor",
+    "TheilSenRegressor",
+)
+_LINEAR_REGRESSORS = tuple(
+    cls for cls in (getattr(linear_model, name, None) for name in _LINEAR_REGRESSOR_NAMES)
+    if cls is not None
+)
+
+
+# --------------------------------------------------------------------------
+# export_student
+# --------------------------------------------------------------------------
+def export_student(distilled):
+    """A plain scikit-learn estimator that predicts like the distilled model.
+
+    The result contains no skdistill class (only scikit-learn classes, or
+    the third-party classes of the student you passed), so it can be
+    pickled, stored with skops or converted to ONNX and loaded where
+    skdistill is not installed. Its ``predict`` (and ``predict_proba`` when
+    the student has one) returns the same values as ``distilled``'s, and its
+    ``classes_`` are the real class labels.
+
+    Parameters
+    ----------
+    distilled : DistilledClassifier, DistilledRegressor or DistilledEstimator
+        A fitted distilled model.
+
+    Returns
+    -------
+    estimator : scikit-learn estimator
+        A new, fitted estimator (the distilled model is left unchanged). See
+        the module docstring for what each ``student_fit_`` strategy exports
+        to.
+
+    Raises
+    ------
+    TypeError
+        If ``distilled`` is not a distilled model, or its student has no
+        plain scikit-learn equivalent: a ``"proba_regression"`` student, a
+        non-linear ``"logit_regression"`` student, or a skdistill student
+        without ``to_sklearn()``.
+
+    Warns
+    -----
+    UserWarning
+        When a classifier student never saw some of the classes (e.g. with
+        ``student_fit="hard"``): its ``predict_proba`` then has one column
+        per class it knows, not per class of ``distilled.classes_``.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from skdistill import DistilledClassifier
+    >>> from skdistill.export import export_student
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = DistilledClassifier(
+    ...     RandomForestClassifier(n_estimators=20, random_state=0),
+    ...     DecisionTreeClassifier(max_depth=3), random_state=0,
+    ... ).fit(X, y)
+    >>> tree = export_student(model)
+    >>> type(tree).__module__.split(".")[0]
+    'sklearn'
+    >>> bool((tree.predict(X) == model.predict(X)).all())
+    True
+    """
+    strategy = _fitted_strategy(distilled)
+    student = distilled.student_
+    if strategy == "regression":
+        exported = _plain_estimator(student, "regression")
+    elif strategy == "native":
+        exported = _plain_estimator(student, strategy, classes=distilled.classes_)
+    elif strategy in ("replication", "hard"):
+        exported = _plain_estimator(student, strategy)
+        _warn_missing_classes(exported, distilled.classes_)
+    elif strategy == "logit_regression":
+        exported = _logistic_from_logit_regressor(student, distilled.classes_)
+    elif strategy == "proba_regression":
+        raise TypeError(
+            "a student trained with student_fit='proba_regression' cannot be "
+            "exported to plain scikit-learn: its probabilities are regression "
+            "outputs clipped to [0, 1] and renormalised, which no scikit-learn "
+            "classifier computes. Keep the DistilledClassifier (it needs "
+            "skdistill to load), or distil into a linear regressor with "
+            "student_fit='logit_regression', or into a classifier."
+        )
+    else:  # pragma: no cover - a strategy added without an export path
+        raise TypeError(f"no export path for student_fit_={strategy!r}")
+    _check_plain_sklearn(exported)
+    return exported
+
+
+def _fitted_strategy(distilled):
+    from ._distill import _BaseDistilled
+
+    if not isinstance(distilled, _BaseDistilled):
+        raise TypeError(
+            "distilled must be a fitted DistilledClassifier, DistilledRegressor or "
+            f"DistilledEstimator, got {type(distilled).__name__}"
+        )
+    check_is_fitted(distilled, "student_")
+    return distilled.student_fit_
+
+
+def _split_pipeline(estimator):
+    """``(preprocessing steps, last step)`` of a Pipeline; ``([], estimator)``
+    otherwise."""
+    if isinstance(estimator, Pipeline):
+        return list(estimator.steps[:-1]), estimator.steps[-1]
+    return [], (None, estimator)
+
+
+def _join_pipeline(preprocessing, last, template):
+    if not preprocessing and last[0] is None:
+        return last[1]
+    params = template.get_params(deep=False)
+    pipeline = Pipeline([*preprocessing, last], memory=params.get("memory"),
+                        verbose=params.get("verbose", False))
+    return pipeline
+
+
+def _plain_estimator(student, strategy, classes=None):
+    """A deep copy of ``student`` whose last step is a scikit-learn class;
+    for native students the labels are mapped to ``classes``."""
+    student = copy.deepcopy(student)
+    preprocessing, (name, final) = _split_pipeline(student)
+    needs_conversion = classes is not None or _is_skdistill_object(final)
+    if needs_conversion and not hasattr(final, "to_sklearn"):
+        raise TypeError(
+            f"the student {type(final).__name__} (student_fit_={strategy!r}) has no "
+            "plain scikit-learn equivalent (it has no to_sklearn() method); keep the "
+            "distilled model, which needs skdistill to load, or choose a student "
+            "with to_sklearn()."
+        )
+    if needs_conversion:
+        plain = final.to_sklearn()
+        if classes is not None:
+            # Native students learn the target columns 0..K-1.
+            plain.classes_ = np.asarray(classes)[np.asarray(final.classes_, dtype=np.intp)]
+        final = plain
+    return _join_pipeline(preprocessing, (name, final), student)
+
+
+def _warn_missing_classes(exported, classes):
+    exported_classes = np.asarray(exported.classes_)
+    if len(exported_classes) != len(classes):
+        missing = np.setdiff1d(classes, exported_classes)
+        warnings.warn(
+            f"the student never saw the classes {missing.tolist()} (it was trained on "
+            "the teacher's most likely labels only), so the exported estimator's "
+            "predict_proba has columns for its own classes_ "
+            f"{exported_classes.tolist()} only. Its predictions are unaffected.",
+            UserWarning, stacklevel=3,
+        )
+
+
+def _linear_coefficients(regressor):
+    """``(coef (n_targets, p), intercept (n_targets,))`` of a fitted linear
+    regressor, or None when it is not one."""
+    if isinstance(regressor, MultiOutputRegressor):
+        parts = [_linear_coefficients(est) for est in regressor.estimators_]
+        if any(part is None for part in parts):
+            return None
+        return (np.vstack([coef for coef, _ in parts]),
+                np.concatenate([intercept for _, intercept in parts]))
+    if type(regressor) not in _LINEAR_REGRESSORS:
+        return None
+    coef = np.asarray(regressor.coef_, dtype=np.float64)
+    coef = coef.reshape(1, -1) if coef.ndim == 1 else coef
+    intercept = np.asarray(getattr(regressor, "intercept_", 0.0), dtype=np.float64)
+    intercept = np.broadcast_to(intercept.reshape(-1), (coef.shape[0],)).copy()
+    return coef, intercept
+
+
+def _logistic_from_logit_regressor(student, classes):
+    """The LogisticRegression equal to a linear regressor on logits.
+
+    The regressor predicts the binary margin ``z1 - z0`` (one output) or the
+    centred logits (K outputs) and skdistill softmaxes them; a logistic
+    model with the same coefficients computes the same decision function and
+    the same (sigmoid / softmax) probabilities.
+    """
+    student = copy.deepcopy(student)
+    preprocessing, (name, regressor) = _split_pipeline(student)
+    coefficients = _linear_coefficients(regressor)
+    if coefficients is None:
+        inner = regressor
+        if isinstance(regressor, MultiOutputRegressor):
+            inner = regressor.estimators_[0]
+        raise TypeError(
+            "a student trained with student_fit='logit_regression' can be exported "
+            "to plain scikit-learn only when it is a linear regressor (e.g. Ridge, "
+            f"LinearRegression, optionally after preprocessing); got "
+            f"{type(inner).__name__}. Keep the distilled model (it needs skdistill "
+            "to load), export distilled.student_ itself (it predicts logits), or "
+            "distil into a classifier or a native student instead."
+        )
+    coef, intercept = coefficients
+    n_expected = 1 if len(classes) == 2 else len(classes)
+    if coef.shape[0] != n_expected:  # pragma: no cover - guarded by fit_student
+        raise TypeError(
+            f"the logit regressor has {coef.shape[0]} outputs, expected {n_expected}"
+        )
+    logistic = LogisticRegression()
+    logistic.classes_ = np.asarray(classes).copy()
+    logistic.coef_ = coef
+    logistic.intercept_ = intercept
+    logistic.n_iter_ = np.zeros(1, dtype=np.int32)
+    fitted_on = regressor.estimators_[0] if isinstance(regressor, MultiOutputRegressor) \
+        else regressor
+    logistic.n_features_in_ = fitted_on.n_features_in_
+    if hasattr(fitted_on, "feature_names_in_"):
+        logistic.feature_names_in_ = fitted_on.feature_names_in_
+    return _join_pipeline(preprocessing, (name, logistic), student)
+
+
+def _is_skdistill_object(obj):
+    return type(obj).__module__.split(".")[0] == "skdistill"
+
+
+def _skdistill_types(obj, seen=None):
+    """Qualified names of skdistill classes inside ``obj`` (its estimator
+    attributes, recursively)."""
+    seen = set() if seen is None else seen
+    found = set()
+    if id(obj) in seen:
+        return found
+    seen.add(id(obj))
+    if isinstance(obj, (list, tuple)):
+        for item in obj:
+            found |= _skdistill_types(item, seen)
+        return found
+    if isinstance(obj, dict):
+        for item in obj.values():
+            found |= _skdistill_types(item, seen)
+        return found
+    if not hasattr(obj, "get_params"):
+        return found
+    if _is_skdistill_object(obj):
+        found.add(f"{type(obj).__module__}.{type(obj).__qualname__}")
+    for value in vars(obj).values():
+        found |= _skdistill_types(value, seen)
+    return found
+
+
+def _check_plain_sklearn(exported):
+    found = _skdistill_types(exported)
+    if found:
+        raise TypeError(
+            f"the exported student still contains skdistill classes {sorted(found)} "
+            "(e.g. in a Pipeline's preprocessing); export needs a student built "
+            "from scikit-learn classes, or skdistill students with to_sklearn()."
+        )
+
+
+# --------------------------------------------------------------------------
+# ONNX
+# --------------------------------------------------------------------------
+def to_onnx(distilled, X_sample, *, target_opset=None):
+    """Convert the student of a distilled model to ONNX with skl2onnx.
+
+    The converted model is :func:`export_student` ``(distilled)``. Classifiers
+    are converted without ZipMap: the ONNX graph outputs ``label`` (the real
+    class labels) and ``probabilities`` (an array, columns in ``classes_``
+    order); regressors output ``variable``.
+
+    Parameters
+    ----------
+    distilled : DistilledClassifier, DistilledRegressor or DistilledEstimator
+        A fitted distilled model.
+    X_sample : array-like or DataFrame of shape (n_samples, n_features)
+        A few rows of input, used to type the ONNX inputs. Numeric data gives
+        one float32 input named ``X`` of shape ``(None, n_features)``; a
+        DataFrame with non-numeric columns (for a student Pipeline that
+        encodes them) gives one input per column, as in skl2onnx.
+    target_opset : int, default=None
+        ONNX opset; skl2onnx's default when None.
+
+    Returns
+    -------
+    onnx_model : onnx.ModelProto
+        Save it with ``onnx_model.SerializeToString()``; run it with
+        ``onnxruntime.InferenceSession``.
+
+    Raises
+    ------
+    ImportError
+        If skl2onnx is not installed (``pip install skdistill[onnx]``).
+    TypeError
+        If the student cannot be exported (see :func:`export_student`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from skdistill import DistilledClassifier
+    >>> from skdistill.export import to_onnx
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = DistilledClassifier(
+    ...     RandomForestClassifier(n_estimators=20, random_state=0),
+    ...     DecisionTreeClassifier(max_depth=3), random_state=0,
+    ... ).fit(X, y)
+    >>> onx = to_onnx(model, X[:5])  # doctest: +SKIP
+    >>> import onnxruntime  # doctest: +SKIP
+    >>> session = onnxruntime.InferenceSession(onx.SerializeToString())  # doctest: +SKIP
+    >>> labels, proba = session.run(None, {"X": X.astype(np.float32)})  # doctest: +SKIP
+    >>> bool((labels == model.predict(X)).all())  # doctest: +SKIP
+    True
+    """
+    try:
+        import skl2onnx
+    except ImportError as exc:
+        raise ImportError(
+            "to_onnx needs skl2onnx (and onnxruntime to run the result): "
+            "pip install skdistill[onnx]"
+        ) from exc
+    exported = export_student(distilled)
+    _, (_, final) = _split_pipeline(exported)
+    options = {id(final): {"zipmap": False}} if is_classifier(final) else None
+    return skl2onnx.to_onnx(
+        exported, _onnx_sample(X_sample), options=options, target_opset=target_opset,
+    )
+
+
+def _onnx_sample(X_sample):
+    """float32 rows for numeric input; a DataFrame with non-numeric columns
+    is passed on for skl2onnx to type column by column."""
+    if hasattr(X_sample, "dtypes") and hasattr(X_sample, "columns"):
+        kinds = {np.dtype(dtype).kind if isinstance(dtype, np.dtype) else "O"
+                 for dtype in X_sample.dtypes}
+        if not kinds <= set("biuf"):
+            return X_sample
+    sample = np.asarray(X_sample)
+    if sample.ndim != 2 or sample.shape[0] == 0:
+        raise ValueError(
+            "X_sample must be a non-empty 2-D array of input rows, got shape "
+            f"{sample.shape}"
+        )
+    return sample.astype(np.float32)
+
+
+# --------------------------------------------------------------------------
+# Rules
+# --------------------------------------------------------------------------
+def export_rules(distilled, feature_names=None, *, decimals=3):
+    """The student as text: if-then rules for a tree, a coefficient table for
+    a linear model.
+
+    Parameters
+    ----------
+    distilled : DistilledClassifier, DistilledRegressor or DistilledEstimator
+        A fitted distilled model whose exported student
+        (:func:`export_student`) is a decision tree or a linear model,
+        possibly after Pipeline preprocessing.
+    feature_names : list of str, default=None
+        Names of the input features. Defaults to the column names seen in
+        ``fit`` when X was a DataFrame, else ``feature_0, feature_1, ...``.
+        With Pipeline preprocessing, the rules are written in terms of the
+        preprocessed features, named by the preprocessing's
+        ``get_feature_names_out`` when it has one.
+    decimals : int, default=3
+        Digits after the decimal point for thresholds, values and
+        coefficients.
+
+    Returns
+    -------
+    rules : str
+        For trees, :func:`sklearn.tree.export_text` with the real class labels
+        as class names; for linear models, a Markdown table with one row per
+        feature (and the intercept) and one column per class (one column of
+        log-odds of ``classes_[1]`` for a binary classifier, one column of
+        coefficients for a regressor).
+
+    Raises
+    ------
+    TypeError
+        If the student is neither a decision tree nor a linear model.
+    ValueError
+        If ``feature_names`` does not have one name per input feature.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from skdistill import DistilledClassifier
+    >>> from skdistill.export import export_rules
+    >>> data = load_iris()
+    >>> y = data.target_names[data.target]
+    >>> model = DistilledClassifier(
+    ...     RandomForestClassifier(n_estimators=20, random_state=0),
+    ...     DecisionTreeClassifier(max_depth=2), random_state=0,
+    ... ).fit(data.data, y)
+    >>> print(export_rules(model, data.feature_names, decimals=2))
+    # DecisionTreeClassifier student (depth 2, 4 leaves) of a RandomForestClassifier teacher
+    |--- petal width (cm) <= 0.80
+    |   |--- sepal width (cm) <= 2.60
+    |   |   |--- class: setosa
+    |   |--- sepal width (cm) >  2.60
+    |   |   |--- class: setosa
+    |--- petal width (cm) >  0.80
+    |   |--- petal length (cm) <= 4.75
+    |   |   |--- class: versicolor
+    |   |--- petal length (cm) >  4.75
+    |   |   |--- class: virginica
+    <BLANKLINE>
+    """
+    from ._validation import check_int
+
+    check_int(decimals, "decimals", low=0)
+    exported = export_student(distilled)
+    preprocessing, (_, final) = _split_pipeline(exported)
+    names, note = _rule_feature_names(distilled, exported, preprocessing, feature_names)
+    header = f"# {type(final).__name__} student"
+    if isinstance(final, BaseDecisionTree):
+        header += f" (depth {final.get_depth()}, {final.get_n_leaves()} leaves)"
+    header += f" of a {_teacher_name(distilled)} teacher"
+    lines = [header] + ([note] if note else [])
+    if isinstance(final, BaseDecisionTree):
+        class_names = None
+        if isinstance(final, DecisionTreeClassifier):
+            class_names = [str(label) for label in final.classes_]
+        rules = export_text(final, feature_names=list(names), class_names=class_names,
+                            decimals=decimals)
+        return "\n".join(lines) + "\n" + rules
+    if hasattr(final, "coef_") and (
+        isinstance(final, LogisticRegression) or type(final) in _LINEAR_REGRESSORS
+    ):
+        return "\n".join(lines) + "\n" + _coefficient_table(final, names, decimals)
+    raise TypeError(
+        "export_rules needs a decision tree or linear student, got "
+        f"{type(final).__name__}; use export_student(distilled) to deploy it."
+    )
+
+
+def _teacher_name(distilled):
+    teacher = distilled.teacher_
+    while isinstance(teacher, FrozenEstimator):
+        teacher = teacher.estimator
+    if isinstance(teacher, Pipeline):
+        return f"Pipeline({type(teacher.steps[-1][1]).__name__})"
+    return type(teacher).__name__
+
+
+def _rule_feature_names(distilled, exported, preprocessing, feature_names):
+    n_features = distilled.n_features_in_
+    if feature_names is None:
+        if hasattr(distilled, "feature_names_in_"):
+            feature_names = [str(name) for name in distilled.feature_names_in_]
+        else:
+            feature_names = [f"feature_{i}" for i in range(n_features)]
+    else:
+        if isinstance(feature_names, str) or not hasattr(feature_names, "__len__"):
+            raise TypeError(
+                "feature_names must be a list of strings, got "
+                f"{type(feature_names).__name__}"
+            )
+        feature_names = [str(name) for name in feature_names]
+        if len(feature_names) != n_features:
+            raise ValueError(
+                f"feature_names must have one name per input feature "
+                f"({n_features}), got {len(feature_names)}"
+            )
+    if not preprocessing:
+        return feature_names, None
+    steps = Pipeline(preprocessing)
+    note = ("# rules apply to the output of the preprocessing steps "
+            f"{[name for name, _ in preprocessing]}")
+    try:
+        names = steps.get_feature_names_out(feature_names)
+    except Exception:  # a step without get_feature_names_out, or names it rejects
+        n_out = exported.steps[-1][1].n_features_in_
+        names = [f"transformed_{i}" for i in range(n_out)]
+    return [str(name) for name in names], note
+
+
+def _coefficient_table(final, names, decimals):
+    coef = np.asarray(final.coef_, dtype=np.float64)
+    coef = coef.reshape(1, -1) if coef.ndim == 1 else coef
+    intercept = np.broadcast_to(
+        np.asarray(getattr(final, "intercept_", 0.0), dtype=np.float64).reshape(-1),
+        (coef.shape[0],),
+    )
+    if is_regressor(final):
+        headers = ["coefficient"] if coef.shape[0] == 1 else [
+            f"output {i}" for i in range(coef.shape[0])
+        ]
+    elif coef.shape[0] == 1:
+        headers = [f"log-odds of {final.classes_[1]}"]
+    else:
+        headers = [str(label) for label in final.classes_]
+    rows = [["(intercept)"] + [f"{v:.{decimals}f}" for v in intercept]]
+    rows += [[name] + [f"{v:.{decimals}f}" for v in coef[:, j]]
+             for j, name in enumerate(names)]
+    headers = ["feature"] + headers
+    widths = [max(len(headers[i]), *(len(row[i]) for row in rows))
+              for i in range(len(headers))]
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |",
+             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines += ["| " + " | ".join(c.rjust(w) if i else c.ljust(w)
+                                for i, (c, w) in enumerate(zip(row, widths))) + " |"
+              for row in rows]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,428 @@
+"""Tests for skdistill.export: plain scikit-learn, ONNX and rules export."""
+
+import copy
+import pickle
+import sys
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import BaseEstimator
+from sklearn.datasets import load_diabetes, load_iris, make_classification
+from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
+from sklearn.exceptions import NotFittedError
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge, SGDRegressor
+from sklearn.model_selection import train_test_split
+from sklearn.naive_bayes import GaussianNB
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+from skdistill import DistilledClassifier, DistilledEstimator, DistilledRegressor
+from skdistill.export import export_rules, export_student, to_onnx
+from skdistill.students._base import SoftTargetClassifierMixin, soft_targets_from_y
+
+
+# ---------------------------------------------------------------- fixtures
+class ReplicatingSoftStudent(SoftTargetClassifierMixin, BaseEstimator):
+    """A minimal native soft student for these tests: it learns a probability
+    matrix by row replication into a scikit-learn model and gives that model
+    back from ``to_sklearn`` (as skdistill's own students do)."""
+
+    def __init__(self, base):
+        self.base = base
+
+    def fit(self, X, y, sample_weight=None):
+        targets, self.classes_, _ = soft_targets_from_y(y)
+        n, k = targets.shape
+        rows = np.repeat(np.arange(n), k)
+        cols = np.tile(np.arange(k), n)
+        weight = targets.ravel()
+        keep = weight > 0
+        self.model_ = copy.deepcopy(self.base).fit(
+            X[rows[keep]], self.classes_[cols[keep]], sample_weight=weight[keep]
+        )
+        return self
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+    def predict(self, X):
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def to_sklearn(self):
+        return copy.deepcopy(self.model_)
+
+
+@pytest.fixture(scope="module")
+def iris_split():
+    data = load_iris()
+    y = data.target_names[data.target]  # string labels: the mapping matters
+    return train_test_split(data.data, y, test_size=0.4, stratify=y, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def binary_split():
+    X, y = make_classification(n_samples=400, n_features=6, n_informative=4,
+                               random_state=0)
+    y = np.where(y == 1, "yes", "no")
+    return train_test_split(X, y, test_size=0.5, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def forest():
+    return RandomForestClassifier(n_estimators=25, random_state=0)
+
+
+def assert_same_predictions(exported, distilled, X):
+    assert type(exported).__module__.split(".")[0] == "sklearn"
+    assert_array_equal(exported.predict(X), distilled.predict(X))
+    if hasattr(exported, "predict_proba"):
+        assert_allclose(exported.predict_proba(X), distilled.predict_proba(X),
+                        rtol=1e-10, atol=1e-12)
+        assert_array_equal(exported.classes_, distilled.classes_)
+
+
+# ------------------------------------------------------- export_student
+@pytest.mark.parametrize("student", [
+    DecisionTreeClassifier(max_depth=3),
+    make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)),
+    GaussianNB(),
+], ids=["tree", "scaled-logistic", "nb"])
+def test_export_classifier_student_replication(student, iris_split, forest):
+    X_train, X_test, y_train, _ = iris_split
+    model = DistilledClassifier(forest, student, temperature=2.0, random_state=0)
+    model.fit(X_train, y_train)
+    assert model.student_fit_ == "replication"
+    exported = export_student(model)
+    assert exported is not model.student_
+    assert_same_predictions(exported, model, X_test)
+    # The copy is independent of the distilled model.
+    assert pickle.loads(pickle.dumps(exported)).predict(X_test[:3]).shape == (3,)
+
+
+def test_export_hard_student_missing_class_warns(iris_split):
+    X_train, X_test, y_train, _ = iris_split
+    # A frozen teacher that never saw (so never predicts) "versicolor".
+    seen = y_train != "versicolor"
+    teacher = FrozenEstimator(
+        DecisionTreeClassifier(random_state=0).fit(X_train[seen], y_train[seen]))
+    model = DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=2),
+                                student_fit="hard", random_state=0).fit(X_train, y_train)
+    assert_array_equal(model.student_.classes_, ["setosa", "virginica"])
+    with pytest.warns(UserWarning, match=r"never saw the classes \['versicolor'\]"):
+        exported = export_student(model)
+    assert_array_equal(exported.predict(X_test), model.predict(X_test))
+    assert exported.predict_proba(X_test).shape == (len(X_test), 2)
+
+
+def test_export_hard_student_all_classes_no_warning(iris_split, forest, recwarn):
+    X_train, X_test, y_train, _ = iris_split
+    model = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3),
+                                student_fit="hard", random_state=0).fit(X_train, y_train)
+    exported = export_student(model)
+    assert not [w for w in recwarn if "never saw" in str(w.message)]
+    assert_same_predictions(exported, model, X_test)
+
+
+@pytest.mark.parametrize("base", [
+    LogisticRegression(max_iter=2000), DecisionTreeClassifier(max_depth=3, random_state=0),
+], ids=["logistic", "tree"])
+@pytest.mark.parametrize("split", ["iris_split", "binary_split"])
+def test_export_native_student_maps_labels(base, split, request, forest):
+    X_train, X_test, y_train, _ = request.getfixturevalue(split)
+    model = DistilledClassifier(forest, ReplicatingSoftStudent(base), temperature=2.0,
+                                random_state=0).fit(X_train, y_train)
+    assert model.student_fit_ == "native"
+    assert_array_equal(model.student_.classes_, np.arange(len(model.classes_)))
+    exported = export_student(model)
+    assert type(exported) is type(base)
+    assert exported.classes_.dtype.kind == "U"
+    assert_same_predictions(exported, model, X_test)
+    # The distilled model's own student keeps its index classes.
+    assert_array_equal(model.student_.classes_, np.arange(len(model.classes_)))
+
+
+def test_export_native_student_in_pipeline(iris_split, forest):
+    X_train, X_test, y_train, _ = iris_split
+    student = make_pipeline(StandardScaler(),
+                            ReplicatingSoftStudent(LogisticRegression(max_iter=2000)))
+    model = DistilledClassifier(forest, student, random_state=0).fit(X_train, y_train)
+    assert model.student_fit_ == "native"
+    exported = export_student(model)
+    assert [type(step).__name__ for _, step in exported.steps] == [
+        "StandardScaler", "LogisticRegression"]
+    assert_same_predictions(exported, model, X_test)
+
+
+class NoExportSoftStudent(SoftTargetClassifierMixin, BaseEstimator):
+    """A native student without to_sklearn."""
+
+    def __init__(self, base=None):
+        self.base = base
+
+    fit = ReplicatingSoftStudent.fit
+    predict_proba = ReplicatingSoftStudent.predict_proba
+    predict = ReplicatingSoftStudent.predict
+
+
+def test_export_native_student_without_to_sklearn(iris_split, forest):
+    X_train, _, y_train, _ = iris_split
+    model = DistilledClassifier(forest, NoExportSoftStudent(LogisticRegression(max_iter=500)),
+                                random_state=0).fit(X_train, y_train)
+    assert model.student_fit_ == "native"
+    with pytest.raises(TypeError, match="NoExportSoftStudent.*no to_sklearn"):
+        export_student(model)
+
+
+@pytest.mark.parametrize("student", [
+    Ridge(alpha=1.0),
+    LinearRegression(),
+    make_pipeline(StandardScaler(), Ridge(alpha=0.1)),
+    SGDRegressor(random_state=0, max_iter=2000, tol=1e-6),
+], ids=["ridge", "ols", "scaled-ridge", "sgd-multioutput"])
+@pytest.mark.parametrize("split", ["iris_split", "binary_split"])
+def test_export_logit_regression_linear_to_logistic(student, split, request):
+    X_train, X_test, y_train, _ = request.getfixturevalue(split)
+    if isinstance(student, SGDRegressor):
+        scaler = StandardScaler().fit(X_train)
+        X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+    teacher = GradientBoostingClassifier(n_estimators=20, random_state=0)
+    model = DistilledClassifier(teacher, student, temperature=3.0,
+                                random_state=0).fit(X_train, y_train)
+    assert model.student_fit_ == "logit_regression"
+    exported = export_student(model)
+    final = exported.steps[-1][1] if hasattr(exported, "steps") else exported
+    assert isinstance(final, LogisticRegression)
+    assert_same_predictions(exported, model, X_test)
+    if len(model.classes_) > 2:  # decision_function is the same logits
+        assert_allclose(exported.decision_function(X_test),
+                        model.decision_function(X_test), rtol=1e-10, atol=1e-10)
+
+
+def test_export_logit_regression_nonlinear_raises(binary_split, forest):
+    X_train, _, y_train, _ = binary_split
+    model = DistilledClassifier(forest, DecisionTreeRegressor(max_depth=3),
+                                random_state=0).fit(X_train, y_train)
+    assert model.student_fit_ == "logit_regression"
+    with pytest.raises(TypeError, match="only when it is a linear regressor.*"
+                                        "DecisionTreeRegressor"):
+        export_student(model)
+
+
+def test_export_proba_regression_raises(binary_split, forest):
+    X_train, _, y_train, _ = binary_split
+    model = DistilledClassifier(forest, Ridge(), student_fit="proba_regression",
+                                random_state=0).fit(X_train, y_train)
+    with pytest.raises(TypeError, match="proba_regression"):
+        export_student(model)
+
+
+def test_export_regressor_student():
+    X, y = load_diabetes(return_X_y=True)
+    X_train, X_test, y_train, _ = train_test_split(X, y, random_state=0)
+    from sklearn.ensemble import RandomForestRegressor
+
+    teacher = RandomForestRegressor(n_estimators=20, random_state=0)
+    for cls in (DistilledRegressor, DistilledEstimator):
+        model = cls(teacher, DecisionTreeRegressor(max_depth=4), random_state=0)
+        model.fit(X_train, y_train)
+        exported = export_student(model)
+        assert type(exported) is DecisionTreeRegressor
+        assert exported is not model.student_
+        assert_array_equal(exported.predict(X_test), model.predict(X_test))
+
+
+def test_export_keeps_feature_names_and_leaves_model_unchanged(binary_split, forest):
+    pd = pytest.importorskip("pandas")
+    X_train, X_test, y_train, _ = binary_split
+    columns = [f"col{i}" for i in range(X_train.shape[1])]
+    frame_train = pd.DataFrame(X_train, columns=columns)
+    frame_test = pd.DataFrame(X_test, columns=columns)
+    model = DistilledClassifier(forest, Ridge(), random_state=0).fit(frame_train, y_train)
+    before = model.predict_proba(frame_test)
+    student = model.student_
+    exported = export_student(model)
+    assert_array_equal(exported.feature_names_in_, columns)
+    assert model.student_ is student
+    assert_array_equal(model.predict_proba(frame_test), before)
+    assert_same_predictions(exported, model, frame_test)
+
+
+def test_export_frozen_teacher(iris_split, forest):
+    X_train, X_test, y_train, _ = iris_split
+    fitted = RandomForestClassifier(n_estimators=10, random_state=0).fit(X_train, y_train)
+    model = DistilledEstimator(FrozenEstimator(fitted), DecisionTreeClassifier(max_depth=3),
+                               random_state=0).fit(X_train, y_train)
+    assert_same_predictions(export_student(model), model, X_test)
+
+
+def test_export_rejects_bad_input(iris_split, forest):
+    with pytest.raises(TypeError, match="distilled must be a fitted DistilledClassifier"):
+        export_student(DecisionTreeClassifier())
+    with pytest.raises(NotFittedError):
+        export_student(DistilledClassifier(forest, DecisionTreeClassifier()))
+
+
+def test_export_real_students_with_to_sklearn(iris_split, forest):
+    students = pytest.importorskip("skdistill.students")
+    found = [getattr(students, name) for name in getattr(students, "__all__", [])]
+    found = [cls for cls in found if isinstance(cls, type) and hasattr(cls, "to_sklearn")]
+    if not found:
+        pytest.skip("skdistill.students has no student with to_sklearn() yet")
+    X_train, X_test, y_train, _ = iris_split
+    for cls in found:
+        model = DistilledClassifier(forest, cls(), temperature=2.0,
+                                    random_state=0).fit(X_train, y_train)
+        exported = export_student(model)
+        assert not type(exported).__module__.startswith("skdistill"), cls
+        assert_array_equal(exported.predict(X_test), model.predict(X_test))
+        if hasattr(exported, "predict_proba"):
+            assert_allclose(exported.predict_proba(X_test), model.predict_proba(X_test),
+                            rtol=1e-7, atol=1e-9)
+            assert_array_equal(exported.classes_, model.classes_)
+
+
+# ------------------------------------------------------------------ ONNX
+def _onnx_run(onx, X):
+    ort = pytest.importorskip("onnxruntime")
+    session = ort.InferenceSession(onx.SerializeToString(),
+                                   providers=["CPUExecutionProvider"])
+    return session.run(None, {session.get_inputs()[0].name: X.astype(np.float32)})
+
+
+@pytest.mark.parametrize("student", [
+    DecisionTreeClassifier(max_depth=4),
+    LogisticRegression(max_iter=2000),
+    Ridge(alpha=1.0),
+    make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)),
+], ids=["tree", "logistic", "ridge-logits", "scaled-logistic"])
+@pytest.mark.parametrize("split", ["iris_split", "binary_split"])
+def test_to_onnx_matches_sklearn(student, split, request, forest):
+    pytest.importorskip("skl2onnx")
+    pytest.importorskip("onnxruntime")
+    X_train, X_test, y_train, _ = request.getfixturevalue(split)
+    # float32-representable inputs: ONNX computes in float32.
+    X_train = X_train.astype(np.float32).astype(np.float64)
+    X_test = X_test.astype(np.float32).astype(np.float64)
+    model = DistilledClassifier(forest, student, temperature=2.0,
+                                random_state=0).fit(X_train, y_train)
+    onx = to_onnx(model, X_train[:5])
+    labels, proba = _onnx_run(onx, X_test)
+    assert_array_equal(labels, model.predict(X_test))
+    assert_allclose(proba, model.predict_proba(X_test), atol=1e-5)
+
+
+def test_to_onnx_regressor():
+    pytest.importorskip("skl2onnx")
+    X, y = load_diabetes(return_X_y=True)
+    X = X.astype(np.float32).astype(np.float64)
+    from sklearn.ensemble import RandomForestRegressor
+
+    model = DistilledRegressor(RandomForestRegressor(n_estimators=10, random_state=0),
+                               DecisionTreeRegressor(max_depth=4), random_state=0).fit(X, y)
+    (values,) = _onnx_run(to_onnx(model, X[:3]), X)
+    assert_allclose(values.ravel(), model.predict(X), rtol=1e-5)
+
+
+def test_to_onnx_missing_skl2onnx(monkeypatch, iris_split, forest):
+    X_train, _, y_train, _ = iris_split
+    model = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=2),
+                                random_state=0).fit(X_train, y_train)
+    monkeypatch.setitem(sys.modules, "skl2onnx", None)
+    with pytest.raises(ImportError, match=r"pip install skdistill\[onnx\]"):
+        to_onnx(model, X_train[:2])
+
+
+def test_to_onnx_bad_sample(iris_split, forest):
+    pytest.importorskip("skl2onnx")
+    X_train, _, y_train, _ = iris_split
+    model = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=2),
+                                random_state=0).fit(X_train, y_train)
+    with pytest.raises(ValueError, match="X_sample must be a non-empty 2-D"):
+        to_onnx(model, X_train[0])
+
+
+# ----------------------------------------------------------------- rules
+def test_export_rules_tree_uses_real_labels(iris_split, forest):
+    X_train, _, y_train, _ = iris_split
+    model = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=2),
+                                random_state=0).fit(X_train, y_train)
+    names = ["sl", "sw", "pl", "pw"]
+    rules = export_rules(model, names)
+    assert rules.startswith("# DecisionTreeClassifier student (depth 2")
+    assert "RandomForestClassifier teacher" in rules
+    assert "class: setosa" in rules
+    assert "class: 0" not in rules
+    used = {line.split("|--- ")[1].split()[0] for line in rules.splitlines()
+            if "<=" in line}
+    assert used <= set(names)
+    # Thresholds printed are the tree's own (to 3 decimals).
+    root = model.student_.tree_
+    assert f"{names[root.feature[0]]} <= {root.threshold[0]:.3f}" in rules
+
+
+def test_export_rules_linear_table(iris_split, forest):
+    X_train, _, y_train, _ = iris_split
+    model = DistilledClassifier(forest, LogisticRegression(max_iter=2000),
+                                random_state=0).fit(X_train, y_train)
+    rules = export_rules(model, ["sl", "sw", "pl", "pw"], decimals=4)
+    lines = rules.splitlines()
+    assert [c.strip() for c in lines[1].split("|")[2:5]] == ["setosa", "versicolor",
+                                                             "virginica"]
+    row = next(line for line in lines if line.startswith("| pl "))
+    values = [float(cell) for cell in row.strip("|").split("|")[1:]]
+    assert_allclose(values, model.student_.coef_[:, 2], atol=1e-4)
+    intercept = next(line for line in lines if line.startswith("| (intercept)"))
+    assert_allclose([float(c) for c in intercept.strip("|").split("|")[1:]],
+                    model.student_.intercept_, atol=1e-4)
+
+
+def test_export_rules_binary_ridge_and_regressor(binary_split, forest):
+    X_train, _, y_train, _ = binary_split
+    model = DistilledClassifier(forest, Ridge(), random_state=0).fit(X_train, y_train)
+    rules = export_rules(model)
+    assert "log-odds of yes" in rules
+    assert "| feature_0 " in rules
+    X, y = load_diabetes(return_X_y=True)
+    from sklearn.ensemble import RandomForestRegressor
+
+    reg = DistilledRegressor(RandomForestRegressor(n_estimators=10, random_state=0),
+                             LinearRegression(), random_state=0).fit(X, y)
+    table = export_rules(reg, [f"x{i}" for i in range(X.shape[1])])
+    assert [c.strip() for c in table.splitlines()[1].split("|")[1:3]] == [
+        "feature", "coefficient"]
+    row = next(line for line in table.splitlines() if line.startswith("| x3 "))
+    assert_allclose(float(row.split("|")[2]), reg.student_.coef_[3], atol=1e-3)
+    tree_reg = DistilledRegressor(RandomForestRegressor(n_estimators=10, random_state=0),
+                                  DecisionTreeRegressor(max_depth=2), random_state=0)
+    assert "value: [" in export_rules(tree_reg.fit(X, y))
+
+
+def test_export_rules_dataframe_and_pipeline_names(binary_split, forest):
+    pd = pytest.importorskip("pandas")
+    X_train, _, y_train, _ = binary_split
+    frame = pd.DataFrame(X_train, columns=[f"c{i}" for i in range(X_train.shape[1])])
+    model = DistilledClassifier(
+        forest, make_pipeline(StandardScaler(), DecisionTreeClassifier(max_depth=2)),
+        random_state=0,
+    ).fit(frame, y_train)
+    rules = export_rules(model)
+    assert "preprocessing steps ['standardscaler']" in rules
+    assert any(f"c{i} <=" in rules for i in range(X_train.shape[1]))
+
+
+def test_export_rules_errors(iris_split, forest):
+    X_train, _, y_train, _ = iris_split
+    nb = DistilledClassifier(forest, GaussianNB(), random_state=0).fit(X_train, y_train)
+    with pytest.raises(TypeError, match="decision tree or linear student, got GaussianNB"):
+        export_rules(nb)
+    tree = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=2),
+                               random_state=0).fit(X_train, y_train)
+    with pytest.raises(ValueError, match=r"one name per input feature \(4\), got 2"):
+        export_rules(tree, ["a", "b"])
+    with pytest.raises(TypeError, match="feature_names must be a list"):
+        export_rules(tree, "abcd")
+    with pytest.raises(ValueError, match="decimals"):
+        export_rules(tree, decimals=-1)
