@@ -5,6 +5,7 @@ fast, readable one (the *student*) that behaves like it.
 """
 
 from ._distill import DistilledClassifier, DistilledEstimator, DistilledRegressor
+from .report import distill_path, distillation_report, select_student
 
 __version__ = "0.1.0.dev0"
 
@@ -12,5 +13,8 @@ __all__ = [
     "DistilledClassifier",
     "DistilledEstimator",
     "DistilledRegressor",
+    "distill_path",
+    "distillation_report",
+    "select_student",
     "__version__",
 ]
