@@ -262,7 +262,8 @@ class DistillationReport:
     n_samples : int
         Test rows used.
     teacher_name, student_name : str
-        Class names of the fitted teacher and student.
+        Class names of the fitted teacher and student (a Pipeline lists its
+        steps: ``"Pipeline(StandardScaler, LogisticRegression)"``).
     teacher, student : dict
         Metric name -> value (None when not available): performance against
         ``y_test`` (when given), ``pickled_bytes``, ``n_parameters``,
@@ -398,8 +399,10 @@ class DistillationReport:
                 change_text = "-" if change is None else f"{change:+.4f}"
             elif change is None:
                 change_text = ""
-            else:
+            elif change >= 1:
                 change_text = f"{change:.1f}x " + ("smaller" if section == "size" else "faster")
+            else:
+                change_text = f"{1 / change:.1f}x " + ("larger" if section == "size" else "slower")
             grouped.setdefault(section, []).append(
                 (name, _format(name, teacher), _format(name, student), change_text)
             )
@@ -454,6 +457,17 @@ class DistillationReport:
                 )
         parts.append("</tbody></table>")
         return "\n".join(parts)
+
+
+def _model_name(estimator):
+    """Class name; a Pipeline shows its steps, a FrozenEstimator its content."""
+    if isinstance(estimator, FrozenEstimator):
+        return _model_name(estimator.estimator)
+    if isinstance(estimator, Pipeline):
+        steps = [_model_name(step) for _, step in estimator.steps
+                 if step not in (None, "passthrough")]
+        return f"Pipeline({', '.join(steps)})"
+    return type(estimator).__name__
 
 
 def _nan(value):
@@ -513,10 +527,13 @@ def _roc_auc(y, scores, classes):
             warnings.simplefilter("ignore")
             if len(classes) == 2:
                 positive = scores[:, 1] if scores.ndim == 2 else scores
-                return float(roc_auc_score(np.asarray(y) == classes[1], positive))
-            return float(roc_auc_score(y, scores, multi_class="ovr", labels=classes))
+                auc = roc_auc_score(np.asarray(y) == classes[1], positive)
+            else:
+                auc = roc_auc_score(y, scores, multi_class="ovr", labels=classes)
     except ValueError:  # one class in y_test, or labels the model never saw
         return None
+    # recent scikit-learn returns NaN (with a warning) where older versions raise
+    return None if np.isnan(auc) else float(auc)
 
 
 def _classification_performance(y, pred, scores, classes):
@@ -636,12 +653,11 @@ def distillation_report(distilled, X_test, y_test=None, *, n_repeats=5):
     teacher_stats["fit_seconds"] = float(getattr(distilled, "teacher_fit_time_", np.nan))
     student_stats["fit_seconds"] = float(getattr(distilled, "student_fit_time_", np.nan))
 
-    inner_teacher = teacher.estimator if isinstance(teacher, FrozenEstimator) else teacher
     return DistillationReport(
         task="classification" if classification else "regression",
         n_samples=int(n_samples),
-        teacher_name=type(inner_teacher).__name__,
-        student_name=type(distilled.student_).__name__,
+        teacher_name=_model_name(teacher),
+        student_name=_model_name(distilled.student_),
         teacher=teacher_stats,
         student=student_stats,
         fidelity=fidelity,
