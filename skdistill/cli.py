@@ -1,14 +1,275 @@
-"""The ``skdistill`` command line."""
+"""The ``skdistill`` command line.
+
+Commands: ``distill`` (a fitted teacher file + a table -> a student file),
+``report`` (teacher vs student on a table) and ``demo``. Exit codes: 0 ok,
+1 the job failed on the given files, 2 the command as typed cannot run
+(unknown option or student, missing file or column, a file that needs
+``--trust``). User errors print one clear message, never a traceback; set
+``SKDISTILL_TRACEBACK=1`` to see the traceback of an unexpected failure.
+"""
 
 import argparse
+import importlib
+import importlib.util
+import inspect
+import json
+import math
+import os
+import pickle
+import re
 import sys
+import time
 
 EXAMPLES = """examples:
   skdistill demo                 distil a random forest on scikit-learn's digits
   skdistill demo --temperature 3
+  skdistill distill --teacher forest.skops --data train.csv --target label \\
+      --student tree:max_depth=4 --temperature 2 --out student.skops --trust
+  skdistill report --teacher forest.skops --student student.skops \\
+      --data test.csv --target label --trust
+
+exit codes: 0 ok, 1 the job failed on the given files, 2 usage error
+(unknown option or student, missing file or column, file needs --trust).
 """
 
+DISTILL_EXAMPLES = """students (--student NAME[:key=value,...]; values are parsed as int,
+float, true/false, none, else string):
+{students}
 
+examples:
+  skdistill distill --teacher forest.skops --data train.csv --target label \\
+      --student tree:max_depth=4 --out student.skops --trust
+  skdistill distill --teacher gbm.joblib --trust --data train.parquet --target y \\
+      --student logistic:C=0.1 --temperature 3 --alpha 0.1 \\
+      --out student.skops --export --report report.json
+  skdistill distill --teacher pipeline.skops --data adult.csv --target income \\
+      --student tree:max_depth=5 --reuse-preprocessing --out student.skops
+
+The teacher must be fitted. .skops files are checked with skops before
+loading: types skops does not trust by default (such as the arrays of fitted
+trees) are listed and refused unless you pass --trust. .joblib/.pkl files run
+code when loaded and need --trust. The data must have the teacher's feature
+columns plus --target (drop others with --ignore-columns). The teacher is
+used as is (sklearn.frozen.FrozenEstimator); its outputs on the data are the
+student's targets.
+"""
+
+REPORT_EXAMPLES = """examples:
+  skdistill report --teacher forest.skops --student student.skops \\
+      --data test.csv --target label --trust
+  skdistill report --student student.skops --data test.csv --target label \\
+      --json report.json    (the teacher inside a distilled model file)
+"""
+
+TRANSFER_MODULE = "skdistill.transfer"
+
+
+# --------------------------------------------------------------------------
+# Spec parsing: "name:key=value,key=value"
+# --------------------------------------------------------------------------
+def parse_value(text):
+    """A spec value as Python: int, float, bool, None, else the string."""
+    lowered = text.strip().lower()
+    if lowered in ("none", "null"):
+        return None
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if re.fullmatch(r"[+-]?\d+", text.strip()):
+        return int(text)
+    try:
+        value = float(text)
+    except ValueError:
+        return text.strip().strip("'\"")
+    if math.isnan(value):
+        return text.strip()
+    return value
+
+
+def split_spec(spec, option):
+    """``(name, params, positional)`` of ``name[:key=value,...]``; at most one
+    value may come without a key (``munge:10``)."""
+    from ._io import UsageError
+
+    name, _, rest = spec.partition(":")
+    name = name.strip().lower()
+    if not name:
+        raise UsageError(f"{option} needs a name, got {spec!r}")
+    params, positional = {}, None
+    for item in filter(None, (part.strip() for part in rest.split(","))):
+        key, equals, value = item.partition("=")
+        if not equals:
+            if positional is not None or params:
+                raise UsageError(
+                    f"{option} {spec!r}: {item!r} is not key=value (only a single "
+                    "leading value may come without a key)"
+                )
+            positional = parse_value(item)
+            continue
+        key = key.strip()
+        if not key.isidentifier() and "__" not in key:
+            raise UsageError(f"{option} {spec!r}: {key!r} is not a parameter name")
+        if key in params:
+            raise UsageError(f"{option} {spec!r}: parameter {key!r} is given twice")
+        params[key] = parse_value(value)
+    return name, params, positional
+
+
+def _native_student(class_name):
+    try:
+        students = importlib.import_module("skdistill.students")
+    except ImportError:  # pragma: no cover - the sub-package is part of skdistill
+        return None
+    return getattr(students, class_name, None)
+
+
+def student_registry():
+    """Student name -> (description, {"classification": class or None,
+    "regression": class or None})."""
+    from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
+    from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
+    from sklearn.naive_bayes import GaussianNB
+    from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+
+    soft_logistic = _native_student("SoftLogisticRegression")
+    soft_nb = _native_student("SoftGaussianNB")
+    return {
+        "tree": ("decision tree (DecisionTreeClassifier / DecisionTreeRegressor)",
+                 {"classification": DecisionTreeClassifier,
+                  "regression": DecisionTreeRegressor}),
+        "logistic": (f"logistic regression ({(soft_logistic or LogisticRegression).__name__})",
+                     {"classification": soft_logistic or LogisticRegression}),
+        "soft_tree": ("tree grown on the teacher's probabilities "
+                      "(skdistill SoftDecisionTreeClassifier)",
+                      {"classification": _native_student("SoftDecisionTreeClassifier")}),
+        "gbm": ("gradient boosting (GradientBoostingClassifier / Regressor)",
+                {"classification": GradientBoostingClassifier,
+                 "regression": GradientBoostingRegressor}),
+        "soft_gbm": ("gradient boosting on soft cross-entropy "
+                     "(skdistill SoftGradientBoostingClassifier)",
+                     {"classification": _native_student("SoftGradientBoostingClassifier")}),
+        "nb": (f"Gaussian naive Bayes ({(soft_nb or GaussianNB).__name__})",
+               {"classification": soft_nb or GaussianNB}),
+        "ridge": ("Ridge regression (on the teacher's logits for classifiers)",
+                  {"classification": Ridge, "regression": Ridge}),
+        "linear": ("least squares (on the teacher's logits for classifiers)",
+                   {"classification": LinearRegression, "regression": LinearRegression}),
+    }
+
+
+def _students_help():
+    lines = []
+    for name, (description, _) in student_registry().items():
+        lines.append(f"  {name:<10} {description}")
+    return "\n".join(lines)
+
+
+def check_student_name(spec):
+    """Parse ``--student`` early: ``(name, params)``, or UsageError."""
+    from ._io import UsageError
+
+    name, params, positional = split_spec(spec, "--student")
+    registry = student_registry()
+    if name not in registry:
+        raise UsageError(
+            f"unknown student {name!r} in --student {spec!r}; valid names: "
+            f"{', '.join(registry)}"
+        )
+    if positional is not None:
+        raise UsageError(
+            f"--student {spec!r}: write parameters as key=value, e.g. tree:max_depth=4"
+        )
+    return name, params
+
+
+def build_student(spec, task):
+    """The unfitted student estimator for ``--student spec`` and ``task``
+    ("classification" or "regression")."""
+    from ._io import UsageError
+
+    name, params = check_student_name(spec)
+    cls = student_registry()[name][1].get(task)
+    if cls is None:
+        available = [n for n, (_, by_task) in student_registry().items()
+                     if by_task.get(task) is not None]
+        if task not in student_registry()[name][1]:
+            reason = f"is not a {task} student"
+        else:
+            reason = "is not available in this version of skdistill"
+        raise UsageError(
+            f"student {name!r} {reason}; for a {task} teacher use one of "
+            f"{', '.join(available)}"
+        )
+    student = cls()
+    valid = student.get_params(deep=True)
+    unknown = sorted(set(params) - set(valid))
+    if unknown:
+        raise UsageError(
+            f"unknown parameter(s) {', '.join(unknown)} for student {name!r} "
+            f"({cls.__name__}); valid parameters: {', '.join(sorted(valid))}"
+        )
+    return student.set_params(**params)
+
+
+def parse_transfer_spec(spec):
+    """The transfer-set generator for ``--transfer NAME[:value or key=value,...]``.
+
+    ``munge:10`` is ``Munge(size_factor=10)``: a single value without a key
+    sets ``size_factor``. Names are the generator classes of
+    :mod:`skdistill.transfer`, lower-cased.
+
+    Raises
+    ------
+    UsageError
+        When this version of skdistill has no transfer sets, or the name or
+        parameters are unknown.
+    """
+    from ._io import UsageError
+
+    if importlib.util.find_spec(TRANSFER_MODULE) is None:
+        raise UsageError(
+            f"--transfer {spec!r}: transfer sets (skdistill.transfer) are not "
+            "available in this version of skdistill; distil without --transfer"
+        )
+    from ._distill import DistilledEstimator
+
+    if "transfer" not in inspect.signature(DistilledEstimator).parameters:
+        raise UsageError(
+            f"--transfer {spec!r}: this version's DistilledEstimator has no "
+            "transfer parameter; distil without --transfer"
+        )
+    module = importlib.import_module(TRANSFER_MODULE)
+    name, params, positional = split_spec(spec, "--transfer")
+    generators = {
+        public.lower(): getattr(module, public) for public in getattr(module, "__all__", [])
+        if isinstance(getattr(module, public, None), type)
+        and hasattr(getattr(module, public), "get_params")
+    }
+    if name not in generators:
+        raise UsageError(
+            f"unknown transfer set {name!r} in --transfer {spec!r}; valid names: "
+            f"{', '.join(sorted(generators)) or '(none)'}"
+        )
+    generator = generators[name]()
+    valid = generator.get_params()
+    if positional is not None:
+        if "size_factor" not in valid:
+            raise UsageError(
+                f"--transfer {spec!r}: {type(generator).__name__} has no size_factor; "
+                "write its parameters as key=value"
+            )
+        params = {"size_factor": positional, **params}
+    unknown = sorted(set(params) - set(valid))
+    if unknown:
+        raise UsageError(
+            f"unknown parameter(s) {', '.join(unknown)} for transfer set {name!r}; "
+            f"valid parameters: {', '.join(sorted(valid))}"
+        )
+    return generator.set_params(**params)
+
+
+# --------------------------------------------------------------------------
+# Parser
+# --------------------------------------------------------------------------
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="skdistill",
@@ -23,9 +284,82 @@ def build_parser():
     demo.add_argument("--temperature", type=float, default=2.0,
                       help="softmax temperature of the teacher targets (default 2)")
     demo.add_argument("--random-state", type=int, default=0)
+
+    distill = commands.add_parser(
+        "distill", help="distil a fitted teacher file into a student file",
+        description="Distil a fitted teacher (a .skops or trusted .joblib/.pkl file) "
+                    "into a student trained on the teacher's outputs on a table.",
+        epilog=DISTILL_EXAMPLES.format(students=_students_help()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_input_arguments(distill, teacher_required=True)
+    distill.add_argument("--student", required=True, metavar="SPEC",
+                         help="student as NAME[:key=value,...], e.g. tree:max_depth=4")
+    distill.add_argument("--temperature", type=float, default=1.0,
+                         help="softmax temperature of the teacher targets (default 1)")
+    distill.add_argument("--alpha", type=float, default=0.0,
+                         help="weight of the true labels in the targets, in [0, 1] "
+                              "(default 0)")
+    distill.add_argument("--student-fit", default="auto",
+                         choices=["auto", "native", "logit_regression", "proba_regression",
+                                  "replication", "hard"],
+                         help="how the student learns soft targets (default auto)")
+    distill.add_argument("--transfer", metavar="SPEC",
+                         help="transfer set added to the data, e.g. munge:10 "
+                              "(needs skdistill.transfer)")
+    distill.add_argument("--reuse-preprocessing", action="store_true",
+                         help="for a Pipeline teacher: put its fitted preprocessing "
+                              "steps (frozen) in front of the student, so that the "
+                              "student sees the same encoded features")
+    distill.add_argument("--random-state", type=int, default=0,
+                         help="seed of the student (default 0)")
+    distill.add_argument("--out", required=True, metavar="PATH",
+                         help="where to write the student (.skops, or .joblib/.pkl)")
+    distill.add_argument("--export", action="store_true",
+                         help="write the plain scikit-learn student "
+                              "(skdistill.export.export_student) instead of the "
+                              "DistilledEstimator; it loads without skdistill")
+    distill.add_argument("--report", metavar="PATH",
+                         help="write a JSON report (metrics on the training data)")
+
+    report = commands.add_parser(
+        "report", help="compare a teacher and a student on a table",
+        description="Print teacher vs student metrics (performance, fidelity, "
+                    "latency, size) on a table, usually held-out rows.",
+        epilog=REPORT_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_input_arguments(report, teacher_required=False)
+    report.add_argument("--student", required=True, metavar="PATH",
+                        help="student model file: a distilled model or an exported "
+                             "student (.skops, or trusted .joblib/.pkl)")
+    report.add_argument("--json", metavar="PATH", help="also write the metrics as JSON")
     return parser
 
 
+def _add_input_arguments(parser, *, teacher_required):
+    parser.add_argument(
+        "--teacher", required=teacher_required, metavar="PATH",
+        help="fitted teacher model (.skops, or .joblib/.pkl with --trust)"
+        + ("" if teacher_required else
+           "; default: the teacher inside a distilled --student"),
+    )
+    parser.add_argument("--data", required=True, metavar="PATH",
+                        help="table with the features and the target (.csv, .tsv, "
+                             ".parquet; .gz etc. allowed)")
+    parser.add_argument("--target", required=True, metavar="COLUMN",
+                        help="name of the target column")
+    parser.add_argument("--ignore-columns", default="", metavar="COL,COL",
+                        help="comma-separated columns to leave out (e.g. ids)")
+    parser.add_argument("--trust", action="store_true",
+                        help="load model files even if they contain types skops does "
+                             "not trust, or are pickles (which run code when loaded)")
+    parser.add_argument("--quiet", action="store_true", help="print less")
+
+
+# --------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------
 def main(argv=None):
     """Run the command line; return the exit code (0 ok, 1 failure, 2 usage)."""
     parser = build_parser()
@@ -40,7 +374,389 @@ def main(argv=None):
             parser.error(f"--temperature must be > 0, got {args.temperature}")
         run_demo(random_state=args.random_state, temperature=args.temperature)
         return 0
-    parser.error(f"unknown command {args.command!r}")  # pragma: no cover
+    command = {"distill": run_distill, "report": run_report}.get(args.command)
+    if command is None:  # pragma: no cover
+        parser.error(f"unknown command {args.command!r}")
+    return _run_guarded(command, args)
+
+
+def _run_guarded(command, args):
+    from ._io import InputError, UsageError
+
+    try:
+        return command(args)
+    except UsageError as exc:
+        print(f"skdistill {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except InputError as exc:
+        print(f"skdistill {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if os.environ.get("SKDISTILL_TRACEBACK"):
+            raise
+        print(f"skdistill {args.command}: error: {type(exc).__name__}: {exc}\n"
+              "(set SKDISTILL_TRACEBACK=1 to see the traceback)", file=sys.stderr)
+        return 1
+
+
+def _say(args, message):
+    if not args.quiet:
+        print(message)
+
+
+def _ignored(args):
+    return [c.strip() for c in args.ignore_columns.split(",") if c.strip()]
+
+
+def _load_fitted(path, trust, what):
+    from sklearn.base import is_classifier, is_regressor
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    from ._io import InputError, load_model
+
+    model = load_model(path, trust=trust, what=what)
+    if not hasattr(model, "predict") or not (is_classifier(model) or is_regressor(model)):
+        raise InputError(
+            f"the {what} {path!r} holds a {type(model).__name__}, not a scikit-learn "
+            "classifier or regressor"
+        )
+    try:
+        check_is_fitted(model)
+    except NotFittedError:
+        raise InputError(
+            f"the {what} {path!r} holds an unfitted {type(model).__name__}; "
+            "fit it before saving it"
+        ) from None
+    return model
+
+
+def run_distill(args):
+    """``skdistill distill``: load, distil, save; return the exit code."""
+    from sklearn.base import is_classifier
+    from sklearn.frozen import FrozenEstimator
+
+    from . import _io
+    from ._distill import DistilledEstimator
+
+    # Everything checkable from the command line itself, before any work.
+    if not args.temperature > 0 or not math.isfinite(args.temperature):
+        raise _io.UsageError(f"--temperature must be > 0, got {args.temperature}")
+    if not 0 <= args.alpha <= 1:
+        raise _io.UsageError(f"--alpha must be in [0, 1], got {args.alpha}")
+    check_student_name(args.student)
+    transfer = parse_transfer_spec(args.transfer) if args.transfer else None
+    _io.check_model_path(args.out, "--out file")
+    if args.report:
+        _check_json_path(args.report, "--report")
+
+    teacher = _load_fitted(args.teacher, args.trust, "teacher file")
+    task = "classification" if is_classifier(teacher) else "regression"
+    student = build_student(args.student, task)
+    if args.reuse_preprocessing:
+        student = _with_teacher_preprocessing(teacher, student)
+    frame = _io.read_table(args.data)
+    X, y = _io.split_target(frame, args.target, _ignored(args))
+    X = _io.align_features(teacher, X, "teacher")
+    _say(args, f"teacher: {type(teacher).__name__} ({task}) from {args.teacher}")
+    _say(args, f"data: {X.shape[0]} rows x {X.shape[1]} features from {args.data}")
+
+    params = dict(temperature=args.temperature, alpha=args.alpha,
+                  student_fit=args.student_fit, random_state=args.random_state)
+    if transfer is not None:
+        params["transfer"] = transfer
+    model = DistilledEstimator(FrozenEstimator(teacher), student, **params)
+    try:
+        model.fit(X, y)
+    except (ValueError, TypeError) as exc:
+        raise _io.InputError(
+            f"distillation failed: {exc}{_non_numeric_hint(X, student)}"
+        ) from exc
+    metrics = _training_metrics(model, teacher, X, y, task)
+    _say(args, f"student: {student!r} (student_fit={model.student_fit_}) in "
+               f"{model.student_fit_time_:.2f}s")
+    _say(args, "training rows: " + ", ".join(
+        f"{key} {value:.4f}" for key, value in metrics.items() if isinstance(value, float)))
+
+    saved = model
+    if args.export:
+        from .export import export_student
+
+        try:
+            saved = export_student(model)
+        except TypeError as exc:
+            raise _io.InputError(f"--export: {exc}") from exc
+    _io.save_model(saved, args.out)
+    _say(args, f"wrote {args.out} ({type(saved).__name__})")
+    if args.report:
+        report = {
+            "command": "distill",
+            "teacher_file": str(args.teacher),
+            "data_file": str(args.data),
+            "task": task,
+            "n_samples": int(X.shape[0]),
+            "n_features": int(X.shape[1]),
+            "student_spec": args.student,
+            "student": repr(student),
+            "student_fit": model.student_fit_,
+            "temperature": args.temperature,
+            "alpha": args.alpha,
+            "transfer": args.transfer,
+            "reuse_preprocessing": bool(args.reuse_preprocessing),
+            "training_metrics": metrics,
+            "teacher_fit_seconds": model.teacher_fit_time_,
+            "student_fit_seconds": model.student_fit_time_,
+            "output_file": str(args.out),
+            "exported": bool(args.export),
+        }
+        full = _distillation_report(model, X, y)
+        if full is not None:
+            report["distillation_report"] = full
+        _write_json(report, args.report)
+        _say(args, f"wrote {args.report}")
+    return 0
+
+
+def _with_teacher_preprocessing(teacher, student):
+    from sklearn.frozen import FrozenEstimator
+    from sklearn.pipeline import Pipeline
+
+    from ._io import UsageError
+
+    if not isinstance(teacher, Pipeline) or len(teacher.steps) < 2:
+        raise UsageError(
+            "--reuse-preprocessing needs a Pipeline teacher with preprocessing steps; "
+            f"the teacher is a {type(teacher).__name__}"
+        )
+    return Pipeline([("preprocessing", FrozenEstimator(teacher[:-1])),
+                     ("student", student)])
+
+
+def _non_numeric_hint(X, student):
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None:
+        return ""
+    non_numeric = [str(c) for c, d in zip(X.columns, dtypes)
+                   if not (getattr(d, "kind", "O") in "biuf")]
+    if not non_numeric:
+        return ""
+    return (f" (the student {type(student).__name__} gets the raw columns, and "
+            f"{non_numeric[:5]} are not numeric; encode them in the data first, or "
+            "pass --reuse-preprocessing for a Pipeline teacher that encodes them)")
+
+
+def _training_metrics(model, teacher, X, y, task):
+    import numpy as np
+
+    teacher_pred = np.asarray(teacher.predict(X))
+    student_pred = np.asarray(model.predict(X))
+    if task == "classification":
+        return {
+            "teacher_accuracy": float(np.mean(teacher_pred == y)),
+            "student_accuracy": float(np.mean(student_pred == y)),
+            "fidelity": float(np.mean(student_pred == teacher_pred)),
+        }
+    from sklearn.metrics import r2_score
+
+    y = np.asarray(y, dtype=np.float64)
+    return {
+        "teacher_r2": float(r2_score(y, teacher_pred)),
+        "student_r2": float(r2_score(y, student_pred)),
+        "fidelity_r2": float(r2_score(teacher_pred, student_pred)),
+    }
+
+
+def _distillation_report(model, X, y):
+    """``skdistill.report.distillation_report(...).to_dict()`` when that
+    module exists, else None."""
+    if importlib.util.find_spec("skdistill.report") is None:
+        return None
+    report_module = importlib.import_module("skdistill.report")
+    make_report = getattr(report_module, "distillation_report", None)
+    if make_report is None:
+        return None
+    return make_report(model, X, y, n_repeats=3).to_dict()
+
+
+def run_report(args):
+    """``skdistill report``: teacher vs student metrics on a table."""
+    import numpy as np
+    from sklearn.base import is_classifier
+
+    from . import _io
+    from ._distill import _BaseDistilled
+
+    if args.json:
+        _check_json_path(args.json, "--json")
+    student = _load_fitted(args.student, args.trust, "student file")
+    if args.teacher:
+        teacher = _load_fitted(args.teacher, args.trust, "teacher file")
+    elif isinstance(student, _BaseDistilled):
+        teacher = student.teacher_
+    else:
+        raise _io.UsageError(
+            f"--student {args.student!r} is a plain {type(student).__name__}, not a "
+            "distilled model with its teacher inside; pass --teacher"
+        )
+    task = "classification" if is_classifier(teacher) else "regression"
+    if is_classifier(student) != (task == "classification"):
+        raise _io.InputError(
+            f"the teacher is a {task} model but the student "
+            f"{type(student).__name__} is not"
+        )
+    frame = _io.read_table(args.data)
+    X, y = _io.split_target(frame, args.target, _ignored(args))
+    X_teacher = _io.align_features(teacher, X, "teacher")
+    X_student = _io.align_features(student, X, "student")
+    teacher_pred = np.asarray(teacher.predict(X_teacher))
+    student_pred = np.asarray(student.predict(X_student))
+    rows = _compare(task, y, (teacher, X_teacher, teacher_pred),
+                    (student, X_student, student_pred))
+    _say(args, f"{task} on {len(y)} rows of {args.data}")
+    print(_markdown_table(rows))
+    if args.json:
+        _write_json({
+            "command": "report", "task": task, "n_samples": int(len(y)),
+            "data_file": str(args.data), "teacher": type(teacher).__name__,
+            "student": type(student).__name__,
+            "metrics": {row["metric"]: {"teacher": row["teacher"], "student": row["student"]}
+                        for row in rows},
+        }, args.json)
+        _say(args, f"wrote {args.json}")
+    return 0
+
+
+def _compare(task, y, teacher_parts, student_parts):
+    """Rows ``{"metric", "teacher", "student"}``; fidelity rows compare the
+    student to the teacher (the teacher's own value is 1 / 0)."""
+    import numpy as np
+    from sklearn import metrics
+
+    teacher, X_teacher, teacher_pred = teacher_parts
+    student, X_student, student_pred = student_parts
+    rows = []
+    if task == "classification":
+        rows.append(_row("accuracy", metrics.accuracy_score(y, teacher_pred),
+                         metrics.accuracy_score(y, student_pred)))
+        rows.append(_row("balanced_accuracy",
+                         metrics.balanced_accuracy_score(y, teacher_pred),
+                         metrics.balanced_accuracy_score(y, student_pred)))
+        rows.append(_row("fidelity (agreement with teacher)", 1.0,
+                         float(np.mean(student_pred == teacher_pred))))
+        if hasattr(teacher, "predict_proba") and hasattr(student, "predict_proba"):
+            teacher_proba = np.asarray(teacher.predict_proba(X_teacher), dtype=np.float64)
+            student_proba = np.asarray(student.predict_proba(X_student), dtype=np.float64)
+            if np.array_equal(np.asarray(teacher.classes_), np.asarray(student.classes_)):
+                clipped = np.clip(student_proba, 1e-12, 1.0)
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    kl = np.where(teacher_proba > 0, teacher_proba * (
+                        np.log(np.clip(teacher_proba, 1e-300, 1.0)) - np.log(clipped)), 0.0)
+                rows.append(_row("kl_divergence (from teacher)", 0.0,
+                                 float(kl.sum(axis=1).mean())))
+    else:
+        y = np.asarray(y, dtype=np.float64)
+        rows.append(_row("r2", metrics.r2_score(y, teacher_pred),
+                         metrics.r2_score(y, student_pred)))
+        rows.append(_row("rmse", metrics.root_mean_squared_error(y, teacher_pred),
+                         metrics.root_mean_squared_error(y, student_pred)))
+        rows.append(_row("mae", metrics.mean_absolute_error(y, teacher_pred),
+                         metrics.mean_absolute_error(y, student_pred)))
+        rows.append(_row("fidelity_r2 (student vs teacher)", 1.0,
+                         metrics.r2_score(teacher_pred, student_pred)))
+    rows.append(_row("predict_ms_per_1k_rows", _latency_ms(teacher, X_teacher),
+                     _latency_ms(student, X_student)))
+    # A distilled model carries its teacher; its deployable part is student_.
+    student_alone = getattr(student, "student_", student)
+    rows.append(_row("pickled_bytes", _pickled_bytes(teacher), _pickled_bytes(student_alone)))
+    return rows
+
+
+def _row(metric, teacher, student):
+    return {"metric": metric, "teacher": _number(teacher), "student": _number(student)}
+
+
+def _number(value):
+    """int for counts, float for measures, None when not available."""
+    import numpy as np
+
+    if value is None:
+        return None
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return int(value)
+    return float(value)
+
+
+def _latency_ms(model, X, repeats=3):
+    """Median milliseconds of ``predict`` per 1000 rows."""
+    n = X.shape[0]
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        model.predict(X)
+        times.append(time.perf_counter() - start)
+    return 1000.0 * sorted(times)[len(times) // 2] * 1000.0 / max(n, 1)
+
+
+def _pickled_bytes(model):
+    try:
+        return len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # an unpicklable component: no size rather than a failure
+        return None
+
+
+def _markdown_table(rows):
+    headers = ["metric", "teacher", "student"]
+    cells = [[row["metric"], _fmt(row["teacher"]), _fmt(row["student"])] for row in rows]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |",
+             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines += ["| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                                for i, (c, w) in enumerate(zip(cell, widths))) + " |"
+              for cell in cells]
+    return "\n".join(lines)
+
+
+def _fmt(value):
+    if value is None:
+        return "n/a"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.4f}"
+
+
+def _check_json_path(path, option):
+    from pathlib import Path
+
+    from ._io import UsageError
+
+    parent = Path(path).parent
+    if not parent.is_dir():
+        raise UsageError(f"the directory of {option} does not exist: {str(parent)!r}")
+
+
+def _jsonable(value):
+    """JSON-safe copy: NumPy scalars and arrays to Python, NaN/inf to None."""
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_jsonable(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def _write_json(data, path):
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(_jsonable(data), handle, indent=2, allow_nan=False)
+        handle.write("\n")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,247 @@
+"""Loading and saving models and data tables for the command line.
+
+Models: ``.skops`` files are audited with :func:`skops.io.get_untrusted_types`
+before loading; types skops does not trust by default are refused unless the
+caller trusts the file. ``.joblib``/``.pkl``/``.pickle`` files are unpickled,
+which runs arbitrary code, so they load only when trusted. Tables: CSV/TSV
+(optionally compressed) and Parquet, through pandas.
+
+Errors that the user fixes by changing the command (a missing file, an
+unknown column, an untrusted file without ``--trust``) raise
+:class:`UsageError`; problems found in the content of the files raise
+:class:`InputError`.
+"""
+
+import importlib
+from pathlib import Path
+
+import numpy as np
+
+MODEL_FORMATS = {".skops": "skops", ".joblib": "pickle", ".pkl": "pickle",
+                 ".pickle": "pickle"}
+TABLE_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "csv",
+                 ".parquet": "parquet", ".pq": "parquet"}
+COMPRESSION_SUFFIXES = (".gz", ".bz2", ".zip", ".xz", ".zst")
+# Types outside skops' default trust that skdistill's own files contain and
+# that are safe to rebuild: plain attribute containers.
+SAFE_EXTRA_TYPES = ("sklearn.utils._bunch.Bunch",)
+
+
+class UsageError(Exception):
+    """The command cannot run as typed; fix the arguments (exit code 2)."""
+
+
+class InputError(Exception):
+    """A file was read but its content does not fit the job (exit code 1)."""
+
+
+def _import_optional(module, extra, purpose):
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise InputError(
+            f"{purpose} needs the {module.split('.')[0]} package: "
+            f"pip install skdistill[{extra}]"
+        ) from exc
+
+
+def _format(path, formats, what):
+    name = Path(path).name.lower()
+    for suffix in COMPRESSION_SUFFIXES:
+        if name.endswith(suffix) and formats is TABLE_FORMATS:
+            name = name[: -len(suffix)]
+            break
+    suffix = Path(name).suffix
+    if suffix not in formats:
+        raise UsageError(
+            f"{what} {str(path)!r} has an unsupported extension {suffix or '(none)'!r}; "
+            f"use one of {', '.join(sorted(formats))}"
+        )
+    return formats[suffix]
+
+
+def _existing_file(path, what):
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"{what} not found: {str(path)!r}")
+    if not path.is_file():
+        raise UsageError(f"{what} is not a file: {str(path)!r}")
+    return path
+
+
+def skdistill_safe_types():
+    """Qualified names of skdistill's public estimators (and plain containers)
+    that may be loaded from a ``.skops`` file without ``--trust``."""
+    names = set(SAFE_EXTRA_TYPES)
+    for module_name in ("skdistill", "skdistill.students"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:  # pragma: no cover - a sub-package being written
+            continue
+        for public in getattr(module, "__all__", []):
+            obj = getattr(module, public, None)
+            if isinstance(obj, type) and hasattr(obj, "get_params"):
+                names.add(f"{obj.__module__}.{obj.__qualname__}")
+    return names
+
+
+def load_model(path, *, trust=False, what="model file"):
+    """Load a fitted model from ``.skops`` (audited) or a pickle (``trust`` only).
+
+    Raises
+    ------
+    UsageError
+        Missing file, unsupported extension, or a file that needs ``--trust``.
+    InputError
+        skops is missing or the file cannot be read.
+    """
+    path = _existing_file(path, what)
+    kind = _format(path, MODEL_FORMATS, what)
+    if kind == "pickle":
+        if not trust:
+            raise UsageError(
+                f"{what} {str(path)!r} is a pickle: loading it runs arbitrary code "
+                "stored in the file. Pass --trust only if you created the file or "
+                "trust its author; or save the model with skops (.skops), whose "
+                "types are checked before loading."
+            )
+        import joblib
+
+        return _read(lambda: joblib.load(path), path, what)
+    sio = _import_optional("skops.io", "io", f"reading {str(path)!r}")
+    untrusted = _read(lambda: sio.get_untrusted_types(file=path), path, what)
+    unknown = sorted(set(untrusted) - skdistill_safe_types())
+    if unknown and not trust:
+        listed = "\n".join(f"  - {name}" for name in unknown)
+        raise UsageError(
+            f"{what} {str(path)!r} contains types that skops does not trust by "
+            f"default:\n{listed}\nReview them; if you trust the file, pass --trust. "
+            "(skops distrusts the arrays of fitted trees, sklearn.tree._tree.Tree, "
+            "because a malformed one can crash the process.)"
+        )
+    return _read(lambda: sio.load(path, trusted=list(untrusted)), path, what)
+
+
+def _read(reader, path, what):
+    try:
+        return reader()
+    except (UsageError, InputError):  # pragma: no cover - raised by ourselves
+        raise
+    except Exception as exc:
+        raise InputError(
+            f"could not read the {what} {str(path)!r}: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+def check_model_path(path, what="output file"):
+    """Check an output model path before any work: known extension, existing
+    directory."""
+    _format(path, MODEL_FORMATS, what)
+    parent = Path(path).parent
+    if not parent.is_dir():
+        raise UsageError(f"the directory of the {what} does not exist: {str(parent)!r}")
+    return Path(path)
+
+
+def save_model(model, path):
+    """Write ``model`` with skops (``.skops``) or joblib (``.joblib``/``.pkl``)."""
+    path = check_model_path(path)
+    if _format(path, MODEL_FORMATS, "output file") == "skops":
+        sio = _import_optional("skops.io", "io", f"writing {str(path)!r}")
+        sio.dump(model, path)
+    else:
+        import joblib
+
+        joblib.dump(model, path)
+    return path
+
+
+def read_table(path, what="data file"):
+    """A pandas DataFrame from a CSV/TSV (optionally compressed) or Parquet file."""
+    path = _existing_file(path, what)
+    kind = _format(path, TABLE_FORMATS, what)
+    pd = _import_optional("pandas", "io", f"reading {str(path)!r}")
+    if kind == "parquet":
+        frame = _read(lambda: pd.read_parquet(path), path, what)
+    else:
+        sep = "\t" if kind == "tsv" else ","
+        frame = _read(lambda: pd.read_csv(path, sep=sep), path, what)
+    if frame.shape[0] == 0 or frame.shape[1] == 0:
+        raise InputError(f"the {what} {str(path)!r} has no rows or no columns")
+    return frame
+
+
+def _column_list(columns, limit=20):
+    columns = [str(c) for c in columns]
+    shown = ", ".join(repr(c) for c in columns[:limit])
+    return shown + (f", ... ({len(columns)} columns)" if len(columns) > limit else "")
+
+
+def split_target(frame, target, ignore=()):
+    """``(X, y)``: the columns other than ``target`` and ``ignore``, and the
+    target column as an array."""
+    columns = [str(c) for c in frame.columns]
+    for name, option in [(target, "--target")] + [(c, "--ignore-columns") for c in ignore]:
+        if name not in columns:
+            raise UsageError(
+                f"{option} column {name!r} is not in the data; its columns are "
+                f"{_column_list(columns)}"
+            )
+    frame = frame.rename(columns=str)
+    y = frame[target].to_numpy()
+    if frame[target].isna().any():
+        raise InputError(
+            f"the target column {target!r} has {int(frame[target].isna().sum())} "
+            "missing values; drop those rows first"
+        )
+    X = frame.drop(columns=[target, *ignore])
+    if X.shape[1] == 0:
+        raise InputError(f"no feature columns left besides the target {target!r}")
+    return X, y
+
+
+def align_features(model, X, what="teacher"):
+    """``X`` with the columns ``model`` was fitted on, in its order.
+
+    A model fitted on a DataFrame (``feature_names_in_``) gets the same
+    columns, reordered if needed; one fitted on an array gets a NumPy array
+    with ``n_features_in_`` columns.
+
+    Raises
+    ------
+    InputError
+        When the data's columns do not match what the model expects.
+    """
+    columns = [str(c) for c in X.columns]
+    expected = getattr(model, "feature_names_in_", None)
+    if expected is not None:
+        expected = [str(c) for c in expected]
+        missing = [c for c in expected if c not in columns]
+        extra = [c for c in columns if c not in expected]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"missing from the data: {_column_list(missing)}")
+            if extra:
+                parts.append(f"in the data but unknown to the {what}: "
+                             f"{_column_list(extra)} (drop them with --ignore-columns)")
+            raise InputError(
+                f"the data's columns do not match the {what}'s "
+                f"({len(expected)} columns expected); " + "; ".join(parts)
+            )
+        return X[expected]
+    n_expected = getattr(model, "n_features_in_", None)
+    if n_expected is not None and n_expected != X.shape[1]:
+        raise InputError(
+            f"the {what} expects {n_expected} feature columns (it was fitted on an "
+            f"array, without column names) but the data has {X.shape[1]}: "
+            f"{_column_list(columns)}"
+        )
+    non_numeric = [c for c, dtype in zip(columns, X.dtypes)
+                   if not (isinstance(dtype, np.dtype) and dtype.kind in "biuf")]
+    if non_numeric:
+        raise InputError(
+            f"the {what} was fitted on a numeric array but the data has non-numeric "
+            f"columns {_column_list(non_numeric)}"
+        )
+    return X.to_numpy()
