@@ -144,7 +144,8 @@ def test_total_variation_and_brier_hand_values():
         ([[0.5, 0.6]], [[0.5, 0.5]], r"each row of teacher_proba must sum to 1; row 0"),
         ([[0.5, 0.5]], [[0.9, 0.2]], r"each row of student_proba must sum to 1"),
         ([[1.5, -0.5]], [[0.5, 0.5]], r"teacher_proba must hold probabilities in \[0, 1\]"),
-        ([[0.5, 0.5]], [[0.3, 0.3, 0.4]], r"teacher_proba and student_proba must have the same shape"),
+        ([[0.5, 0.5]], [[0.3, 0.3, 0.4]],
+         r"teacher_proba and student_proba must have the same shape"),
         ([[np.nan, 0.5]], [[0.5, 0.5]], r"teacher_proba must not contain NaN"),
     ],
 )
@@ -262,7 +263,8 @@ def test_scorer_on_pipeline_ending_in_distilled(fitted_classifier):
                             teacher_targets="in_sample", random_state=0),
     ).fit(X, y)
     distilled, Xt = pipe[-1], pipe[:-1].transform(X)
-    assert fidelity_scorer(pipe, X) == fidelity_score(distilled.teacher_.predict(Xt), pipe.predict(X))
+    expected = fidelity_score(distilled.teacher_.predict(Xt), pipe.predict(X))
+    assert fidelity_scorer(pipe, X) == expected
 
 
 def test_scorer_errors(fitted_classifier):
@@ -297,7 +299,10 @@ def test_get_scorer_names_and_fallback(fitted_classifier):
         get_scorer("fidelty")
     with pytest.raises(TypeError, match="scoring must be a str, a callable or None"):
         get_scorer(3)
-    assert repr(kl_scorer) == "make_fidelity_scorer(kl_divergence, response='predict_proba', greater_is_better=False)"
+    assert repr(kl_scorer) == (
+        "make_fidelity_scorer(kl_divergence, response='predict_proba', "
+        "greater_is_better=False)"
+    )
 
 
 def test_resolve_scoring(fitted_classifier):

@@ -109,13 +109,16 @@ def test_binary_report_numbers_match_direct_computation(binary_split, binary_rep
 
 def test_report_sizes_latency_and_times(binary_report):
     model, report = binary_report
+    assert isinstance(report, DistillationReport)
     forest, tree = model.teacher_, model.student_
     assert report.teacher["n_leaves"] == sum(t.tree_.n_leaves for t in forest.estimators_)
     assert report.teacher["n_nodes"] == sum(t.tree_.node_count for t in forest.estimators_)
     assert report.student["n_leaves"] == tree.tree_.n_leaves <= 8
     assert report.student["n_parameters"] is None
-    assert report.student["pickled_bytes"] == len(pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL))
-    assert report.compression == report.teacher["pickled_bytes"] / report.student["pickled_bytes"] > 5
+    n_bytes = len(pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL))
+    assert report.student["pickled_bytes"] == n_bytes
+    ratio = report.teacher["pickled_bytes"] / report.student["pickled_bytes"]
+    assert report.compression == ratio > 5
     assert report.teacher["predict_ms_per_1k"] > 0 and report.student["predict_ms_per_1k"] > 0
     assert report.speedup == pytest.approx(
         report.teacher["predict_ms_per_1k"] / report.student["predict_ms_per_1k"])
@@ -127,7 +130,8 @@ def test_report_text_html_dict_and_frame(binary_report):
     _, report = binary_report
     text = str(report)
     lines = text.splitlines()
-    assert lines[0].startswith("Distillation report: RandomForestClassifier -> DecisionTreeClassifier")
+    assert lines[0].startswith(
+        "Distillation report: RandomForestClassifier -> DecisionTreeClassifier")
     for name in ("accuracy", "roc_auc", "kl_divergence", "pickled_bytes", "n_leaves",
                  "predict_ms_per_1k", "fit_seconds", "x faster", "x smaller"):
         assert name in text
@@ -156,7 +160,8 @@ def test_report_text_html_dict_and_frame(binary_report):
 def test_report_to_frame_without_pandas(binary_report, monkeypatch):
     _, report = binary_report
     monkeypatch.setitem(sys.modules, "pandas", None)
-    with pytest.raises(ImportError, match="to_frame needs pandas; install it with: pip install pandas"):
+    message = "to_frame needs pandas; install it with: pip install pandas"
+    with pytest.raises(ImportError, match=message):
         report.to_frame()
 
 
@@ -175,7 +180,8 @@ def test_multiclass_report_uses_one_vs_rest_auc():
     assert report.student["n_parameters"] == 3 * 4 + 3
     gbm = model.teacher_
     assert report.teacher["n_leaves"] == sum(t.tree_.n_leaves for t in gbm.estimators_.ravel())
-    assert report.fidelity["fidelity"] == fidelity_score(gbm.predict(X[test]), model.predict(X[test]))
+    expected = fidelity_score(gbm.predict(X[test]), model.predict(X[test]))
+    assert report.fidelity["fidelity"] == expected
 
 
 def test_report_without_probabilities_or_labels():
@@ -207,9 +213,10 @@ def test_binary_roc_auc_from_decision_function(binary_split):
     assert report.student["roc_auc"] is None and report.student["accuracy"] is not None
 
 
-def test_regression_report():
+@pytest.mark.parametrize("Distilled", [DistilledRegressor, DistilledEstimator])
+def test_regression_report(Distilled):
     X, y = make_regression(n_samples=300, n_features=5, noise=10.0, random_state=0)
-    model = DistilledRegressor(
+    model = Distilled(
         RandomForestRegressor(n_estimators=10, random_state=0), Ridge(), random_state=0,
     ).fit(X[:200], y[:200])
     report = distillation_report(model, X[200:], y[200:], n_repeats=1)
@@ -379,7 +386,8 @@ def test_out_of_fold_targets_are_refit_unless_reuse_is_forced(quadrant_data):
                           reuse_teacher=True)
     assert forced.teacher_reused
     assert auto.fidelity[1] > 0.97 and forced.fidelity[1] == 1.0
-    with pytest.raises(ValueError, match="reuse_teacher=True cannot be used with param='teacher__max_depth'"):
+    message = "reuse_teacher=True cannot be used with param='teacher__max_depth'"
+    with pytest.raises(ValueError, match=message):
         distill_path(model, X, y, param="teacher__max_depth", values=[1, 2], reuse_teacher=True)
 
 
@@ -435,7 +443,8 @@ def test_distill_path_parallel_matches_sequential(quadrant_data):
 def test_distill_path_errors(quadrant_data):
     X, y = quadrant_data
     model = DistilledClassifier(DecisionTreeClassifier(), DecisionTreeClassifier())
-    with pytest.raises(ValueError, match=r"param='student__max_dept' is not a parameter.*'student__max_depth'"):
+    message = r"param='student__max_dept' is not a parameter.*'student__max_depth'"
+    with pytest.raises(ValueError, match=message):
         distill_path(model, X, y, param="student__max_dept", values=[1])
     with pytest.raises(ValueError, match="values must be given for param='temperature'"):
         distill_path(model, X, y, param="temperature")
