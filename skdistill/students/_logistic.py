@@ -1,0 +1,396 @@
+"""Logistic regression that learns from soft targets (probability matrices)."""
+
+import numbers
+import warnings
+
+import numpy as np
+from scipy import optimize, sparse
+from scipy.special import expit, log_expit, log_softmax, softmax
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._loss._soft_loss import binary_loss_gradient, multinomial_loss_gradient
+from .._validation import check_int, check_real
+from ._base import SoftTargetClassifierMixin, soft_targets_from_y
+
+
+class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
+    """L2-regularised logistic regression fit on labels or soft targets.
+
+    ``fit(X, y)`` takes class labels, like
+    :class:`~sklearn.linear_model.LogisticRegression`, or an (n_samples,
+    n_classes) matrix of target probabilities (e.g. a teacher's
+    ``predict_proba``), and minimises the soft-target cross-entropy
+
+    .. math::
+
+        C\\,T^2 \\sum_i w_i \\sum_k t_{ik}\\,(-\\log \\mathrm{softmax}(z_i / T)_k)
+        + \\tfrac12 \\lVert W \\rVert_F^2,
+        \\qquad z_i = W x_i + b,
+
+    with :math:`T` = ``temperature`` and :math:`w_i` the sample weights (the
+    intercept :math:`b` is not penalised). With labels as one-hot targets and
+    ``temperature=1`` this is exactly the objective of
+    ``LogisticRegression(C=C, solver="lbfgs")``, solved the same way
+    (L-BFGS-B on the objective divided by ``C * sum(w)``, the same tolerances
+    and a zero start), so the two give the same model. Two classes use one
+    score (sigmoid), more use one per class (softmax, the over-parametrised
+    multinomial, as scikit-learn does).
+
+    Parameters
+    ----------
+    C : float, default=1.0
+        Inverse of the L2 regularisation strength; must be > 0.
+    fit_intercept : bool, default=True
+        Whether to fit an (unpenalised) intercept.
+    max_iter : int, default=100
+        Maximum number of L-BFGS iterations.
+    tol : float, default=1e-4
+        L-BFGS stops when the largest component of the projected gradient
+        of the scaled objective (as in scikit-learn) falls below ``tol``.
+    temperature : float, default=1.0
+        Temperature of the *fit* (Hinton et al., 2015, "Distilling the
+        knowledge in a neural network"): the model's scores are divided by
+        ``temperature`` when they are matched to the targets, and the
+        cross-entropy is multiplied by ``temperature**2`` (the paper's
+        gradient correction). ``predict_proba`` and the other prediction
+        methods always use temperature 1. For this linear model the result
+        is exact: ``coef_`` and ``intercept_`` are ``temperature`` times
+        those of the ``temperature=1`` fit on the same targets. Fit on a
+        teacher's probabilities softened at temperature T, a student with
+        ``temperature=T`` predicts at the teacher's original sharpness.
+    warm_start : bool, default=False
+        Start from the previous ``coef_`` and ``intercept_`` when their
+        shapes fit the new problem.
+    verbose : int, default=0
+        1 prints a summary of the fit, 2 also each iteration's loss.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (1, n_features) for two classes, else (n_classes, n_features)
+        Coefficients; float32 when ``X`` is float32.
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        Intercepts (zeros when ``fit_intercept=False``).
+    classes_ : ndarray of shape (n_classes,)
+        The sorted labels, or ``arange(n_classes)`` for a probability matrix.
+    n_iter_ : ndarray of shape (1,)
+        Number of L-BFGS iterations run.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names, only when ``X`` had string column names.
+
+    See Also
+    --------
+    sklearn.linear_model.LogisticRegression : The hard-label model;
+        :meth:`to_sklearn` converts a fitted student into one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_iris
+    >>> from skdistill.students import SoftLogisticRegression
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = SoftLogisticRegression(max_iter=500).fit(X, y)
+    >>> model.predict(X[:3])
+    array([0, 0, 0])
+    >>> soft = model.predict_proba(X)          # a probability matrix as targets
+    >>> student = SoftLogisticRegression(C=10.0, max_iter=500).fit(X, soft)
+    >>> student.classes_
+    array([0, 1, 2])
+    >>> bool(np.abs(student.predict_proba(X) - soft).max() < 0.05)
+    True
+    """
+
+    def __init__(self, C=1.0, *, fit_intercept=True, max_iter=100, tol=1e-4,
+                 temperature=1.0, warm_start=False, verbose=0):
+        self.C = C
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.temperature = temperature
+        self.warm_start = warm_start
+        self.verbose = verbose
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to class labels or to a probability matrix.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; float32 data is kept float32, sparse data as CSR.
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Class labels, or target probabilities (non-negative rows summing
+            to 1); then ``classes_`` is ``arange(n_classes)``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative row weights.
+
+        Returns
+        -------
+        self : SoftLogisticRegression
+            The fitted estimator.
+        """
+        C = check_real(self.C, "C", low=0, low_inclusive=False)
+        max_iter = check_int(self.max_iter, "max_iter", low=0)
+        tol = check_real(self.tol, "tol", low=0)
+        temperature = check_real(self.temperature, "temperature", low=0,
+                                 low_inclusive=False)
+        verbose = check_int(self.verbose, "verbose", low=0)
+        for name in ("fit_intercept", "warm_start"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(
+                    f"{name} must be a bool, got {getattr(self, name)!r}"
+                )
+        X, y = validate_data(self, X, y, accept_sparse="csr",
+                             dtype=[np.float64, np.float32], order="C",
+                             multi_output=True, y_numeric=False)
+        targets, classes, _ = soft_targets_from_y(y)
+        weight = _sample_weight(sample_weight, X.shape[0])
+        dtype = X.dtype
+        n_features, n_classes = X.shape[1], len(classes)
+        binary = n_classes == 2
+
+        objective = _LogisticObjective(
+            X, targets, weight, C=C, fit_intercept=self.fit_intercept, binary=binary,
+        )
+        x0 = self._initial_params(objective, temperature, n_features, n_classes)
+        callback = _IterationPrinter(objective) if verbose >= 2 else None
+        result = optimize.minimize(
+            objective.loss_gradient, x0, method="L-BFGS-B", jac=True,
+            callback=callback,
+            # scikit-learn's LogisticRegression settings, for identical fits.
+            options={"maxiter": max_iter, "maxls": 50, "gtol": tol,
+                     "ftol": 64 * np.finfo(float).eps},
+        )
+        n_iter = min(int(result.nit), max_iter)
+        if result.status != 0:
+            warnings.warn(
+                f"L-BFGS failed to converge after {n_iter} iteration(s) "
+                f"(status={result.status}): {result.message}. Increase max_iter "
+                f"(currently {max_iter}) or scale the data.",
+                ConvergenceWarning,
+            )
+        coef, intercept = objective.unpack(result.x)
+        # The fit at temperature T is T times the fit at temperature 1 (see
+        # the temperature parameter); the optimiser always works at T = 1.
+        self.coef_ = (temperature * coef).astype(dtype, copy=False)
+        self.intercept_ = (temperature * intercept).astype(dtype, copy=False)
+        self.classes_ = classes
+        self.n_iter_ = np.array([n_iter], dtype=np.int32)
+        if verbose:
+            print(f"[SoftLogisticRegression] {n_iter} L-BFGS iterations, "
+                  f"loss {result.fun:.6g}, status {result.status}: {result.message}")
+        return self
+
+    def _initial_params(self, objective, temperature, n_features, n_classes):
+        """Zeros, or the previous solution (at temperature 1) on warm start."""
+        n_rows = 1 if n_classes == 2 else n_classes
+        coef = getattr(self, "coef_", None)
+        if (self.warm_start and coef is not None
+                and coef.shape == (n_rows, n_features)):
+            return objective.pack(
+                np.asarray(coef, dtype=np.float64) / temperature,
+                np.asarray(self.intercept_, dtype=np.float64) / temperature,
+            )
+        return np.zeros(objective.n_params)
+
+    # ----------------------------------------------------------- prediction
+    def decision_function(self, X):
+        """Scores (logits at temperature 1).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        scores : ndarray of shape (n_samples,) for two classes (the logit of
+            ``classes_[1]``), else (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, accept_sparse="csr",
+                          dtype=[np.float64, np.float32])
+        scores = np.asarray(X @ self.coef_.T) + self.intercept_
+        return scores[:, 0] if scores.shape[1] == 1 else scores
+
+    def predict_proba(self, X):
+        """Class probabilities, one column per entry of ``classes_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            p1 = expit(scores)
+            return np.column_stack([1.0 - p1, p1])
+        return softmax(scores, axis=1)
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`, computed stably.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            return np.column_stack([log_expit(-scores), log_expit(scores)])
+        return log_softmax(scores, axis=1)
+
+    def predict(self, X):
+        """Most probable class of each row.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+            Values of ``classes_``.
+        """
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            return self.classes_[(scores > 0).astype(np.intp)]
+        return self.classes_[np.argmax(scores, axis=1)]
+
+    def to_sklearn(self):
+        """A fitted :class:`~sklearn.linear_model.LogisticRegression` with the
+        same coefficients, hence the same predictions and probabilities.
+
+        Returns
+        -------
+        model : LogisticRegression
+            Plain scikit-learn estimator (pickles without skdistill).
+        """
+        check_is_fitted(self)
+        model = LogisticRegression(C=self.C, fit_intercept=self.fit_intercept,
+                                   max_iter=self.max_iter, tol=self.tol,
+                                   warm_start=self.warm_start, verbose=self.verbose)
+        model.classes_ = self.classes_.copy()
+        model.coef_ = self.coef_.copy()
+        model.intercept_ = self.intercept_.copy()
+        model.n_iter_ = self.n_iter_.copy()
+        model.n_features_in_ = self.n_features_in_
+        if hasattr(self, "feature_names_in_"):
+            model.feature_names_in_ = self.feature_names_in_.copy()
+        return model
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class _LogisticObjective:
+    """The scaled objective ``f(params)`` minimised by L-BFGS, with gradient.
+
+    ``f = sum_i (w_i / sum(w)) CE_i + l2 / 2 * ||W||^2``, ``l2 = 1 / (C sum(w))``:
+    scikit-learn's ``LogisticRegression`` objective divided by ``C * sum(w)``.
+    Multinomial parameters are laid out as scikit-learn's: the
+    (n_classes, n_features + 1) matrix ravelled in Fortran order, so that
+    ``params[:n_features * n_classes]`` is W.T in C order.
+    """
+
+    def __init__(self, X, targets, weight, *, C, fit_intercept, binary):
+        self.X = X
+        self.dtype = X.dtype
+        n_samples, self.n_features = X.shape
+        total = n_samples if weight is None else float(weight.sum())
+        self.weight = None if weight is None else (weight / total).astype(self.dtype)
+        self.l2 = 1.0 / (C * total)
+        self.fit_intercept = fit_intercept
+        self.binary = binary
+        if binary:
+            self.n_outputs = 1
+            self.targets = np.ascontiguousarray(targets[:, 1], dtype=self.dtype)
+        else:
+            self.n_outputs = targets.shape[1]
+            self.targets = np.ascontiguousarray(targets, dtype=self.dtype)
+        self.n_params = (self.n_features + int(fit_intercept)) * self.n_outputs
+        self.last_loss = np.nan
+
+    def unpack(self, params):
+        """``(coef, intercept)`` of shapes (n_outputs, d) and (n_outputs,)."""
+        n_coef = self.n_features * self.n_outputs
+        coef = params[:n_coef].reshape(self.n_features, self.n_outputs).T
+        intercept = (params[n_coef:] if self.fit_intercept
+                     else np.zeros(self.n_outputs))
+        return np.ascontiguousarray(coef), intercept.copy()
+
+    def pack(self, coef, intercept):
+        parts = [coef.T.ravel()]
+        if self.fit_intercept:
+            parts.append(intercept.ravel())
+        return np.concatenate(parts)
+
+    def loss_gradient(self, params):
+        d, K = self.n_features, self.n_outputs
+        coef_t = params[:d * K].reshape(d, K).astype(self.dtype, copy=False)
+        if self.binary:
+            raw = np.asarray(self.X @ coef_t[:, 0])
+        else:
+            raw = np.asarray(self.X @ coef_t)
+        if self.fit_intercept:
+            raw += params[d * K:].astype(self.dtype, copy=False)
+        raw = np.ascontiguousarray(raw)
+        kernel = binary_loss_gradient if self.binary else multinomial_loss_gradient
+        loss, grad_raw = kernel(raw, self.targets, self.weight, out=raw)
+        if sparse.issparse(self.X):
+            grad_coef = np.asarray(self.X.T @ grad_raw)
+        else:
+            grad_coef = self.X.T @ grad_raw
+        # The kernel already divided by sum(w) when weights were given.
+        scale = 1.0 if self.weight is not None else 1.0 / self.X.shape[0]
+        coef_params = params[:d * K]
+        grad = np.empty_like(params)
+        grad[:d * K] = scale * grad_coef.ravel() + self.l2 * coef_params
+        if self.fit_intercept:
+            grad[d * K:] = scale * grad_raw.sum(axis=0, dtype=np.float64)
+        loss = scale * loss + 0.5 * self.l2 * float(coef_params @ coef_params)
+        self.last_loss = loss
+        return loss, grad
+
+
+class _IterationPrinter:
+    def __init__(self, objective):
+        self.objective = objective
+        self.iteration = 0
+
+    def __call__(self, xk):
+        self.iteration += 1
+        print(f"[SoftLogisticRegression] iteration {self.iteration}: "
+              f"loss {self.objective.last_loss:.8g}")
+
+
+def _sample_weight(sample_weight, n_samples):
+    """Validated float64 weights, or None for unit weights."""
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, numbers.Number):
+        sample_weight = np.full(n_samples, sample_weight, dtype=np.float64)
+    weight = np.asarray(sample_weight, dtype=np.float64)
+    if weight.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight must have shape ({n_samples},) to match X, got "
+            f"{weight.shape}"
+        )
+    if not np.all(np.isfinite(weight)) or (weight < 0).any():
+        raise ValueError("sample_weight must be finite and non-negative")
+    if weight.sum() <= 0:
+        raise ValueError(
+            "sample_weight must not be all zero: a positive sum is needed, got "
+            f"{float(weight.sum())!r}"
+        )
+    return weight
