@@ -143,6 +143,11 @@ def _counts(estimator):
     tree = getattr(estimator, "tree_", None)
     if tree is not None and hasattr(tree, "node_count"):
         return (None, int(tree.node_count), int(tree.n_leaves))
+    partition = getattr(estimator, "partition_", None)
+    if partition is not None and hasattr(partition, "tree_"):
+        # trees with a model per leaf (skdistill.students' linear trees)
+        _, n_nodes, n_leaves = _counts(partition)
+        return (_parameter_count(estimator), n_nodes, n_leaves)
     members = _ensemble_members(estimator)
     if members is not None:
         counts = [_counts(member) for member in members]
@@ -172,6 +177,8 @@ def model_size(estimator):
         ``n_leaves``: nodes and leaves of decision trees, summed over the
         trees of ensembles (forests, gradient boosting, bagging) and over
         the members of multi-output/one-vs-rest/voting/stacking models.
+        Trees with a linear model per leaf (a ``partition_`` tree and
+        ``coef_``) give all three.
         Counts that do not apply, or models of unknown structure, give
         None. In a Pipeline the final step is counted (plus steps of known
         size; scalers and encoders are not counted).

@@ -8,6 +8,7 @@ import warnings
 import joblib
 import numpy as np
 import pytest
+from sklearn.base import BaseEstimator
 from sklearn.datasets import load_iris, make_classification, make_regression
 from sklearn.ensemble import (
     GradientBoostingClassifier,
@@ -297,6 +298,24 @@ def test_model_size_of_common_models(small_data):
     size = model_size(hgb)
     assert 3 * 3 * 2 <= size.n_leaves <= 3 * 3 * 4  # 3 iterations x 3 classes
     assert size.n_nodes == 2 * size.n_leaves - 1 * 9  # binary trees: nodes = 2 leaves - 1
+
+
+class _LinearLeavesTree(BaseEstimator):
+    """Stand-in for a tree with a linear model per leaf: a ``partition_``
+    tree and one row of ``coef_``/``intercept_`` per leaf."""
+
+    def fit(self, X, y):
+        self.partition_ = DecisionTreeRegressor(max_depth=2, random_state=0).fit(X, y)
+        n_leaves = self.partition_.get_n_leaves()
+        self.coef_ = np.zeros((n_leaves, X.shape[1]))
+        self.intercept_ = np.zeros(n_leaves)
+        return self
+
+
+def test_model_size_of_tree_with_linear_leaves():
+    X, y = make_regression(n_samples=80, n_features=3, random_state=0)
+    size = model_size(_LinearLeavesTree().fit(X, y))
+    assert (size.n_nodes, size.n_leaves, size.n_parameters) == (7, 4, 4 * 3 + 4)
 
 
 def test_model_size_of_multi_output_and_frozen():
