@@ -29,13 +29,13 @@ import os
 from pathlib import Path
 
 import numpy as np
+from skdistill.transfer import Munge
 from sklearn.datasets import make_classification
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
 from skdistill import DistilledClassifier
-from skdistill.transfer import Munge
 
 QUICK = os.environ.get("SKDISTILL_EXAMPLE_QUICK") == "1"
 DATASETS = Path(os.environ.get("SKDISTILL_DATASETS", "/work/shared/datasets"))

@@ -13,6 +13,7 @@ unknown column, an untrusted file without ``--trust``) raise
 """
 
 import importlib
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -162,6 +163,10 @@ def read_table(path, what="data file"):
     kind = _format(path, TABLE_FORMATS, what)
     pd = _import_optional("pandas", "io", f"reading {str(path)!r}")
     if kind == "parquet":
+        if not any(importlib.util.find_spec(engine) for engine in ("pyarrow", "fastparquet")):
+            raise InputError(
+                f"reading the Parquet file {str(path)!r} needs pyarrow: pip install pyarrow"
+            )
         frame = _read(lambda: pd.read_parquet(path), path, what)
     else:
         sep = "\t" if kind == "tsv" else ","

@@ -138,14 +138,14 @@ def student_registry():
                   "regression": DecisionTreeRegressor}),
         "logistic": (f"logistic regression ({(soft_logistic or LogisticRegression).__name__})",
                      {"classification": soft_logistic or LogisticRegression}),
-        "soft_tree": ("tree grown on the teacher's probabilities "
-                      "(skdistill SoftDecisionTreeClassifier)",
+        "soft_tree": (("tree grown on the teacher's probabilities "
+                      "(skdistill SoftDecisionTreeClassifier)"),
                       {"classification": _native_student("SoftDecisionTreeClassifier")}),
         "gbm": ("gradient boosting (GradientBoostingClassifier / Regressor)",
                 {"classification": GradientBoostingClassifier,
                  "regression": GradientBoostingRegressor}),
-        "soft_gbm": ("gradient boosting on soft cross-entropy "
-                     "(skdistill SoftGradientBoostingClassifier)",
+        "soft_gbm": (("gradient boosting on soft cross-entropy "
+                      "(skdistill SoftGradientBoostingClassifier)"),
                      {"classification": _native_student("SoftGradientBoostingClassifier")}),
         "nb": (f"Gaussian naive Bayes ({(soft_nb or GaussianNB).__name__})",
                {"classification": soft_nb or GaussianNB}),
@@ -391,7 +391,7 @@ def _run_guarded(command, args):
     except InputError as exc:
         print(f"skdistill {args.command}: error: {exc}", file=sys.stderr)
         return 1
-    except Exception as exc:
+    except Exception as exc:  # a user sees a message, not a traceback
         if os.environ.get("SKDISTILL_TRACEBACK"):
             raise
         print(f"skdistill {args.command}: error: {type(exc).__name__}: {exc}\n"
@@ -461,8 +461,8 @@ def run_distill(args):
     _say(args, f"teacher: {type(teacher).__name__} ({task}) from {args.teacher}")
     _say(args, f"data: {X.shape[0]} rows x {X.shape[1]} features from {args.data}")
 
-    params = dict(temperature=args.temperature, alpha=args.alpha,
-                  student_fit=args.student_fit, random_state=args.random_state)
+    params = {"temperature": args.temperature, "alpha": args.alpha,
+              "student_fit": args.student_fit, "random_state": args.random_state}
     if transfer is not None:
         params["transfer"] = transfer
     model = DistilledEstimator(FrozenEstimator(teacher), student, **params)
@@ -616,7 +616,7 @@ def run_report(args):
     print(_markdown_table(rows))
     if args.json:
         _write_json({
-            "command": "report", "task": task, "n_samples": int(len(y)),
+            "command": "report", "task": task, "n_samples": len(y),
             "data_file": str(args.data), "teacher": type(teacher).__name__,
             "student": type(student).__name__,
             "metrics": {row["metric"]: {"teacher": row["teacher"], "student": row["student"]}
@@ -700,7 +700,7 @@ def _latency_ms(model, X, repeats=3):
 def _pickled_bytes(model):
     try:
         return len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
-    except Exception:  # an unpicklable component: no size rather than a failure
+    except Exception:  # noqa: BLE001 - unpicklable: no size rather than a failure
         return None
 
 

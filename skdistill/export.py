@@ -3,8 +3,9 @@
 A fitted :class:`~skdistill.DistilledClassifier` predicts through its student,
 but it also carries the teacher and needs skdistill to load. In production
 only the student matters; :func:`export_student` turns it into an estimator
-built from scikit-learn classes alone, with the real class labels, that
-predicts exactly as the distilled model does. :func:`to_onnx` converts that
+without any skdistill class (scikit-learn's own, or those of the student you
+passed), with the real class labels, that predicts exactly as the distilled
+model does. :func:`to_onnx` converts that
 estimator with skl2onnx, and :func:`export_rules` prints it as text.
 
 What each student strategy (``student_fit_``) exports to:
@@ -26,8 +27,9 @@ What each student strategy (``student_fit_``) exports to:
 - ``"proba_regression"``: ``TypeError``; clipped and renormalised regression
   outputs have no scikit-learn classifier equivalent.
 
-A Pipeline student keeps its preprocessing steps; only the last step is
-converted.
+A Pipeline student keeps its preprocessing steps (a frozen step, such as a
+teacher's fitted preprocessing reused by the student, is unwrapped); only the
+last step is converted.
 """
 
 import copy
@@ -159,9 +161,13 @@ def _fitted_strategy(distilled):
 
 def _split_pipeline(estimator):
     """``(preprocessing steps, last step)`` of a Pipeline; ``([], estimator)``
-    otherwise."""
+    otherwise. Frozen preprocessing steps are unwrapped: a FrozenEstimator
+    only forwards ``transform`` to its estimator, and converters such as
+    skl2onnx do not know it."""
     if isinstance(estimator, Pipeline):
-        return list(estimator.steps[:-1]), estimator.steps[-1]
+        steps = [(name, step.estimator if isinstance(step, FrozenEstimator) else step)
+                 for name, step in estimator.steps[:-1]]
+        return steps, estimator.steps[-1]
     return [], (None, estimator)
 
 
@@ -327,7 +333,8 @@ def to_onnx(distilled, X_sample, *, target_opset=None):
         A few rows of input, used to type the ONNX inputs. Numeric data gives
         one float32 input named ``X`` of shape ``(None, n_features)``; a
         DataFrame with non-numeric columns (for a student Pipeline that
-        encodes them) gives one input per column, as in skl2onnx.
+        encodes them) gives one input per column, named after it, as in
+        skl2onnx (float columns as float32, strings as strings).
     target_opset : int, default=None
         ONNX opset; skl2onnx's default when None.
 
@@ -386,7 +393,9 @@ def _onnx_sample(X_sample):
         kinds = {np.dtype(dtype).kind if isinstance(dtype, np.dtype) else "O"
                  for dtype in X_sample.dtypes}
         if not kinds <= set("biuf"):
-            return X_sample
+            floats = [col for col, dtype in zip(X_sample.columns, X_sample.dtypes)
+                      if isinstance(dtype, np.dtype) and dtype.kind == "f"]
+            return X_sample.astype(dict.fromkeys(floats, np.float32))
     sample = np.asarray(X_sample)
     if sample.ndim != 2 or sample.shape[0] == 0:
         raise ValueError(
@@ -525,7 +534,7 @@ def _rule_feature_names(distilled, exported, preprocessing, feature_names):
             f"{[name for name, _ in preprocessing]}")
     try:
         names = steps.get_feature_names_out(feature_names)
-    except Exception:  # a step without get_feature_names_out, or names it rejects
+    except Exception:  # noqa: BLE001 - no get_feature_names_out, or names rejected
         n_out = exported.steps[-1][1].n_features_in_
         names = [f"transformed_{i}" for i in range(n_out)]
     return [str(name) for name in names], note

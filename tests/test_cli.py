@@ -17,24 +17,24 @@ from numpy.testing import assert_allclose, assert_array_equal
 pd = pytest.importorskip("pandas")
 sio = pytest.importorskip("skops.io")
 
-from sklearn.compose import make_column_transformer  # noqa: E402
-from sklearn.datasets import load_diabetes, load_iris  # noqa: E402
-from sklearn.ensemble import GradientBoostingRegressor, RandomForestClassifier  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.model_selection import train_test_split  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import OneHotEncoder, StandardScaler  # noqa: E402
+from sklearn.compose import make_column_transformer
+from sklearn.datasets import load_diabetes, load_iris
+from sklearn.ensemble import GradientBoostingRegressor, RandomForestClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from skdistill import DistilledEstimator  # noqa: E402
-from skdistill.cli import main, parse_transfer_spec, parse_value, split_spec  # noqa: E402
-from skdistill._io import UsageError  # noqa: E402
+from skdistill import DistilledEstimator
+from skdistill._io import UsageError
+from skdistill.cli import main, parse_transfer_spec, parse_value, split_spec
 
 
 def run_cli(*args, cwd=None):
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     env.pop("SKDISTILL_TRACEBACK", None)
     return subprocess.run([sys.executable, "-m", "skdistill", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+                          check=False, capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
 
 
 def load_trusted(path):
@@ -349,6 +349,59 @@ def test_report_needs_teacher_for_plain_student(files, tmp_path, capsys):
     assert main(argv + ["--teacher", str(files / "logistic.skops")]) == 0
     out = capsys.readouterr().out
     assert "| kl_divergence (from teacher)" in out
+
+
+CLASSIFICATION_SPECS = ["tree:max_depth=2", "logistic:C=0.5", "soft_tree:max_depth=2",
+                        "gbm:n_estimators=5", "soft_gbm:n_estimators=5", "nb",
+                        "ridge:alpha=2.0", "linear:fit_intercept=true"]
+
+
+@pytest.mark.parametrize("spec", CLASSIFICATION_SPECS)
+def test_every_classification_student_name(spec, files, tmp_path):
+    from skdistill.cli import build_student, student_registry
+
+    name = spec.split(":")[0]
+    if student_registry()[name][1]["classification"] is None:
+        pytest.skip(f"{name} is not available in this version")
+    student = build_student(spec, "classification")
+    argv = distill_args(files, tmp_path, student=spec)
+    assert main(argv) == 0
+    model = load_trusted(tmp_path / "student.skops")
+    assert type(model.student_).__name__ in (type(student).__name__, "MultiOutputRegressor")
+    params = dict(p.split("=") for p in spec.split(":")[1].split(",")) if ":" in spec else {}
+    for key in params:
+        assert model.student.get_params()[key] == student.get_params()[key]
+    X = pd.read_csv(files / "test.csv").drop(columns="species")
+    assert model.predict(X).dtype.kind in "OU"
+
+
+@pytest.mark.parametrize("spec", ["tree:max_depth=3", "gbm:n_estimators=5", "ridge",
+                                  "linear"])
+def test_every_regression_student_name(spec, tmp_path):
+    from skdistill.cli import build_student
+
+    X, y = load_diabetes(return_X_y=True, as_frame=True)
+    teacher = GradientBoostingRegressor(n_estimators=20, random_state=0).fit(X, y)
+    sio.dump(teacher, tmp_path / "gbm.skops")
+    X.assign(progression=y).to_csv(tmp_path / "diabetes.csv", index=False)
+    argv = ["distill", "--teacher", str(tmp_path / "gbm.skops"), "--data",
+            str(tmp_path / "diabetes.csv"), "--target", "progression", "--student", spec,
+            "--out", str(tmp_path / "s.skops"), "--trust", "--quiet", "--export"]
+    assert main(argv) == 0
+    exported = load_trusted(tmp_path / "s.skops")
+    assert type(exported) is type(build_student(spec, "regression"))
+
+
+def test_parquet_without_engine(files, tmp_path, monkeypatch, capsys):
+    from importlib import util
+
+    # The engine check comes before reading, so the content does not matter.
+    (tmp_path / "train.parquet").write_bytes(b"PAR1")
+    real_find_spec = util.find_spec
+    monkeypatch.setattr(util, "find_spec", lambda name, *a: None
+                        if name in ("pyarrow", "fastparquet") else real_find_spec(name, *a))
+    assert main(distill_args(files, tmp_path, data=tmp_path / "train.parquet")) == 1
+    assert "needs pyarrow: pip install pyarrow" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------- parsing

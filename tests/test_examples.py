@@ -56,7 +56,7 @@ def test_example_runs(script, tmp_path):
            "SKDISTILL_EXAMPLE_OUTPUT": str(tmp_path), "OMP_NUM_THREADS": "1",
            "PYTHONWARNINGS": "ignore"}
     result = subprocess.run([sys.executable, str(EXAMPLES / script)], cwd=tmp_path,
-                            env=env, capture_output=True, text=True, timeout=300)
+                            env=env, capture_output=True, check=False, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     for line in EXPECTED_OUTPUT[script]:
         assert line in result.stdout, f"{line!r} missing from the output of {script}"

@@ -314,6 +314,60 @@ def test_to_onnx_matches_sklearn(student, split, request, forest):
     assert_allclose(proba, model.predict_proba(X_test), atol=1e-5)
 
 
+@pytest.mark.parametrize("name", ["SoftLogisticRegression", "SoftDecisionTreeClassifier"])
+def test_to_onnx_native_students(name, iris_split, forest):
+    pytest.importorskip("skl2onnx")
+    students = pytest.importorskip("skdistill.students")
+    if not hasattr(students, name):
+        pytest.skip(f"skdistill.students has no {name} yet")
+    X_train, X_test, y_train, _ = iris_split
+    X_train = X_train.astype(np.float32).astype(np.float64)
+    X_test = X_test.astype(np.float32).astype(np.float64)
+    params = {"max_depth": 3} if "Tree" in name else {"C": 1.0, "max_iter": 500}
+    model = DistilledClassifier(forest, getattr(students, name)(**params), temperature=2.0,
+                                random_state=0).fit(X_train, y_train)
+    assert model.student_fit_ == "native"
+    labels, proba = _onnx_run(to_onnx(model, X_train[:5]), X_test)
+    assert_array_equal(labels, model.predict(X_test))
+    assert_allclose(proba, model.predict_proba(X_test), atol=1e-5)
+
+
+def test_export_and_onnx_with_reused_frozen_preprocessing():
+    """A student reusing the teacher's fitted ColumnTransformer (frozen) on a
+    DataFrame with a string column: the export unwraps the frozen step and
+    ONNX takes one input per column."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=300).astype(np.float32).astype(np.float64),
+                          "c": rng.choice(["x", "y", "z"], 300)})
+    y = np.where(frame.a + (frame.c == "x") > 0.5, "hi", "lo")
+    teacher = make_pipeline(
+        make_column_transformer((OneHotEncoder(), ["c"]), remainder=StandardScaler()),
+        RandomForestClassifier(n_estimators=20, random_state=0)).fit(frame, y)
+    student = Pipeline([("preprocessing", FrozenEstimator(teacher[:-1])),
+                        ("tree", DecisionTreeClassifier(max_depth=3))])
+    model = DistilledEstimator(FrozenEstimator(teacher), student,
+                               random_state=0).fit(frame, y)
+    exported = export_student(model)
+    assert not any(isinstance(step, FrozenEstimator) for _, step in exported.steps)
+    assert exported.steps[0][1] is not model.student_.steps[0][1].estimator  # a copy
+    assert_array_equal(exported.predict(frame), model.predict(frame))
+    pytest.importorskip("skl2onnx")
+    ort = pytest.importorskip("onnxruntime")
+    session = ort.InferenceSession(to_onnx(model, frame[:5]).SerializeToString(),
+                                   providers=["CPUExecutionProvider"])
+    assert [(i.name, i.type) for i in session.get_inputs()] == [
+        ("a", "tensor(float)"), ("c", "tensor(string)")]
+    labels, proba = session.run(None, {
+        "a": frame[["a"]].to_numpy(np.float32), "c": frame[["c"]].to_numpy(object)})
+    assert_array_equal(labels, model.predict(frame))
+    assert_allclose(proba, model.predict_proba(frame), atol=1e-5)
+
+
 def test_to_onnx_regressor():
     pytest.importorskip("skl2onnx")
     X, y = load_diabetes(return_X_y=True)
