@@ -478,6 +478,11 @@ def export_rules(distilled, feature_names=None, *, decimals=3):
     preprocessing, (_, final) = _split_pipeline(exported)
     names, note = _rule_feature_names(distilled, exported, preprocessing, feature_names)
     header = f"# {type(final).__name__} student"
+    _, (_, original) = _split_pipeline(distilled.student_)
+    if isinstance(original, MultiOutputRegressor):
+        original = original.estimator
+    if type(original) is not type(final):
+        header += f" (exported from {type(original).__name__})"
     if isinstance(final, BaseDecisionTree):
         header += f" (depth {final.get_depth()}, {final.get_n_leaves()} leaves)"
     header += f" of a {_teacher_name(distilled)} teacher"

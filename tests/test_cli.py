@@ -340,6 +340,18 @@ def test_pipeline_teacher_reuse_preprocessing(tmp_path, capsys):
     assert np.mean(student.predict(X) == teacher.predict(X)) > 0.95
 
 
+def test_own_types_load_without_trust(files, tmp_path, capsys):
+    """A distilled model with a linear teacher and student holds only types
+    skops trusts plus skdistill's own estimators, so report needs no --trust."""
+    assert main(distill_args(files, tmp_path, student="logistic:C=0.5")) == 0
+    untrusted = sio.get_untrusted_types(file=tmp_path / "student.skops")
+    assert any(name.startswith("skdistill.") for name in untrusted)
+    argv = ["report", "--student", str(tmp_path / "student.skops"), "--data",
+            str(files / "test.csv"), "--target", "species"]
+    assert main(argv) == 0
+    assert "| accuracy" in capsys.readouterr().out
+
+
 def test_report_needs_teacher_for_plain_student(files, tmp_path, capsys):
     assert main(distill_args(files, tmp_path, flags=["--export"])) == 0
     argv = ["report", "--student", str(tmp_path / "student.skops"), "--data",

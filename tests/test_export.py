@@ -437,6 +437,8 @@ def test_export_rules_binary_ridge_and_regressor(binary_split, forest):
     X_train, _, y_train, _ = binary_split
     model = DistilledClassifier(forest, Ridge(), random_state=0).fit(X_train, y_train)
     rules = export_rules(model)
+    assert rules.startswith("# LogisticRegression student (exported from Ridge) of a "
+                            "RandomForestClassifier teacher")
     assert "log-odds of yes" in rules
     assert "| feature_0 " in rules
     X, y = load_diabetes(return_X_y=True)
