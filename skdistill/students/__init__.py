@@ -3,10 +3,17 @@
 Each is a full scikit-learn classifier: ``fit(X, y)`` also takes plain labels.
 """
 
+from ._boosting import SoftGradientBoostingClassifier
+from ._linear_tree import LinearTreeClassifier, LinearTreeRegressor
 from ._logistic import SoftLogisticRegression
+from ._naive_bayes import SoftGaussianNB
 from ._tree import SoftDecisionTreeClassifier
 
 __all__ = [
-    "SoftLogisticRegression",
+    "LinearTreeClassifier",
+    "LinearTreeRegressor",
     "SoftDecisionTreeClassifier",
+    "SoftGaussianNB",
+    "SoftGradientBoostingClassifier",
+    "SoftLogisticRegression",
 ]
