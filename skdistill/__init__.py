@@ -6,6 +6,7 @@ fast, readable one (the *student*) that behaves like it.
 
 from ._distill import DistilledClassifier, DistilledEstimator, DistilledRegressor
 from .report import distill_path, distillation_report, select_student
+from .transfer import AdversarialSampler, GaussianNoise, Mixup, Munge, UniformBox
 
 __version__ = "0.1.0.dev0"
 
@@ -16,5 +17,10 @@ __all__ = [
     "distill_path",
     "distillation_report",
     "select_student",
+    "AdversarialSampler",
+    "GaussianNoise",
+    "Mixup",
+    "Munge",
+    "UniformBox",
     "__version__",
 ]

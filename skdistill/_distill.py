@@ -1,7 +1,9 @@
 """The distillation meta-estimators: teacher -> targets -> student."""
 
+import math
 import time
 from copy import deepcopy
+from functools import partial
 
 import numpy as np
 from scipy import sparse
@@ -16,14 +18,24 @@ from sklearn.base import (
 )
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import accuracy_score, r2_score
-from sklearn.utils import Bunch, check_random_state, get_tags
+from sklearn.utils import Bunch, _safe_indexing, check_random_state, get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from . import _strategies, _targets
+from . import _feature_budget, _strategies, _targets
+from ._labeling import concatenate_rows, n_rows_of, predict_in_batches
 from ._utils import accepts_sample_weight, fit_estimator, seed_unset_random_states
 from ._validation import check_int, check_n_jobs, check_option, check_real
+from .transfer import _fitting
+from .transfer._adversarial import AdversarialSampler
+
+# Attributes that only some fits set; removed at the start of every fit so
+# that a refit never keeps those of an earlier one.
+_CONDITIONAL_ATTRIBUTES = (
+    "student_features_", "student_feature_names_", "teacher_feature_importances_",
+    "feature_importance_source_", "transfer_fidelity_", "best_transfer_round_",
+)
 
 
 class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
@@ -31,7 +43,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
     classification through ``_is_classification``."""
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, X_unlabeled=None):
         """Fit the teacher, build its targets and train the student on them.
 
         Parameters
@@ -42,7 +54,14 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             True labels (classification) or values (regression).
         sample_weight : array-like of shape (n_samples,), default=None
-            Passed to the teacher's and the student's ``fit``.
+            Passed to the teacher's and the student's ``fit``. Transfer rows
+            get weight 1.
+        X_unlabeled : {array-like, sparse matrix, DataFrame} of shape \
+(n_unlabeled, n_features), default=None
+            Unlabeled rows added to the transfer set: the teacher labels them
+            and the student learns them (same columns as X). Steps of an
+            enclosing Pipeline do not transform them; put preprocessing in
+            the teacher and the student instead.
 
         Returns
         -------
@@ -55,6 +74,13 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         X = _indexable_X(X)
         y = self._check_y(y, classification)
         sample_weight = _check_sample_weight(sample_weight, len(y))
+        generators, arrays, sampler = _fitting.split_transfer(self.transfer)
+        uses_transfer = bool(generators or arrays or X_unlabeled is not None
+                             or self.transfer_rounds)
+        if uses_transfer:
+            X = _fitting.as_rows_container(X)
+        for name in _CONDITIONAL_ATTRIBUTES:
+            self.__dict__.pop(name, None)
         rng = check_random_state(self.random_state)
         teacher, student = self._prepare_estimators(rng, sample_weight)
 
@@ -72,25 +98,167 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         self.teacher_fit_time_ = time.perf_counter() - start
         self._log(f"teacher fitted ({source} targets) in {self.teacher_fit_time_:.2f}s")
 
-        start = time.perf_counter()
         if classification:
-            temperature = getattr(self, "temperature", 1.0)
             targets = _targets.soft_targets(
-                outputs, y_idx, temperature=temperature, alpha=self.alpha
+                outputs, y_idx, temperature=self._temperature(), alpha=self.alpha
             )
             self.student_fit_ = _strategies.resolve_student_fit(student, self.student_fit)
-            self.student_ = _strategies.fit_student(
-                self.student_fit_, student, X, targets, self.classes_, sample_weight
-            )
             self.target_summary_ = _classification_summary(source, outputs, targets, y_idx)
         else:
             targets = _targets.regression_targets(outputs, y, alpha=self.alpha)
             self.student_fit_ = "regression"
-            self.student_ = fit_estimator(student, X, targets, sample_weight)
             self.target_summary_ = _regression_summary(source, outputs, y)
+
+        start = time.perf_counter()
+        X_transfer = transfer_targets = None
+        if uses_transfer:
+            if self.transfer_rounds and sampler is None:
+                sampler = AdversarialSampler()
+            generators, sampler = _fitting.seeded_clones(
+                generators, sampler, rng, self.random_state is not None
+            )
+            X_transfer = _fitting.transfer_rows(X, generators, arrays, X_unlabeled)
+            if X_transfer is not None:
+                self._log(f"transfer set: {n_rows_of(X_transfer)} rows")
+                transfer_targets = self._teacher_targets(X_transfer, y)
+        self.n_transfer_samples_ = 0 if X_transfer is None else n_rows_of(X_transfer)
+        self.transfer_time_ = time.perf_counter() - start
+
+        if self.feature_budget is not None:
+            self._choose_features(X if X_transfer is None else X_transfer, rng)
+
+        start = time.perf_counter()
+        self.student_ = self._fit_student(
+            student, *_stack_rows(X, targets, sample_weight, X_transfer, transfer_targets)
+        )
         self.student_fit_time_ = time.perf_counter() - start
         self._log(f"student fitted ({self.student_fit_}) in {self.student_fit_time_:.2f}s")
+
+        if self.transfer_rounds:
+            start = time.perf_counter()
+            self._adversarial_rounds(sampler, student, X, y, targets, sample_weight,
+                                     X_transfer, transfer_targets)
+            self.transfer_time_ += time.perf_counter() - start
         return self
+
+    def _temperature(self):
+        return getattr(self, "temperature", 1.0)
+
+    def _teacher_targets(self, X_rows, y):
+        """Targets for rows the teacher labels alone (no alpha mixing):
+        tempered probabilities, or predictions with y's trailing shape."""
+        classification = self._is_classification()
+        outputs = predict_in_batches(
+            partial(_targets.teacher_outputs, self.teacher_,
+                    classes=self.classes_ if classification else None),
+            X_rows, batch_size=self.batch_size, n_jobs=self.n_jobs,
+            verbose=self.verbose, log=self._log, what="rows with the teacher",
+        )
+        if classification:
+            return _targets.softmax(outputs, self._temperature())
+        return outputs.reshape((-1,) + np.shape(y)[1:])
+
+    def _student_input(self, X):
+        """X restricted to the student's features (all of them without a
+        feature budget)."""
+        features = getattr(self, "student_features_", None)
+        if features is None:
+            return X
+        if isinstance(X, (list, tuple)):
+            X = np.asarray(X)
+        return _safe_indexing(X, features, axis=1)
+
+    def _fit_student(self, student, X_rows, targets, weights):
+        X_rows = self._student_input(X_rows)
+        if self._is_classification():
+            return _strategies.fit_student(
+                self.student_fit_, student, X_rows, targets, self.classes_, weights
+            )
+        return fit_estimator(student, X_rows, targets, weights)
+
+    def _choose_features(self, X_rows, rng):
+        importances, source = _feature_budget.teacher_importances(
+            self.teacher_, X_rows, self.n_features_in_, random_state=rng,
+            n_jobs=self.n_jobs,
+        )
+        self.teacher_feature_importances_ = importances
+        self.feature_importance_source_ = source
+        self.student_features_ = _feature_budget.top_features(importances, self.feature_budget)
+        if hasattr(self, "feature_names_in_"):
+            self.student_feature_names_ = self.feature_names_in_[self.student_features_]
+        self._log(f"feature budget: student uses {len(self.student_features_)} of "
+                  f"{self.n_features_in_} features ({source})")
+
+    def _student_outputs(self, student, X_rows):
+        """Student probabilities (classification; one-hot predictions for a
+        student without them) or predictions, computed in batches."""
+        classification = self._is_classification()
+        function = partial(
+            _student_outputs, self.student_fit_ if classification else None, student,
+            self.classes_ if classification else None,
+            getattr(self, "student_features_", None),
+            classification and self._student_gives_proba(),
+        )
+        return predict_in_batches(function, X_rows, batch_size=self.batch_size,
+                                  n_jobs=self.n_jobs, what="rows with the student")
+
+    def _fidelity(self, student, X_rows, reference):
+        predicted = self._student_outputs(student, X_rows)
+        if self._is_classification():
+            return float(np.mean(predicted.argmax(axis=1) == reference.argmax(axis=1)))
+        return float(r2_score(reference, predicted))
+
+    def _adversarial_rounds(self, sampler, student, X, y, targets, sample_weight,
+                            X_transfer, transfer_targets):
+        """Add the candidate rows the student gets most wrong, refit, and keep
+        the student of the round with the best held-out fidelity."""
+        classification = self._is_classification()
+        round_rng = check_random_state(sampler.random_state)
+        n_real = n_rows_of(X)
+        X_valid = sampler.sample_candidates(X, sampler.validation_size(n_real),
+                                            random_state=round_rng)
+        reference = self._teacher_targets(X_valid, y)
+        fidelity = [self._fidelity(self.student_, X_valid, reference)]
+        self._log(f"round 0: held-out fidelity {fidelity[0]:.4f}")
+        best, best_round = fidelity[0], 0
+        kept = (self.student_, X_transfer)
+        current = self.student_
+        n_add = sampler.rows_per_round(n_real)
+        n_candidates = int(math.ceil(n_add * float(sampler.candidate_factor)))
+        for round_ in range(1, self.transfer_rounds + 1):
+            X_cand = sampler.sample_candidates(X, n_candidates, random_state=round_rng)
+            cand_targets = self._teacher_targets(X_cand, y)
+            student_out = self._student_outputs(current, X_cand)
+            if classification:
+                scores = sampler.disagreement_scores(cand_targets, student_out)
+            else:
+                scores = sampler.regression_scores(cand_targets, student_out)
+            picked = sampler.most_disputed(scores, n_add)
+            new_rows = _safe_indexing(X_cand, picked)
+            X_transfer = (new_rows if X_transfer is None
+                          else concatenate_rows([X_transfer, new_rows]))
+            new_targets = cand_targets[picked]
+            transfer_targets = (new_targets if transfer_targets is None
+                                else np.concatenate([transfer_targets, new_targets]))
+            current = self._fit_student(
+                clone(student),
+                *_stack_rows(X, targets, sample_weight, X_transfer, transfer_targets),
+            )
+            fidelity.append(self._fidelity(current, X_valid, reference))
+            self._log(f"round {round_}: +{len(picked)} disputed rows (mean "
+                      f"disagreement {scores[picked].mean():.4g}), held-out fidelity "
+                      f"{fidelity[-1]:.4f}")
+            if fidelity[-1] > best + float(sampler.tol):
+                best, best_round = fidelity[-1], round_
+                kept = (current, X_transfer)
+            else:
+                break
+        self.student_ = kept[0]
+        self.n_transfer_samples_ = 0 if kept[1] is None else n_rows_of(kept[1])
+        self.transfer_fidelity_ = np.asarray(fidelity)
+        self.best_transfer_round_ = best_round
+        if best_round != len(fidelity) - 1:
+            self._log(f"kept the student of round {best_round}")
 
     def _check_params(self):
         if isinstance(self.teacher, FrozenEstimator):
@@ -134,6 +302,22 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             check_int(self.cv, "cv", low=2)
         check_n_jobs(self.n_jobs)
         check_int(self.verbose, "verbose", low=0)
+        check_int(self.transfer_rounds, "transfer_rounds", low=0)
+        check_int(self.feature_budget, "feature_budget", low=1, allow_none=True)
+        check_int(self.batch_size, "batch_size", low=1, allow_none=True)
+        generators, _, sampler = _fitting.split_transfer(self.transfer)
+        for generator in generators:
+            if hasattr(generator, "_check_params"):
+                generator._check_params()
+        if sampler is not None:
+            if not self.transfer_rounds:
+                raise ValueError(
+                    "transfer holds an AdversarialSampler, which only acts in "
+                    "adversarial rounds; set transfer_rounds >= 1 (got "
+                    f"transfer_rounds={self.transfer_rounds!r}) or pass a generator "
+                    "such as Munge() instead"
+                )
+            sampler.check_params()
 
     def _check_y(self, y, classification):
         if classification:
@@ -198,6 +382,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
 
     # -------------------------------------------------------------- predict
     def _validate_X_predict(self, X):
+        """X checked against the fit, restricted to the student's features."""
         check_is_fitted(self)
         X = _indexable_X(X)
         if hasattr(self, "n_features_in_") and _is_one_dimensional(X):
@@ -207,7 +392,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
                 "array.reshape(1, -1) for a single sample."
             )
         validate_data(self, X, reset=False, skip_check_array=True)
-        return X
+        return self._student_input(X)
 
     def predict(self, X):
         """Predict with the student.
@@ -325,7 +510,37 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
                 teacher_tags.target_tags.multi_output
                 and student_tags.target_tags.multi_output
             )
+        if _fitting.needs_dense(self.transfer) or self.transfer_rounds:
+            # Generators draw rows from dense, finite data.
+            tags.input_tags.sparse = False
+            tags.input_tags.allow_nan = False
         return tags
+
+
+def _stack_rows(X, targets, sample_weight, X_transfer, transfer_targets):
+    """Real rows followed by transfer rows: ``(X, targets, weights)``.
+    Transfer rows weigh 1; weights stay None when no weight was given."""
+    if X_transfer is None:
+        return X, targets, sample_weight
+    weights = None
+    if sample_weight is not None:
+        weights = np.concatenate([sample_weight, np.ones(n_rows_of(X_transfer))])
+    return (concatenate_rows([X, X_transfer]),
+            np.concatenate([targets, transfer_targets]), weights)
+
+
+def _student_outputs(strategy, student, classes, features, gives_proba, X):
+    """Outputs of a fitted student on X (module-level so workers can unpickle
+    it): class probabilities aligned to ``classes``, one-hot predictions for
+    a student without probabilities, or regression predictions."""
+    if features is not None:
+        X = _safe_indexing(X, features, axis=1)
+    if classes is None:
+        return np.asarray(student.predict(X), dtype=np.float64)
+    if gives_proba:
+        return _strategies.student_proba(strategy, student, X, classes)
+    labels = _strategies.student_predict(strategy, student, X, classes)
+    return _targets.one_hot(np.searchsorted(classes, labels), len(classes))
 
 
 def _indexable_X(X):
@@ -400,14 +615,50 @@ _COMMON_PARAMS_DOC = """
     cv : int, cross-validation generator or iterable, default=5
         Folds for ``teacher_targets="oof"``, as in
         :func:`sklearn.model_selection.cross_val_predict`.
+    transfer : generator, array-like, list of these, or None, default=None
+        Extra rows that the final teacher (``teacher_``, fit on all rows)
+        labels and the student learns besides the training rows: a generator
+        of :mod:`skdistill.transfer` (e.g. ``Munge(size_factor=10)``, whose
+        ``size_factor`` or ``n_samples`` sets how many rows), an array or
+        DataFrame of unlabeled rows with X's columns, or a list of these
+        (their rows are stacked). Transfer rows get the teacher's targets
+        only (tempered probabilities, or predictions for regression; no
+        ``alpha`` mixing) and weight 1; real rows keep their targets and
+        ``sample_weight``. An :class:`~skdistill.transfer.AdversarialSampler`
+        in the list configures the ``transfer_rounds``. Generators need
+        dense, finite X.
+    transfer_rounds : int, default=0
+        Adversarial rounds after the first student fit: candidates drawn
+        around the real rows are labelled by the teacher, the rows where the
+        student disagrees most with it join the transfer set and the student
+        is refit; rounds stop early when the fidelity on held-out generated
+        rows stops improving, and the best round's student is kept (see
+        :class:`~skdistill.transfer.AdversarialSampler`, the default sampler
+        when ``transfer`` holds none).
+    feature_budget : int, default=None
+        Train the student on only this many features: those the teacher
+        relies on most, by the teacher's ``feature_importances_`` when it
+        has one per input column, else by permutation importance of the
+        teacher against its own predictions, on transfer rows when there are
+        any, else on training rows. ``predict`` and friends still take all
+        ``n_features_in_`` columns and select them. A budget of at least the
+        number of features keeps them all.
+    batch_size : int, default=10_000
+        Rows per teacher (and student) call when labelling transfer rows, so
+        that memory is bounded by the batch; ``None`` labels each worker's
+        rows in one call. Batches run in parallel over ``n_jobs`` workers,
+        honouring ``joblib.parallel_config`` (e.g. a dask cluster).
     random_state : int, RandomState instance or None, default=None
         Seeds every ``random_state`` parameter of the teacher and student
         clones that is left at None, so that the same ``random_state`` gives
-        the same student. Parameters set explicitly are kept.
+        the same student. Parameters set explicitly are kept. Transfer-set
+        generators are seeded the same way.
     n_jobs : int, default=None
-        Jobs for the out-of-fold teacher fits (joblib semantics).
+        Jobs for the out-of-fold teacher fits and for labelling transfer
+        rows (joblib semantics).
     verbose : int, default=0
-        Print the steps of ``fit`` and their durations.
+        Print the steps of ``fit``, their durations, the rows labelled and
+        the adversarial rounds; above 1, also joblib's progress.
 """
 
 _COMMON_ATTRIBUTES_DOC = """
@@ -424,7 +675,26 @@ _COMMON_ATTRIBUTES_DOC = """
         ``source`` of the teacher targets and summary statistics of them.
     teacher_fit_time_, student_fit_time_ : float
         Seconds spent fitting the teacher (including out-of-fold fits) and the
-        student.
+        (first) student.
+    n_transfer_samples_ : int
+        Transfer rows the final student was trained on (0 without transfer).
+    transfer_time_ : float
+        Seconds spent generating and labelling transfer rows, including the
+        adversarial rounds and their student refits.
+    transfer_fidelity_ : ndarray of shape (n_rounds_run + 1,)
+        With ``transfer_rounds``: agreement of the student with the teacher
+        (accuracy to its predictions; R² for regression) on held-out
+        generated rows, after the first fit and after each round run.
+    best_transfer_round_ : int
+        With ``transfer_rounds``: the round whose student was kept.
+    student_features_ : ndarray of int
+        With ``feature_budget``: the columns the student uses, in X's order.
+    student_feature_names_ : ndarray of str
+        With ``feature_budget`` and named columns: their names.
+    teacher_feature_importances_ : ndarray of shape (n_features_in_,)
+        With ``feature_budget``: the teacher's importances that chose them.
+    feature_importance_source_ : str
+        With ``feature_budget``: ``"feature_importances_"`` or ``"permutation"``.
 """
 
 
@@ -456,14 +726,14 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
         ``(1 - alpha) * soft + alpha * onehot``. ``alpha=1`` is plain
         training on ``y``.
 """
-        + _COMMON_PARAMS_DOC.replace("    random_state", """    student_fit : {"auto", "native", "logit_regression", "proba_regression", \
+        + _COMMON_PARAMS_DOC.replace("    transfer :", """    student_fit : {"auto", "native", "logit_regression", "proba_regression", \
 "replication", "hard"}, default="auto"
         How the student learns soft targets. ``"auto"``: ``"native"`` for
         students that take probability matrices, ``"logit_regression"`` for
         regressors, ``"replication"`` (each row once per class, weighted by
         the target probability: the exact soft cross-entropy) for classifiers
         that accept ``sample_weight``, else ``"hard"`` (argmax labels).
-    random_state""", 1)
+    transfer :""", 1)
         + """
     Attributes
     ----------
@@ -499,7 +769,8 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
     )
 
     def __init__(self, teacher, student, *, temperature=1.0, alpha=0.0,
-                 teacher_targets="auto", cv=5, student_fit="auto",
+                 teacher_targets="auto", cv=5, student_fit="auto", transfer=None,
+                 transfer_rounds=0, feature_budget=None, batch_size=10_000,
                  random_state=None, n_jobs=None, verbose=0):
         self.teacher = teacher
         self.student = student
@@ -508,6 +779,10 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
         self.teacher_targets = teacher_targets
         self.cv = cv
         self.student_fit = student_fit
+        self.transfer = transfer
+        self.transfer_rounds = transfer_rounds
+        self.feature_budget = feature_budget
+        self.batch_size = batch_size
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose
@@ -565,12 +840,17 @@ class DistilledRegressor(RegressorMixin, _BaseDistilled):
     )
 
     def __init__(self, teacher, student, *, alpha=0.0, teacher_targets="auto",
-                 cv=5, random_state=None, n_jobs=None, verbose=0):
+                 cv=5, transfer=None, transfer_rounds=0, feature_budget=None,
+                 batch_size=10_000, random_state=None, n_jobs=None, verbose=0):
         self.teacher = teacher
         self.student = student
         self.alpha = alpha
         self.teacher_targets = teacher_targets
         self.cv = cv
+        self.transfer = transfer
+        self.transfer_rounds = transfer_rounds
+        self.feature_budget = feature_budget
+        self.batch_size = batch_size
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose
@@ -606,10 +886,19 @@ class DistilledEstimator(_BaseDistilled):
         Folds for out-of-fold targets.
     student_fit : str, default="auto"
         See :class:`DistilledClassifier`.
+    transfer : generator, array-like, list of these, or None, default=None
+        Rows labelled by the teacher alone; see :class:`DistilledClassifier`.
+    transfer_rounds : int, default=0
+        Adversarial rounds; see :class:`DistilledClassifier`.
+    feature_budget : int, default=None
+        Number of features the student may use; see :class:`DistilledClassifier`.
+    batch_size : int, default=10_000
+        Rows per labelling call; see :class:`DistilledClassifier`.
     random_state : int, RandomState instance or None, default=None
-        Seeds the unset random states of the teacher and student clones.
+        Seeds the unset random states of the teacher, student and generator
+        clones.
     n_jobs : int, default=None
-        Jobs for the out-of-fold teacher fits.
+        Jobs for the out-of-fold teacher fits and the labelling.
     verbose : int, default=0
         Print the steps of ``fit``.
 
@@ -617,8 +906,9 @@ class DistilledEstimator(_BaseDistilled):
     ----------
     classes_ : ndarray of shape (n_classes,)
         Class labels (classification teachers only).
-    teacher_, student_, student_fit_, target_summary_ :
-        As in :class:`DistilledClassifier` / :class:`DistilledRegressor`.
+    teacher_, student_, student_fit_, target_summary_, n_transfer_samples_ :
+        As in :class:`DistilledClassifier` / :class:`DistilledRegressor`, as
+        are the transfer and feature-budget attributes.
 
     Examples
     --------
@@ -639,7 +929,8 @@ class DistilledEstimator(_BaseDistilled):
     """
 
     def __init__(self, teacher, student, *, temperature=1.0, alpha=0.0,
-                 teacher_targets="auto", cv=5, student_fit="auto",
+                 teacher_targets="auto", cv=5, student_fit="auto", transfer=None,
+                 transfer_rounds=0, feature_budget=None, batch_size=10_000,
                  random_state=None, n_jobs=None, verbose=0):
         self.teacher = teacher
         self.student = student
@@ -648,6 +939,10 @@ class DistilledEstimator(_BaseDistilled):
         self.teacher_targets = teacher_targets
         self.cv = cv
         self.student_fit = student_fit
+        self.transfer = transfer
+        self.transfer_rounds = transfer_rounds
+        self.feature_budget = feature_budget
+        self.batch_size = batch_size
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose

@@ -1,0 +1,131 @@
+"""Chunked, parallel teacher labelling: the hot path of transfer sets.
+
+Labelling a large transfer set calls the teacher on many rows. Rows are
+cut into batches of ``batch_size`` so that the teacher's temporaries (a
+float32 copy of X in a forest, per-tree outputs, ...) are bounded by the
+batch rather than by the number of rows, and the batches are spread over
+``n_jobs`` workers with :class:`sklearn.utils.parallel.Parallel`, which
+honours ``joblib.parallel_config`` (loky, threading, dask, ...).
+
+Each worker gets one contiguous block of rows and labels it batch by batch:
+the model is then shipped once per worker rather than once per batch (a
+200-tree forest pickles to hundreds of MB). Inside workers the BLAS and
+OpenMP pools are limited to one thread with threadpoolctl, so that
+``n_jobs`` workers do not each start one thread per core.
+"""
+
+import time
+
+import numpy as np
+from joblib import effective_n_jobs
+from scipy import sparse
+from sklearn.utils import _safe_indexing
+from sklearn.utils.parallel import Parallel, delayed
+from threadpoolctl import threadpool_limits
+
+DEFAULT_BATCH_SIZE = 10_000
+
+
+def n_rows_of(X):
+    """Number of rows of an array, DataFrame, sparse matrix or list."""
+    shape = getattr(X, "shape", None)
+    return int(shape[0]) if shape is not None else len(X)
+
+
+def iter_batches(X, batch_size):
+    """Yield consecutive row blocks of X of at most ``batch_size`` rows
+    (views where the container allows it)."""
+    n_rows = n_rows_of(X)
+    step = n_rows if batch_size is None else max(1, int(batch_size))
+    for start in range(0, n_rows, step):
+        yield _safe_indexing(X, slice(start, min(start + step, n_rows)))
+
+
+def concatenate_rows(parts):
+    """Stack row blocks (arrays, sparse matrices or DataFrames) of one kind."""
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    if sparse.issparse(first):
+        return sparse.vstack(parts, format=first.format)
+    if hasattr(first, "iloc"):
+        import pandas as pd
+
+        return pd.concat(parts, ignore_index=True)
+    return np.concatenate([np.asarray(p) for p in parts], axis=0)
+
+
+def _label_block(predict, X_block, batch_size, limit_threads):
+    """Outputs of ``predict`` on a block of rows, computed batch by batch."""
+    if limit_threads:
+        with threadpool_limits(limits=1):
+            return _label_block(predict, X_block, batch_size, False)
+    outputs = [np.asarray(predict(batch)) for batch in iter_batches(X_block, batch_size)]
+    return outputs[0] if len(outputs) == 1 else np.concatenate(outputs, axis=0)
+
+
+def predict_in_batches(predict, X, *, batch_size=DEFAULT_BATCH_SIZE, n_jobs=None,
+                       verbose=0, log=None, what="rows"):
+    """``predict(X)`` computed batch by batch, in parallel when ``n_jobs`` allows.
+
+    Parameters
+    ----------
+    predict : callable
+        Takes a block of rows and returns an array with one entry (or row) per
+        input row, e.g. ``functools.partial(teacher_outputs, teacher)``. Must
+        be picklable for process-based backends.
+    X : {array-like, sparse matrix, DataFrame}
+        The rows.
+    batch_size : int or None, default=10_000
+        Rows per call of ``predict``; ``None`` for one call per worker.
+    n_jobs : int, default=None
+        Workers, joblib semantics (``None`` is 1 unless a
+        ``joblib.parallel_config`` context says otherwise).
+    verbose : int, default=0
+        Passed to ``Parallel`` (above 1); ``log`` gets a summary line.
+    log : callable, default=None
+        ``log(message)`` for progress messages.
+    what : str, default="rows"
+        Name of the rows in messages.
+
+    Returns
+    -------
+    outputs : ndarray
+        Outputs for all rows, in order.
+    """
+    n_rows = n_rows_of(X)
+    n_batches = 1 if batch_size is None else -(-n_rows // max(1, int(batch_size)))
+    n_workers = effective_n_jobs(n_jobs)
+    start = time.perf_counter()
+    if n_workers == 1 or n_batches == 1:
+        outputs = []
+        done = 0
+        for batch in iter_batches(X, batch_size):
+            outputs.append(np.asarray(predict(batch)))
+            done += n_rows_of(batch)
+            if log is not None and verbose > 1 and n_batches > 1:
+                log(f"labelled {done}/{n_rows} {what}")
+        result = outputs[0] if len(outputs) == 1 else np.concatenate(outputs, axis=0)
+        n_tasks = 1
+    else:
+        n_tasks = min(n_batches, n_workers)
+        bounds = _block_bounds(n_rows, n_batches, n_tasks, batch_size)
+        blocks = (
+            delayed(_label_block)(predict, _safe_indexing(X, slice(lo, hi)), batch_size, True)
+            for lo, hi in bounds
+        )
+        outputs = Parallel(n_jobs=n_jobs, verbose=max(0, verbose - 1))(blocks)
+        result = np.concatenate(outputs, axis=0)
+    if log is not None and verbose:
+        log(f"labelled {n_rows} {what} in {time.perf_counter() - start:.2f}s "
+            f"({n_batches} batch(es), {n_tasks} task(s))")
+    return result
+
+
+def _block_bounds(n_rows, n_batches, n_tasks, batch_size):
+    """Contiguous row ranges, one per task, each a whole number of batches."""
+    per_task = np.full(n_tasks, n_batches // n_tasks)
+    per_task[: n_batches % n_tasks] += 1
+    ends = np.minimum(np.cumsum(per_task) * int(batch_size), n_rows)
+    starts = np.concatenate([[0], ends[:-1]])
+    return list(zip(starts.tolist(), ends.tolist()))
