@@ -18,7 +18,13 @@ from sklearn.base import (
 )
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import accuracy_score, r2_score
-from sklearn.utils import Bunch, _safe_indexing, check_random_state, get_tags
+from sklearn.utils import (
+    Bunch,
+    _safe_indexing,
+    assert_all_finite,
+    check_random_state,
+    get_tags,
+)
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
@@ -392,6 +398,11 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
                 "array.reshape(1, -1) for a single sample."
             )
         validate_data(self, X, reset=False, skip_check_array=True)
+        if not get_tags(self).input_tags.allow_nan:
+            # The student may take NaN where the teacher did not (e.g. a
+            # linear teacher and a tree student): the estimator as a whole
+            # declares no NaN support, so predict refuses NaN too.
+            _check_finite(X)
         return self._student_input(X)
 
     def predict(self, X):
@@ -511,9 +522,9 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
                 and student_tags.target_tags.multi_output
             )
         if _fitting.needs_dense(self.transfer) or self.transfer_rounds:
-            # Generators draw rows from dense, finite data.
+            # Generators draw rows from dense data (and reject NaN in fit with
+            # a clear error; predict still takes what the student takes).
             tags.input_tags.sparse = False
-            tags.input_tags.allow_nan = False
         return tags
 
 
@@ -561,6 +572,19 @@ def _indexable_X(X):
             "at least one row and one column."
         )
     return X
+
+
+def _check_finite(X):
+    """Raise ValueError for NaN or infinity in the numeric values of X."""
+    if sparse.issparse(X):
+        values = X.data
+    elif hasattr(X, "select_dtypes"):
+        values = X.select_dtypes(include="number").to_numpy(dtype=np.float64)
+    else:
+        values = np.asarray(X)
+        if values.dtype.kind not in "fc":
+            return  # integers cannot hold NaN; other types are the student's call
+    assert_all_finite(values, input_name="X")
 
 
 def _is_one_dimensional(X):

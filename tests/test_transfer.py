@@ -257,10 +257,10 @@ def test_bad_parameters(Generator, params, error, match, mixed_X):
 def test_bad_data(Generator, mixed_X):
     with pytest.raises(TypeError, match=f"{Generator.__name__} needs dense X.*sparse"):
         Generator().sample(sparse.csr_matrix(mixed_X))
-    X_nan = mixed_X.copy()
-    X_nan[0, 0] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
-        Generator().sample(X_nan)
+    X_inf = mixed_X.copy()
+    X_inf[0, 0] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        Generator().sample(X_inf)
     with pytest.raises(ValueError, match="0 sample"):
         Generator().sample(mixed_X[:0])
     with pytest.raises(ValueError, match="2D array"):
@@ -269,13 +269,49 @@ def test_bad_data(Generator, mixed_X):
         Generator().sample(mixed_X, n_samples=-1)
 
 
-def test_dataframe_nan_and_unknown_names():
+def test_dataframe_inf_and_unknown_names():
     pd = pytest.importorskip("pandas")
-    frame = pd.DataFrame({"a": [1.0, np.nan, 2.0], "b": [1.0, 2.0, 3.0]})
-    with pytest.raises(ValueError, match="column 'a' contains NaN"):
+    frame = pd.DataFrame({"a": [1.0, np.inf, 2.0], "b": [1.0, 2.0, 3.0]})
+    with pytest.raises(ValueError, match="column 'a' contains infinity"):
         Munge().sample(frame)
     with pytest.raises(ValueError, match="does not have: \\['zzz'\\]"):
         Munge(categorical_features=["zzz"]).sample(frame.fillna(0))
+
+
+# --------------------------------------------------------- missing values
+@pytest.fixture(scope="module")
+def X_missing():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(1000, 3))
+    X[rng.rand(1000) < 0.2, 0] = np.nan
+    return X
+
+
+def test_munge_missing_values(X_missing):
+    X = X_missing
+    assert_array_equal(Munge(size_factor=1, p=0.0).sample(X), X)  # NaN copied
+    munge = Munge(size_factor=1, p=0.5, random_state=0, categorical_features=None)
+    rows = munge.sample(X)
+    neighbours = munge.nearest_neighbours(encode_table(X, None, munge))
+    # a value is missing only if the row's or its neighbour's was
+    new_missing = np.isnan(rows[:, 0])
+    assert np.all(np.isnan(X[:, 0]) | np.isnan(X[neighbours, 0]) | ~new_missing)
+    assert abs(new_missing.mean() - np.isnan(X[:, 0]).mean()) < 0.05
+    assert np.all(np.isfinite(rows[:, 1:]))
+
+
+def test_other_generators_missing_values(X_missing):
+    X = X_missing
+    missing = np.isnan(X[:, 0])
+    noisy = GaussianNoise(size_factor=1, random_state=0).sample(X)
+    assert_array_equal(np.isnan(noisy[:, 0]), missing)  # missing stays missing
+    assert np.all(np.isfinite(noisy[~missing]))
+    mixed = Mixup(size_factor=1, random_state=0, categorical_features=None).sample(X)
+    assert_array_equal(np.isnan(mixed[:, 0]), missing)  # keeps a's missing entries
+    box = UniformBox(size_factor=20, random_state=0).sample(X)
+    assert abs(np.isnan(box[:, 0]).mean() - missing.mean()) < 0.02
+    assert np.nanmin(box[:, 0]) >= np.nanmin(X[:, 0])
+    assert np.nanmax(box[:, 0]) <= np.nanmax(X[:, 0])
 
 
 # ------------------------------------------------------ adversarial sampler

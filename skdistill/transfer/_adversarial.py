@@ -144,8 +144,10 @@ class AdversarialSampler(BaseEstimator):
 
     def regression_scores(self, teacher, student):
         """Mean squared difference per row of (multi-output) predictions."""
-        diff = np.asarray(teacher, dtype=np.float64) - np.asarray(student, dtype=np.float64)
-        diff = diff.reshape(len(diff), -1)
+        teacher = np.asarray(teacher, dtype=np.float64)
+        student = np.asarray(student, dtype=np.float64)
+        # (n,) and (n, 1) outputs of the same single target must not broadcast
+        diff = teacher.reshape(len(teacher), -1) - student.reshape(len(student), -1)
         return np.mean(diff ** 2, axis=1)
 
     @staticmethod

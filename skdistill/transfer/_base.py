@@ -6,6 +6,11 @@ matrix of continuous columns and an integer code matrix of discrete
 columns (each code indexing the column's observed levels), draws new rows
 block by block, and puts them back into X's form: a float64 ndarray for
 array input, a DataFrame with X's columns and dtypes for DataFrame input.
+
+Missing values (NaN) are allowed, as many teachers take them
+(HistGradientBoosting*, trees): a missing entry is a value like any other
+that a new row may copy, and each generator says how it treats it.
+Infinite values are rejected.
 """
 
 import numbers
@@ -109,7 +114,8 @@ def encode_table(X, categorical_features, owner):
     check_dense(X, name)
     if is_dataframe(X):
         return _encode_frame(X, categorical_features, name)
-    X = check_array(X, dtype=np.float64, ensure_2d=True, estimator=name, input_name="X")
+    X = check_array(X, dtype=np.float64, ensure_2d=True, ensure_all_finite="allow-nan",
+                    estimator=name, input_name="X")
     declared = _declared_discrete(categorical_features, X.shape[1], None, name)
     return _encode_numeric(X, declared, _is_auto(categorical_features), frame=None)
 
@@ -132,12 +138,12 @@ def _encode_frame(X, categorical_features, name):
     forced = ~numeric  # non-numeric columns can only be swapped
     if numeric.any():
         block = X.iloc[:, np.flatnonzero(numeric)].to_numpy(dtype=np.float64)
-        finite = np.isfinite(block).all(axis=0)
+        finite = ~np.isinf(block).any(axis=0)
         if not finite.all():
             bad = columns[np.flatnonzero(numeric)[np.flatnonzero(~finite)[0]]]
             raise ValueError(
-                f"{name} needs finite values in X; column {bad!r} contains NaN or "
-                "infinity. Impute it first, or pass unlabeled rows as transfer=array."
+                f"{name} cannot generate rows from infinite values; column {bad!r} "
+                "contains infinity."
             )
         values[:, numeric] = block
     table = _encode_numeric(values, declared | forced, _is_auto(categorical_features),

@@ -53,6 +53,10 @@ class Munge(BaseGenerator):
     rows; ``size_factor`` passes over the data replace the paper's
     repetitions. Each real row seeds the same number of new rows.
 
+    Missing values (NaN) count as the column's mean in the neighbour search;
+    a swapped attribute where either row is missing takes the neighbour's
+    value (missing or not) without blur.
+
     Parameters
     ----------""" + _COMMON_PARAMS + """
     p : float in [0, 1], default=0.5
@@ -122,6 +126,9 @@ class Munge(BaseGenerator):
                 blurred *= np.abs(a - b)
                 blurred /= s
                 blurred += b
+                missing = np.isnan(blurred)
+                if missing.any():
+                    blurred[missing] = b[missing]
                 swap = rng.random(a.shape) < p
                 out_cont[part] = np.where(swap, blurred, a)
             if codes.shape[1]:
@@ -135,9 +142,9 @@ def _munge_space(table):
     [0, 1] and discrete columns one-hot encoded and scaled by 1/sqrt(2), so
     that two different levels are at distance 1 (Hamming)."""
     cont = table.continuous
-    low, high = cont.min(axis=0, initial=np.inf), cont.max(axis=0, initial=-np.inf)
+    low, high, mean = _column_stats(cont)
     span = np.where(high > low, high - low, 1.0)
-    scaled = (cont - low) / span if cont.shape[1] else cont
+    scaled = (np.where(np.isnan(cont), mean, cont) - low) / span if cont.shape[1] else cont
     if not table.codes.shape[1]:
         return scaled
     n_rows = table.n_rows
@@ -153,13 +160,31 @@ def _munge_space(table):
     return sparse.hstack([sparse.csr_matrix(scaled), one_hot], format="csr")
 
 
+def _column_stats(cont):
+    """Per-column minimum, maximum and mean ignoring NaN (0 for a column
+    with no value at all)."""
+    if not cont.shape[1]:
+        return np.empty(0), np.empty(0), np.empty(0)
+    observed = ~np.isnan(cont)
+    count = observed.sum(axis=0)
+    filled = np.where(observed, cont, 0.0)
+    mean = np.divide(filled.sum(axis=0), count, out=np.zeros(cont.shape[1]),
+                     where=count > 0)
+    low = np.where(observed, cont, np.inf).min(axis=0)
+    high = np.where(observed, cont, -np.inf).max(axis=0)
+    low = np.where(count > 0, low, 0.0)
+    high = np.where(count > 0, high, 0.0)
+    return low, high, mean
+
+
 class GaussianNoise(BaseGenerator):
     __doc__ = """Real rows with Gaussian noise added to their continuous columns.
 
     Each new row copies a real row (every row equally often) and adds to
     each continuous column a normal draw with standard deviation
     ``scale * std`` of that column in X. Discrete columns keep the row's
-    value: adding noise to a category has no meaning.
+    value: adding noise to a category has no meaning. Missing values stay
+    missing.
 
     Parameters
     ----------""" + _COMMON_PARAMS + """
@@ -192,7 +217,9 @@ class GaussianNoise(BaseGenerator):
     def _generate(self, table, n_samples, rng):
         rows = base_rows(table.n_rows, n_samples, rng)
         cont = table.continuous
-        sd = float(self.scale) * cont.std(axis=0)
+        _, _, mean = _column_stats(cont)
+        spread = np.where(np.isnan(cont), mean, cont).std(axis=0) if cont.shape[1] else mean
+        sd = float(self.scale) * spread
         out_cont = np.empty((n_samples, cont.shape[1]), dtype=np.float64)
         for part in chunks(n_samples):
             noise = rng.standard_normal((part.stop - part.start, cont.shape[1]))
@@ -209,7 +236,8 @@ class Mixup(BaseGenerator):
     uniformly drawn real row ``b``: continuous columns take
     ``lam * a + (1 - lam) * b`` with ``lam ~ Beta(alpha, alpha)`` drawn per
     new row; each discrete column takes ``a``'s value with probability
-    ``lam``, else ``b``'s (a mixture of categories does not exist).
+    ``lam``, else ``b``'s (a mixture of categories does not exist). Where
+    either value is missing the new row keeps ``a``'s.
 
     After Zhang et al., "mixup: Beyond Empirical Risk Minimization", ICLR
     2018; here the teacher labels the mixed rows, so no label mixing is
@@ -254,7 +282,9 @@ class Mixup(BaseGenerator):
             own = rows[part]
             other = rng.randint(table.n_rows, size=len(own))
             lam = rng.beta(alpha, alpha, size=len(own))[:, None]
-            out_cont[part] = lam * cont[own] + (1.0 - lam) * cont[other]
+            a = cont[own]
+            mixed = lam * a + (1.0 - lam) * cont[other]
+            out_cont[part] = np.where(np.isnan(mixed), a, mixed)
             keep = rng.random((len(own), codes.shape[1])) < lam
             out_codes[part] = np.where(keep, codes[own], codes[other])
         return out_cont, out_codes
@@ -268,7 +298,8 @@ class UniformBox(BaseGenerator):
     independently. This is the RANDOM baseline of Bucilua et al. (KDD
     2006): it ignores where the data lies, so in more than a few dimensions
     most of its rows fall where no real row is, and the paper found it
-    worse than MUNGE (and getting worse past 100k rows).
+    worse than MUNGE (and getting worse past 100k rows). A column with
+    missing values gets them at the rate observed in X.
 
     Parameters
     ----------""" + _COMMON_PARAMS + _RANDOM_STATE + """
@@ -292,14 +323,17 @@ class UniformBox(BaseGenerator):
 
     def _generate(self, table, n_samples, rng):
         cont, codes = table.continuous, table.codes
-        low = cont.min(axis=0, initial=np.inf) if cont.shape[1] else np.empty(0)
-        high = cont.max(axis=0, initial=-np.inf) if cont.shape[1] else np.empty(0)
+        low, high, _ = _column_stats(cont)
+        missing_rate = np.isnan(cont).mean(axis=0) if cont.shape[1] else np.empty(0)
         n_levels = codes.max(axis=0, initial=0) + 1 if codes.shape[1] else np.empty(0, int)
         out_cont = np.empty((n_samples, cont.shape[1]), dtype=np.float64)
         out_codes = np.empty((n_samples, codes.shape[1]), dtype=np.intp)
         for part in chunks(n_samples):
             size = part.stop - part.start
-            out_cont[part] = low + rng.random((size, cont.shape[1])) * (high - low)
+            drawn = low + rng.random((size, cont.shape[1])) * (high - low)
+            if missing_rate.any():
+                drawn[rng.random(drawn.shape) < missing_rate] = np.nan
+            out_cont[part] = drawn
             out_codes[part] = np.floor(
                 rng.random((size, codes.shape[1])) * n_levels
             ).astype(np.intp)
