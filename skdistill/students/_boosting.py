@@ -259,7 +259,7 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
         raw_val = np.tile(self.init_score_, (X_val.shape[0], 1)) if self.early_stopping else None
         trees, train_scores, val_scores = [], [], []
         # sklearn trees fit sparse data in CSC and apply it in CSR.
-        X_fit = X_train.tocsc() if issparse(X_train) else X_train
+        X_fit = _tree_fit_matrix(X_train)
         loss_history = np.full(self.n_iter_no_change, np.inf)
         for i in range(self.n_estimators):
             in_bag = self._in_bag_rows(w_train, rng)
@@ -315,7 +315,7 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
         n_columns = raw.shape[1]
         factor = 1.0 if n_columns == 1 else (n_columns - 1) / n_columns
         if in_bag is not None:
-            X_fit = X_fit[in_bag]
+            X_fit = _tree_fit_matrix(X_apply[in_bag])
             residual_fit, hessian_fit, w_fit = residual[in_bag], hessian[in_bag], sample_weight[in_bag]
         else:
             residual_fit, hessian_fit, w_fit = residual, hessian, sample_weight
@@ -469,6 +469,17 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _tree_fit_matrix(X):
+    """X as sklearn trees fit it without input checks: dense, or CSC with
+    sorted indices (row-indexing a CSC matrix leaves its indices unsorted,
+    which the sparse splitter does not expect)."""
+    if not issparse(X):
+        return X
+    X = X.tocsc(copy=True)
+    X.sort_indices()
+    return X
 
 
 def _weighted_prior(targets, sample_weight):

@@ -109,7 +109,7 @@ def check_random_state_param(random_state):
     )
 
 
-def class_weighted_targets(targets, classes, class_weight, is_soft):
+def class_weighted_targets(targets, classes, class_weight):
     """Apply ``class_weight`` to a target matrix.
 
     Returns ``(targets, row_weight)``: with class weights ``c_k``, the row
@@ -275,13 +275,12 @@ class SoftDecisionTreeClassifier(SoftTargetClassifierMixin, BaseEstimator):
         check_real(self.ccp_alpha, "ccp_alpha", low=0.0)
         check_random_state_param(self.random_state)
         X = validate_tree_X(self, X, reset=True, sparse_format="csc")
-        targets, classes, is_soft = soft_targets_from_y(y)
+        targets, classes, _ = soft_targets_from_y(y)
         check_consistent_length(X, targets)
         sample_weight = check_sample_weight(sample_weight, targets.shape[0])
         if self.class_weight is not None:
-            targets, row_weight = class_weighted_targets(
-                targets, classes, self.class_weight, is_soft
-            )
+            targets, row_weight = class_weighted_targets(targets, classes,
+                                                         self.class_weight)
             sample_weight = sample_weight * row_weight
         n_classes = targets.shape[1]
         # Squared error summed over K outputs is Gini / K: rescale the

@@ -231,3 +231,16 @@ def test_native_student_of_distilled_classifier():
     assert model.student_.random_state is not None
     np.testing.assert_allclose(model.decision_function(X)[:, 0],
                                model.student_.decision_function(X)[:, 0])
+
+
+@pytest.mark.parametrize("fmt", ["csr", "csc"])
+def test_sparse_input_gives_the_dense_model(fmt):
+    sp = pytest.importorskip("scipy.sparse")
+    X, y = load_iris(return_X_y=True)
+    X = np.where(X > 3, X, 0.0)
+    dense = SoftGradientBoostingClassifier(n_estimators=5, random_state=0).fit(X, y)
+    sparse = SoftGradientBoostingClassifier(n_estimators=5, random_state=0).fit(
+        sp.csr_matrix(X).asformat(fmt), y
+    )
+    np.testing.assert_allclose(sparse.predict_proba(sp.csr_matrix(X)),
+                               dense.predict_proba(X), atol=1e-12)
