@@ -788,7 +788,15 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
     >>> model.student_fit_, model.target_summary_.source
     ('replication', 'oob')
     >>> round(model.score(X, y), 2)
-    0.96
+    0.95
+
+    With a MUNGE transfer set: 5 synthetic rows per training row, labelled
+    by the teacher, are added to the student's training data.
+
+    >>> from skdistill.transfer import Munge
+    >>> model = model.set_params(transfer=Munge(size_factor=5)).fit(X, y)
+    >>> model.n_transfer_samples_
+    2845
 """
     )
 

@@ -98,14 +98,7 @@ def predict_in_batches(predict, X, *, batch_size=DEFAULT_BATCH_SIZE, n_jobs=None
     n_workers = effective_n_jobs(n_jobs)
     start = time.perf_counter()
     if n_workers == 1 or n_batches == 1:
-        outputs = []
-        done = 0
-        for batch in iter_batches(X, batch_size):
-            outputs.append(np.asarray(predict(batch)))
-            done += n_rows_of(batch)
-            if log is not None and verbose > 1 and n_batches > 1:
-                log(f"labelled {done}/{n_rows} {what}")
-        result = outputs[0] if len(outputs) == 1 else np.concatenate(outputs, axis=0)
+        result = _fill_in_batches(predict, X, n_rows, batch_size, verbose, log, what)
         n_tasks = 1
     else:
         n_tasks = min(n_batches, n_workers)
@@ -119,6 +112,24 @@ def predict_in_batches(predict, X, *, batch_size=DEFAULT_BATCH_SIZE, n_jobs=None
     if log is not None and verbose:
         log(f"labelled {n_rows} {what} in {time.perf_counter() - start:.2f}s "
             f"({n_batches} batch(es), {n_tasks} task(s))")
+    return result
+
+
+def _fill_in_batches(predict, X, n_rows, batch_size, verbose, log, what):
+    """Sequential labelling; each batch's outputs are written into the result
+    as they come, so memory holds the result and one batch's temporaries."""
+    result = None
+    done = 0
+    for batch in iter_batches(X, batch_size):
+        outputs = np.asarray(predict(batch))
+        if result is None:
+            if len(outputs) == n_rows:
+                return outputs
+            result = np.empty((n_rows,) + outputs.shape[1:], dtype=outputs.dtype)
+        result[done:done + len(outputs)] = outputs
+        done += len(outputs)
+        if log is not None and verbose > 1:
+            log(f"labelled {done}/{n_rows} {what}")
     return result
 
 

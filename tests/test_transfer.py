@@ -169,6 +169,31 @@ def test_munge_marginals_of_discrete_columns_stay_in_range(mixed_X):
         assert np.abs(real - made).max() < 0.05
 
 
+def test_munge_searches_neighbours_once_per_data(monkeypatch, mixed_X):
+    import pickle
+
+    from skdistill.transfer import _generators
+
+    fits = []
+
+    class CountingNN(NearestNeighbors):
+        def fit(self, X, y=None):
+            fits.append(X.shape)
+            return super().fit(X)
+
+    monkeypatch.setattr(_generators, "NearestNeighbors", CountingNN)
+    munge = Munge(size_factor=1)
+    first = munge.sample(mixed_X, random_state=0)
+    assert_array_equal(munge.sample(mixed_X, random_state=0), first)
+    assert len(fits) == 1
+    changed = mixed_X.copy()
+    changed[0, 0] += 1.0
+    munge.sample(changed)
+    assert len(fits) == 2
+    assert "_neighbour_cache" not in vars(pickle.loads(pickle.dumps(munge)))
+    assert "_neighbour_cache" not in vars(clone(munge))
+
+
 def test_munge_single_row_and_duplicates():
     X = np.array([[1.0, 2.0]])
     assert_array_equal(Munge(size_factor=3, random_state=0).sample(X), np.repeat(X, 3, 0))

@@ -1,7 +1,7 @@
 """Disagreement-driven transfer rows: the student's mistakes pick the next rows."""
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 
 from .._validation import check_int, check_option, check_real
 from ._generators import Munge, is_generator
@@ -110,7 +110,11 @@ class AdversarialSampler(BaseEstimator):
 
     def sample_candidates(self, X, n_samples, random_state=None):
         """``n_samples`` candidate rows around X from ``generator``."""
-        generator = Munge() if self.generator is None else clone(self.generator)
+        # The generator itself (not a clone) keeps what it caches between
+        # calls, e.g. Munge's nearest neighbours of X, across the rounds.
+        generator = self.generator
+        if generator is None:
+            generator = self.__dict__.setdefault("_default_generator", Munge())
         return generator.sample(X, n_samples=n_samples, random_state=random_state)
 
     def disagreement_scores(self, teacher, student):

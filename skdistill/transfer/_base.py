@@ -29,7 +29,7 @@ AUTO_MAX_LEVELS = 10
 # Rows are generated this many at a time, so the temporaries of one draw
 # (swap masks, normal draws, neighbour values) stay small whatever the
 # number of rows asked for; only the output grows with it.
-GENERATION_CHUNK = 65_536
+GENERATION_CHUNK = 16_384
 
 
 def is_dataframe(X):
@@ -63,6 +63,31 @@ class Table:
     @property
     def n_rows(self):
         return max(self.continuous.shape[0], self.codes.shape[0])
+
+    def assemble_chunks(self, n_rows, parts):
+        """New rows in X's form from ``(rows slice, continuous, codes)`` chunks.
+
+        For array output each chunk is written straight into the result, so
+        memory holds the result plus one chunk, not two copies of the result.
+        """
+        if self.frame is not None:
+            continuous = np.empty((n_rows, len(self.continuous_idx)), dtype=np.float64)
+            codes = np.empty((n_rows, len(self.discrete_idx)), dtype=np.intp)
+            for part, cont_part, codes_part in parts:
+                continuous[part] = cont_part
+                codes[part] = codes_part
+            return self.assemble(continuous, codes)
+        out = np.empty((n_rows, self.n_features), dtype=np.float64)
+        all_continuous = not len(self.discrete_idx)
+        for part, cont_part, codes_part in parts:
+            if all_continuous:
+                out[part] = cont_part  # continuous_idx is 0..n_features-1
+                continue
+            block = out[part]
+            block[:, self.continuous_idx] = cont_part
+            for j, position in enumerate(self.discrete_idx):
+                block[:, position] = np.take(self.levels[j], codes_part[:, j])
+        return out
 
     def assemble(self, continuous, codes):
         """New rows (continuous values, discrete codes) in X's form."""
@@ -255,8 +280,9 @@ def chunks(n_samples):
 class BaseGenerator(BaseEstimator):
     """Base class of the transfer-set generators.
 
-    Subclasses implement ``_generate(table, n_samples, rng)`` returning
-    ``(continuous, codes)`` for the new rows and ``_check_params()``.
+    Subclasses implement ``_generate(table, n_samples, rng)``, yielding
+    ``(rows slice, continuous values, discrete codes)`` chunk by chunk, and
+    ``_check_params()``.
     """
 
     def sample(self, X, n_samples=None, random_state=None):
@@ -283,8 +309,7 @@ class BaseGenerator(BaseEstimator):
         table = encode_table(X, self.categorical_features, self)
         n_samples = self._n_samples_for(table.n_rows, n_samples)
         rng = check_random_state(self.random_state if random_state is None else random_state)
-        continuous, codes = self._generate(table, n_samples, rng)
-        return table.assemble(continuous, codes)
+        return table.assemble_chunks(n_samples, self._generate(table, n_samples, rng))
 
     def _n_samples_for(self, n_rows, n_samples=None):
         if n_samples is not None:

@@ -1,6 +1,8 @@
 """Synthetic transfer rows: MUNGE, Gaussian noise, mixup, uniform box."""
 
 
+import hashlib
+
 import numpy as np
 from scipy import sparse
 from sklearn.neighbors import NearestNeighbors
@@ -102,39 +104,67 @@ class Munge(BaseGenerator):
         check_n_jobs(self.n_jobs)
 
     def nearest_neighbours(self, table):
-        """Index of each real row's nearest other row (itself for a single row)."""
+        """Index of each real row's nearest other row (itself for a single row).
+
+        The search is exact and costs O(n_rows²) distance computations beyond
+        about 15 columns (where scikit-learn uses brute force), so the result
+        is kept for the last data seen: repeated draws from the same rows
+        (adversarial rounds, several ``sample`` calls) search once.
+        """
         n_rows = table.n_rows
         if n_rows == 1:
             return np.zeros(1, dtype=np.intp)
+        key = _table_key(table)
+        cached = self.__dict__.get("_neighbour_cache")
+        if cached is not None and cached[0] == key:
+            return cached[1]
         space = _munge_space(table)
         search = NearestNeighbors(n_neighbors=1, n_jobs=self.n_jobs).fit(space)
         # Without a query, kneighbors excludes each row from its own neighbours.
-        return search.kneighbors(return_distance=False)[:, 0]
+        neighbours = search.kneighbors(return_distance=False)[:, 0]
+        self._neighbour_cache = (key, neighbours)
+        return neighbours
+
+    def __getstate__(self):
+        state = dict(super().__getstate__())  # may be self.__dict__ itself
+        state.pop("_neighbour_cache", None)  # a cache, not part of the model
+        return state
 
     def _generate(self, table, n_samples, rng):
         p, s = float(self.p), float(self.s)
         neighbours = self.nearest_neighbours(table)
         rows = base_rows(table.n_rows, n_samples, rng)
         cont, codes = table.continuous, table.codes
-        out_cont = np.empty((n_samples, cont.shape[1]), dtype=np.float64)
-        out_codes = np.empty((n_samples, codes.shape[1]), dtype=np.intp)
         for part in chunks(n_samples):
             own, other = rows[part], neighbours[rows[part]]
+            new_cont = cont[own]
             if cont.shape[1]:
-                a, b = cont[own], cont[other]
-                blurred = rng.standard_normal(a.shape)
-                blurred *= np.abs(a - b)
+                b = cont[other]
+                blurred = rng.standard_normal(b.shape)
+                blurred *= np.abs(new_cont - b)
                 blurred /= s
                 blurred += b
                 missing = np.isnan(blurred)
                 if missing.any():
                     blurred[missing] = b[missing]
-                swap = rng.random(a.shape) < p
-                out_cont[part] = np.where(swap, blurred, a)
+                swap = rng.random(b.shape) < p
+                new_cont[swap] = blurred[swap]
+            new_codes = codes[own]
             if codes.shape[1]:
-                swap = rng.random((len(own), codes.shape[1])) < p
-                out_codes[part] = np.where(swap, codes[other], codes[own])
-        return out_cont, out_codes
+                swap = rng.random(new_codes.shape) < p
+                new_codes[swap] = codes[other][swap]
+            yield part, new_cont, new_codes
+
+
+def _table_key(table):
+    """Digest of a table's values, to recognise the same rows again."""
+    digest = hashlib.blake2b(digest_size=16)
+    for block in (table.continuous, table.codes):
+        block = np.ascontiguousarray(block)
+        digest.update(str(block.shape).encode())
+        if block.size:
+            digest.update(memoryview(block).cast("B"))
+    return digest.hexdigest()
 
 
 def _munge_space(table):
@@ -220,13 +250,11 @@ class GaussianNoise(BaseGenerator):
         _, _, mean = _column_stats(cont)
         spread = np.where(np.isnan(cont), mean, cont).std(axis=0) if cont.shape[1] else mean
         sd = float(self.scale) * spread
-        out_cont = np.empty((n_samples, cont.shape[1]), dtype=np.float64)
         for part in chunks(n_samples):
             noise = rng.standard_normal((part.stop - part.start, cont.shape[1]))
             noise *= sd
             noise += cont[rows[part]]
-            out_cont[part] = noise
-        return out_cont, table.codes[rows]
+            yield part, noise, table.codes[rows[part]]
 
 
 class Mixup(BaseGenerator):
@@ -254,7 +282,7 @@ class Mixup(BaseGenerator):
     --------
     >>> import numpy as np
     >>> from skdistill.transfer import Mixup
-    >>> X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    >>> X = np.array([[0.0, 0.0], [0.5, 0.5]])
     >>> rows = Mixup(n_samples=4, alpha=1.0, random_state=0).sample(X)
     >>> bool(np.allclose(rows[:, 0], rows[:, 1]))  # on the segment between the rows
     True
@@ -276,18 +304,15 @@ class Mixup(BaseGenerator):
         alpha = float(self.alpha)
         rows = base_rows(table.n_rows, n_samples, rng)
         cont, codes = table.continuous, table.codes
-        out_cont = np.empty((n_samples, cont.shape[1]), dtype=np.float64)
-        out_codes = np.empty((n_samples, codes.shape[1]), dtype=np.intp)
         for part in chunks(n_samples):
             own = rows[part]
             other = rng.randint(table.n_rows, size=len(own))
             lam = rng.beta(alpha, alpha, size=len(own))[:, None]
             a = cont[own]
             mixed = lam * a + (1.0 - lam) * cont[other]
-            out_cont[part] = np.where(np.isnan(mixed), a, mixed)
             keep = rng.random((len(own), codes.shape[1])) < lam
-            out_codes[part] = np.where(keep, codes[own], codes[other])
-        return out_cont, out_codes
+            yield (part, np.where(np.isnan(mixed), a, mixed),
+                   np.where(keep, codes[own], codes[other]))
 
 
 class UniformBox(BaseGenerator):
@@ -326,18 +351,13 @@ class UniformBox(BaseGenerator):
         low, high, _ = _column_stats(cont)
         missing_rate = np.isnan(cont).mean(axis=0) if cont.shape[1] else np.empty(0)
         n_levels = codes.max(axis=0, initial=0) + 1 if codes.shape[1] else np.empty(0, int)
-        out_cont = np.empty((n_samples, cont.shape[1]), dtype=np.float64)
-        out_codes = np.empty((n_samples, codes.shape[1]), dtype=np.intp)
         for part in chunks(n_samples):
             size = part.stop - part.start
             drawn = low + rng.random((size, cont.shape[1])) * (high - low)
             if missing_rate.any():
                 drawn[rng.random(drawn.shape) < missing_rate] = np.nan
-            out_cont[part] = drawn
-            out_codes[part] = np.floor(
-                rng.random((size, codes.shape[1])) * n_levels
-            ).astype(np.intp)
-        return out_cont, out_codes
+            new_codes = np.floor(rng.random((size, codes.shape[1])) * n_levels).astype(np.intp)
+            yield part, drawn, new_codes
 
 
 def is_generator(obj):
