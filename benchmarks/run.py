@@ -1,0 +1,161 @@
+"""Run the benchmark suite and write the results into docs/benchmarks.md.
+
+    python -m benchmarks [--quick] [--only born_again,compression,large,speed]
+                         [--out-dir DIR] [--doc PATH] [--render-only]
+
+Each benchmark runs through its script's ``main`` with ``--json
+DIR/<name>.json`` (and ``--quick``); the tables are then rendered from every
+JSON file in ``DIR`` -- so benchmarks run separately (or in the background)
+with ``--json`` into the same folder are rendered too -- and written into
+the document between the ``<!-- results:start -->`` and ``<!-- results:end
+-->`` markers, with the machine, versions, date and mode of each run. Text
+outside the markers is kept.
+
+``--quick`` takes a few minutes on 2 cores (smaller teachers, fewer
+students, folds and data sets); full mode takes about an hour.
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _harness import markdown_table  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SUITE = ("born_again", "compression", "large", "speed")
+START, END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def run_benchmark(name, quick, out_dir):
+    module = __import__(f"bench_{name}")
+    argv = ["--json", str(Path(out_dir) / f"{name}.json")] + (["--quick"] if quick else [])
+    start = time.perf_counter()
+    if hasattr(module, "limited_threads") and name != "speed":
+        with module.limited_threads():
+            module.main(argv)
+    else:
+        module.main(argv)
+    return time.perf_counter() - start
+
+
+def _machine_line(payload):
+    m = payload["machine"]
+    mode = "quick" if payload.get("quick") else "full"
+    return (f"*{mode} mode, {m['date']}; Python {m['python']}, numpy {m['numpy']}, "
+            f"scipy {m['scipy']}, scikit-learn {m['scikit-learn']}, skdistill "
+            f"{m['skdistill']}; {m['platform']}, {m['cpu_count']} CPUs (shared with other "
+            "jobs).*")
+
+
+def defaults_evidence(payloads):
+    """Every case of the suite with a ``tune=auto`` row: its change against
+    the same student on labels, and whether it stays within 0.3 points."""
+    rows = []
+    for name in ("compression", "large"):
+        payload = payloads.get(name)
+        if not payload:
+            continue
+        for row in payload["rows"]:
+            config = str(row.get("config", ""))
+            if not config.startswith("tune=auto"):
+                continue
+            delta = row.get("Δacc vs labels (pts)", row.get("Δ vs labels (pts)"))
+            untuned = None
+            for other in payload["rows"]:
+                if (other.get("student") == row["student"]
+                        and other.get("problem", other.get("dataset"))
+                        == row.get("problem", row.get("dataset"))
+                        and other["config"] in ("soft, T=1", "distilled, tune=None")):
+                    untuned = other.get("Δacc vs labels (pts)",
+                                        other.get("Δ vs labels (pts)"))
+            rows.append({
+                "case": f"{row.get('problem', row.get('dataset'))}",
+                "student": row["student"],
+                "tune=auto chose": config[len("tune=auto -> "):],
+                "Δ tune=auto vs labels (pts)": delta,
+                "Δ untuned (T=1, no transfer) vs labels (pts)": untuned,
+                "not worse by > 0.3": bool(delta is not None and delta >= -0.3),
+            })
+    return rows
+
+
+def render(out_dir):
+    """Markdown of every JSON result in ``out_dir``."""
+    payloads = {}
+    for path in sorted(Path(out_dir).glob("*.json")):
+        payload = json.loads(path.read_text())
+        payloads[payload["benchmark"]] = payload
+    parts = []
+    if "born_again" in payloads:
+        p = payloads["born_again"]
+        parts += ["### Born-again protocol", _machine_line(p), markdown_table(p["rows"])]
+    if "compression" in payloads:
+        p = payloads["compression"]
+        parts += ["### Model Compression protocol: summary", _machine_line(p),
+                  markdown_table(p["summary"]),
+                  "### Model Compression protocol: every configuration",
+                  markdown_table(p["rows"])]
+    if "large" in payloads:
+        p = payloads["large"]
+        parts += ["### Large data", _machine_line(p), markdown_table(p["rows"])]
+    evidence = defaults_evidence(payloads)
+    if evidence:
+        parts += ["### Defaults: tune=\"auto\" against the same student on labels",
+                  markdown_table(evidence)]
+    if "speed" in payloads:
+        p = payloads["speed"]
+        parts += ["### Speed and size", _machine_line(p)]
+        for key, title in (("latency", "RF(500) -> depth-6 soft tree (magic)"),
+                           ("kernels", "Kernels"), ("labelling", "Labelling")):
+            if p.get(key):
+                parts += [f"**{title}**", markdown_table(p[key])]
+        if p.get("accuracy"):
+            a = p["accuracy"]
+            parts.append(f"Test accuracy: teacher {a['teacher']:.4f}, student "
+                         f"{a['student']:.4f}, fidelity {a['fidelity']:.4f}.")
+    return "\n\n".join(parts) + "\n"
+
+
+def write_doc(doc, body):
+    doc = Path(doc)
+    text = doc.read_text() if doc.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    if START not in text or END not in text:
+        text = text.rstrip() + f"\n\n## Results\n\n{START}\n{END}\n"
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    doc.write_text(f"{head}{START}\n\n{body}\n{END}{tail}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a few minutes on 2 cores")
+    parser.add_argument("--only", default=",".join(SUITE),
+                        help=f"comma-separated subset of {','.join(SUITE)}")
+    parser.add_argument("--out-dir", default=str(ROOT / "benchmarks" / "results"))
+    parser.add_argument("--doc", default=str(ROOT / "docs" / "benchmarks.md"),
+                        help="document to write the tables into ('' for none)")
+    parser.add_argument("--render-only", action="store_true",
+                        help="render the JSON files already in --out-dir")
+    args = parser.parse_args(argv)
+    names = [n.strip() for n in args.only.split(",") if n.strip()]
+    unknown = sorted(set(names) - set(SUITE))
+    if unknown:
+        parser.error(f"unknown benchmark(s) {unknown}; choose from {list(SUITE)}")
+    Path(args.out_dir).mkdir(parents=True, exist_ok=True)
+    if not args.render_only:
+        for name in names:
+            print(f"\n# {name}\n", flush=True)
+            seconds = run_benchmark(name, args.quick, args.out_dir)
+            print(f"({name}: {seconds:.0f} s)", flush=True)
+    body = render(args.out_dir)
+    if args.doc:
+        write_doc(args.doc, body)
+        print(f"wrote {args.doc}")
+    return body
+
+
+if __name__ == "__main__":
+    main()
