@@ -229,9 +229,13 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="letter.p1 and magic, tree and logistic students, MUNGE 10x")
+    parser.add_argument("--problems", help="comma-separated subset of "
+                        "letter.p1,letter.p2,magic (default: all; --quick: letter.p1,magic)")
     parser.add_argument("--json", metavar="PATH")
     args = parser.parse_args(argv)
     problems = ("letter.p1", "magic") if args.quick else ("letter.p1", "letter.p2", "magic")
+    if args.problems:
+        problems = tuple(p.strip() for p in args.problems.split(","))
     rows = run(args.quick, problems)
     print("## Model Compression protocol (4000 train / 1000 validation / rest test)\n")
     print(markdown_table(rows) + "\n")

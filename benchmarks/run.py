@@ -41,6 +41,13 @@ def run_benchmark(name, quick, out_dir):
     return time.perf_counter() - start
 
 
+def _table(rows):
+    """``markdown_table`` with the union of the rows' keys (a teacher row
+    may lack the ratio columns of the student rows)."""
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    return markdown_table([{k: row.get(k) for k in keys} for row in rows])
+
+
 def _machine_line(payload):
     m = payload["machine"]
     mode = "quick" if payload.get("quick") else "full"
@@ -91,27 +98,27 @@ def render(out_dir):
     parts = []
     if "born_again" in payloads:
         p = payloads["born_again"]
-        parts += ["### Born-again protocol", _machine_line(p), markdown_table(p["rows"])]
+        parts += ["### Born-again protocol", _machine_line(p), _table(p["rows"])]
     if "compression" in payloads:
         p = payloads["compression"]
         parts += ["### Model Compression protocol: summary", _machine_line(p),
-                  markdown_table(p["summary"]),
+                  _table(p["summary"]),
                   "### Model Compression protocol: every configuration",
-                  markdown_table(p["rows"])]
+                  _table(p["rows"])]
     if "large" in payloads:
         p = payloads["large"]
-        parts += ["### Large data", _machine_line(p), markdown_table(p["rows"])]
+        parts += ["### Large data", _machine_line(p), _table(p["rows"])]
     evidence = defaults_evidence(payloads)
     if evidence:
         parts += ["### Defaults: tune=\"auto\" against the same student on labels",
-                  markdown_table(evidence)]
+                  _table(evidence)]
     if "speed" in payloads:
         p = payloads["speed"]
         parts += ["### Speed and size", _machine_line(p)]
         for key, title in (("latency", "RF(500) -> depth-6 soft tree (magic)"),
                            ("kernels", "Kernels"), ("labelling", "Labelling")):
             if p.get(key):
-                parts += [f"**{title}**", markdown_table(p[key])]
+                parts += [f"**{title}**", _table(p[key])]
         if p.get("accuracy"):
             a = p["accuracy"]
             parts.append(f"Test accuracy: teacher {a['teacher']:.4f}, student "
