@@ -29,7 +29,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from . import _feature_budget, _strategies, _targets
+from . import _feature_budget, _strategies, _targets, _tune
 from ._labeling import concatenate_rows, n_rows_of, predict_in_batches
 from ._utils import accepts_sample_weight, fit_estimator, seed_unset_random_states
 from ._validation import check_int, check_n_jobs, check_option, check_real
@@ -41,6 +41,7 @@ from .transfer._adversarial import AdversarialSampler
 _CONDITIONAL_ATTRIBUTES = (
     "student_features_", "student_feature_names_", "teacher_feature_importances_",
     "feature_importance_source_", "transfer_fidelity_", "best_transfer_round_",
+    "tuned_params_", "tune_results_",
 )
 
 
@@ -75,6 +76,8 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             The fitted estimator.
         """
         self._check_params()
+        if self.tune is not None:
+            return _tune.fit_tuned(self, X, y, sample_weight, X_unlabeled)
         classification = self._is_classification()
         X, y = validate_data(self, X, y, skip_check_array=True)
         X = _indexable_X(X)
@@ -303,6 +306,8 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
                     f"outputs, got {type(self.student).__name__}"
                 )
         check_real(self.alpha, "alpha", low=0, high=1)
+        if self.tune is not None:
+            check_option(self.tune, "tune", ("auto",))
         check_option(self.teacher_targets, "teacher_targets", _targets.TARGET_SOURCES)
         if not hasattr(self.cv, "split") and not hasattr(self.cv, "__iter__"):
             check_int(self.cv, "cv", low=2)
@@ -672,6 +677,21 @@ _COMMON_PARAMS_DOC = """
         that memory is bounded by the batch; ``None`` labels each worker's
         rows in one call. Batches run in parallel over ``n_jobs`` workers,
         honouring ``joblib.parallel_config`` (e.g. a dask cluster).
+    tune : {None, "auto"}, default=None
+        ``"auto"`` chooses the distillation settings left at their defaults
+        (``temperature``, ``alpha``, ``transfer``) on an inner validation split
+        of the training rows (20%, stratified, seeded by ``random_state``):
+        the teacher is fit once on the other 80%, one student per candidate
+        -- labels only (``alpha=1``), soft targets at temperature 1 and 2
+        (classification), with and without a MUNGE transfer set of 10x the
+        rows (at most 50 000) -- is scored by accuracy (R² for regression)
+        on the held-out rows against the true labels, ties going to the
+        higher fidelity to the teacher and then to the cheaper candidate;
+        the winner is refit on all rows. So distillation is used only where
+        it helps on validation, else the student learns the labels. Costs
+        one more teacher fit and up to five student fits. Needs 100 rows
+        (and two per class); below that the settings are used as given.
+        ``None``: the settings as given. See ``docs/benchmarks.md``.
     random_state : int, RandomState instance or None, default=None
         Seeds every ``random_state`` parameter of the teacher and student
         clones that is left at None, so that the same ``random_state`` gives
@@ -719,6 +739,12 @@ _COMMON_ATTRIBUTES_DOC = """
         With ``feature_budget``: the teacher's importances that chose them.
     feature_importance_source_ : str
         With ``feature_budget``: ``"feature_importances_"`` or ``"permutation"``.
+    tuned_params_ : dict
+        With ``tune="auto"``: the chosen settings (empty when there were too
+        few rows to tune).
+    tune_results_ : list of Bunch
+        With ``tune="auto"``: per candidate, ``name``, ``params``, ``score``
+        (validation accuracy or R²) and ``fidelity`` to the inner teacher.
 """
 
 
@@ -803,7 +829,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
     def __init__(self, teacher, student, *, temperature=1.0, alpha=0.0,
                  teacher_targets="auto", cv=5, student_fit="auto", transfer=None,
                  transfer_rounds=0, feature_budget=None, batch_size=10_000,
-                 random_state=None, n_jobs=None, verbose=0):
+                 tune=None, random_state=None, n_jobs=None, verbose=0):
         self.teacher = teacher
         self.student = student
         self.temperature = temperature
@@ -815,6 +841,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
         self.transfer_rounds = transfer_rounds
         self.feature_budget = feature_budget
         self.batch_size = batch_size
+        self.tune = tune
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose
@@ -873,7 +900,7 @@ class DistilledRegressor(RegressorMixin, _BaseDistilled):
 
     def __init__(self, teacher, student, *, alpha=0.0, teacher_targets="auto",
                  cv=5, transfer=None, transfer_rounds=0, feature_budget=None,
-                 batch_size=10_000, random_state=None, n_jobs=None, verbose=0):
+                 batch_size=10_000, tune=None, random_state=None, n_jobs=None, verbose=0):
         self.teacher = teacher
         self.student = student
         self.alpha = alpha
@@ -883,6 +910,7 @@ class DistilledRegressor(RegressorMixin, _BaseDistilled):
         self.transfer_rounds = transfer_rounds
         self.feature_budget = feature_budget
         self.batch_size = batch_size
+        self.tune = tune
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose
@@ -926,6 +954,9 @@ class DistilledEstimator(_BaseDistilled):
         Number of features the student may use; see :class:`DistilledClassifier`.
     batch_size : int, default=10_000
         Rows per labelling call; see :class:`DistilledClassifier`.
+    tune : {None, "auto"}, default=None
+        Choose temperature / alpha / transfer set on an inner validation
+        split; see :class:`DistilledClassifier`.
     random_state : int, RandomState instance or None, default=None
         Seeds the unset random states of the teacher, student and generator
         clones.
@@ -963,7 +994,7 @@ class DistilledEstimator(_BaseDistilled):
     def __init__(self, teacher, student, *, temperature=1.0, alpha=0.0,
                  teacher_targets="auto", cv=5, student_fit="auto", transfer=None,
                  transfer_rounds=0, feature_budget=None, batch_size=10_000,
-                 random_state=None, n_jobs=None, verbose=0):
+                 tune=None, random_state=None, n_jobs=None, verbose=0):
         self.teacher = teacher
         self.student = student
         self.temperature = temperature
@@ -975,6 +1006,7 @@ class DistilledEstimator(_BaseDistilled):
         self.transfer_rounds = transfer_rounds
         self.feature_budget = feature_budget
         self.batch_size = batch_size
+        self.tune = tune
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose
