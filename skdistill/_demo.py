@@ -1,32 +1,55 @@
-"""The ``skdistill demo`` job: distil a random forest on a bundled data set."""
+"""The ``skdistill demo`` job: distil a random forest on a bundled data set.
+
+Everything runs on scikit-learn's ``load_digits`` (no download): a random
+forest teacher, students trained on the labels, the same students distilled
+(soft targets plus a MUNGE transfer set), and with ``tune="auto"`` (settings
+chosen on an inner validation split, never on the test rows); then the
+report of one distilled student and the size search for the smallest tree
+that reaches a fidelity target, drawn as a PNG when matplotlib is installed.
+"""
 
 import time
+import warnings
+from pathlib import Path
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.ensemble import RandomForestClassifier
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.tree import DecisionTreeClassifier
 
 from ._distill import DistilledClassifier
+from .report import distillation_report
+from .size_search import distill_path, select_student
+from .students import SoftDecisionTreeClassifier, SoftLogisticRegression
+from .transfer import Munge
+
+TARGET_FIDELITY = 0.9
 
 
 def demo_students():
     """The students the demo distils into, by display name."""
     return {
-        "tree (depth 6)": DecisionTreeClassifier(max_depth=6, random_state=0),
-        "logistic": make_pipeline(StandardScaler(), LogisticRegression(C=0.05, max_iter=2000)),
+        "soft tree (depth 8)": SoftDecisionTreeClassifier(max_depth=8, random_state=0),
+        "logistic": make_pipeline(StandardScaler(), SoftLogisticRegression(C=0.05)),
     }
 
 
-def run_demo(random_state=0, temperature=2.0, out=print):
-    """Fit a random forest on ``load_digits``, distil it into each demo student
-    and print teacher vs distilled vs label-trained students.
+def run_demo(random_state=0, temperature=2.0, out=print, plot_path="skdistill_demo.png"):
+    """Run the demo and print its tables; return the comparison rows.
 
-    Returns the table rows as a list of dicts.
+    Parameters
+    ----------
+    random_state : int
+        Seeds the split, the teacher, the students and the transfer set.
+    temperature : float
+        Temperature of the plain distilled students (``tune="auto"`` picks its own).
+    out : callable
+        Where lines are printed.
+    plot_path : str, Path or None
+        Where the fidelity curve is saved (needs matplotlib); None skips it.
     """
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
@@ -34,34 +57,80 @@ def run_demo(random_state=0, temperature=2.0, out=print):
     )
     out(f"Data: load_digits, {len(X_train)} training and {len(X_test)} test rows, "
         f"{X.shape[1]} features, {len(np.unique(y))} classes")
-    teacher = RandomForestClassifier(n_estimators=300, random_state=random_state, n_jobs=1)
+    teacher = RandomForestClassifier(n_estimators=300, random_state=random_state)
     start = time.perf_counter()
-    teacher.fit(X_train, y_train)
-    teacher_time = time.perf_counter() - start
-    teacher_pred = teacher.predict(X_test)
+    fitted_teacher = clone(teacher).fit(X_train, y_train)
+    teacher_pred = fitted_teacher.predict(X_test)
     rows = [_row("teacher: random forest (300 trees)", teacher_pred, teacher_pred,
-                 y_test, teacher_time)]
+                 y_test, time.perf_counter() - start)]
 
+    distilled_models = {}
     for name, student in demo_students().items():
         start = time.perf_counter()
-        baseline = student.fit(X_train, y_train)
-        baseline_time = time.perf_counter() - start
+        baseline = clone(student).fit(X_train, y_train)
         rows.append(_row(f"{name}, trained on labels", baseline.predict(X_test),
-                         teacher_pred, y_test, baseline_time))
-        distilled = DistilledClassifier(
-            teacher, student, temperature=temperature, random_state=random_state
-        )
-        start = time.perf_counter()
-        distilled.fit(X_train, y_train)
-        distilled_time = time.perf_counter() - start
-        rows.append(_row(
-            f"{name}, distilled ({distilled.student_fit_}, T={temperature:g})",
-            distilled.predict(X_test), teacher_pred, y_test, distilled_time,
-        ))
+                         teacher_pred, y_test, time.perf_counter() - start))
+        variants = {
+            f"distilled (T={temperature:g}, MUNGE 10x)": DistilledClassifier(
+                teacher, student, temperature=temperature,
+                transfer=Munge(size_factor=10), random_state=random_state,
+            ),
+            "distilled, tune='auto'": DistilledClassifier(
+                teacher, student, tune="auto", random_state=random_state
+            ),
+        }
+        for label, model in variants.items():
+            start = time.perf_counter()
+            model.fit(X_train, y_train)
+            rows.append(_row(f"{name}, {label}", model.predict(X_test),
+                             teacher_pred, y_test, time.perf_counter() - start))
+            distilled_models[(name, label)] = model
     out(format_table(rows))
     out("fidelity = share of test rows where the model predicts the teacher's label; "
-        "distilled fit time includes fitting the teacher.")
+        "distilled fit times include fitting the teacher.")
+    tuned = distilled_models[(next(iter(demo_students())), "distilled, tune='auto'")]
+    out(f"tune='auto' chose {tuned.tuned_params_} for the tree on an inner validation "
+        "split of the training rows.")
+
+    first_model = distilled_models[next(iter(distilled_models))]
+    out("")
+    out(str(distillation_report(first_model, X_test, y_test, n_repeats=3)))
+    out("")
+    _size_search(teacher, X_train, y_train, random_state, plot_path, out)
     return rows
+
+
+def _size_search(teacher, X_train, y_train, random_state, plot_path, out):
+    """The smallest soft tree whose held-out fidelity reaches the target."""
+    template = DistilledClassifier(
+        teacher, SoftDecisionTreeClassifier(random_state=random_state),
+        temperature=2.0, teacher_targets="in_sample",
+        transfer=Munge(size_factor=5), random_state=random_state,
+    )
+    path = distill_path(template, X_train, y_train, param="student__max_depth",
+                        values=[2, 4, 6, 8, 10, 12], random_state=random_state)
+    out(f"Size search (held-out quarter of the training rows), target fidelity "
+        f"{TARGET_FIDELITY}:")
+    out(str(path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "none reaches": said below
+        choice = select_student(path, target_fidelity=TARGET_FIDELITY)
+    verdict = "reaches" if choice.met else "is the closest to"
+    out(f"max_depth={choice.value} {verdict} the target (fidelity {choice.fidelity:.3f}).")
+    if plot_path is None:
+        return
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from .plotting import plot_fidelity_curve
+    except ImportError:
+        out("(install matplotlib, e.g. pip install 'skdistill[plot]', to save the "
+            "fidelity curve as a PNG)")
+        return
+    ax = plot_fidelity_curve(path, chosen=choice, target_fidelity=TARGET_FIDELITY)
+    ax.figure.savefig(plot_path, dpi=100, bbox_inches="tight")
+    out(f"Fidelity curve saved to {Path(plot_path).resolve()}")
 
 
 def _row(model, pred, teacher_pred, y_true, fit_time):

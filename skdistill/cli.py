@@ -284,6 +284,10 @@ def build_parser():
     demo.add_argument("--temperature", type=float, default=2.0,
                       help="softmax temperature of the teacher targets (default 2)")
     demo.add_argument("--random-state", type=int, default=0)
+    demo.add_argument("--plot", default="skdistill_demo.png", metavar="PNG",
+                      help="where to save the fidelity curve (default "
+                           "skdistill_demo.png; needs matplotlib)")
+    demo.add_argument("--no-plot", action="store_true", help="do not save the curve")
 
     distill = commands.add_parser(
         "distill", help="distil a fitted teacher file into a student file",
@@ -372,7 +376,8 @@ def main(argv=None):
 
         if not args.temperature > 0:
             parser.error(f"--temperature must be > 0, got {args.temperature}")
-        run_demo(random_state=args.random_state, temperature=args.temperature)
+        run_demo(random_state=args.random_state, temperature=args.temperature,
+                 plot_path=None if args.no_plot else args.plot)
         return 0
     command = {"distill": run_distill, "report": run_report}.get(args.command)
     if command is None:  # pragma: no cover
