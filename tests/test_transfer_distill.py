@@ -133,6 +133,14 @@ def test_unlabeled_rows_must_match_X(data):
         model.fit(frame, y, X_unlabeled=frame.drop(columns="f5"))
 
 
+def test_empty_transfer_list_is_no_transfer(data):
+    X, y = data
+    model = DistilledClassifier(LogisticRegression(), RecordingStudent(), transfer=[],
+                                cv=3).fit(X, y)
+    assert model.n_transfer_samples_ == 0
+    assert model.student_.X_seen_.shape == (200, 6)
+
+
 def test_dataframe_and_sparse_inputs(data):
     pd = pytest.importorskip("pandas")
     X, y = data

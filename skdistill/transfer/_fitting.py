@@ -27,7 +27,7 @@ def split_transfer(transfer):
     array-like of rows, or a list/tuple of those (a list holding no
     generator, sampler or array object is read as rows).
     """
-    if transfer is None:
+    if transfer is None or (isinstance(transfer, (list, tuple)) and not transfer):
         return [], [], None
     if isinstance(transfer, (list, tuple)) and any(_is_component(t) for t in transfer):
         items = list(transfer)
