@@ -143,8 +143,32 @@ def export_student(distilled):
         )
     else:  # pragma: no cover - a strategy added without an export path
         raise TypeError(f"no export path for student_fit_={strategy!r}")
+    exported = _with_feature_selection(exported, distilled)
     _check_plain_sklearn(exported)
     return exported
+
+
+def _with_feature_selection(exported, distilled):
+    """With ``feature_budget`` the student reads only ``student_features_``:
+    put a fitted column selector in front so the export takes all columns,
+    like ``distilled`` does."""
+    features = getattr(distilled, "student_features_", None)
+    if features is None:
+        return exported
+    from sklearn.compose import ColumnTransformer
+
+    n_features = distilled.n_features_in_
+    template = np.zeros((1, n_features))
+    names = getattr(distilled, "feature_names_in_", None)
+    if names is not None:
+        import pandas as pd  # feature names only exist for DataFrame input
+
+        template = pd.DataFrame(template, columns=names)
+    selector = ColumnTransformer(
+        [("student_features", "passthrough", [int(i) for i in features])],
+        remainder="drop", verbose_feature_names_out=False,
+    ).fit(template)
+    return Pipeline([("select_features", selector), ("student", exported)])
 
 
 def _fitted_strategy(distilled):

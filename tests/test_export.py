@@ -482,3 +482,25 @@ def test_export_rules_errors(iris_split, forest):
         export_rules(tree, "abcd")
     with pytest.raises(ValueError, match="decimals"):
         export_rules(tree, decimals=-1)
+
+
+def test_export_with_feature_budget_selects_the_same_columns():
+    from sklearn.datasets import make_classification
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.tree import DecisionTreeClassifier
+
+    from skdistill import DistilledClassifier
+    from skdistill.export import export_student
+
+    X, y = make_classification(n_samples=300, n_features=10, n_informative=3,
+                               random_state=0)
+    model = DistilledClassifier(
+        RandomForestClassifier(n_estimators=20, random_state=0),
+        DecisionTreeClassifier(max_depth=3, random_state=0),
+        feature_budget=3, random_state=0,
+    ).fit(X, y)
+    assert len(model.student_features_) == 3
+    exported = export_student(model)
+    assert type(exported).__module__.startswith("sklearn")
+    np.testing.assert_array_equal(exported.predict(X), model.predict(X))
+    np.testing.assert_allclose(exported.predict_proba(X), model.predict_proba(X))
