@@ -5,7 +5,9 @@
 # scikit-learn's own ``_loss`` module does), so float32 inputs lose nothing but
 # storage precision. Rows are independent: ``prange`` spreads them over OpenMP
 # threads when the module is compiled with OpenMP; without it the same loops
-# run serially.
+# run serially. The schedule is "guided" rather than "static": rows cost the
+# same, but on a shared machine a thread that loses its core would otherwise
+# hold up the whole call with its fixed half of the rows.
 #
 # Every kernel returns the *weighted sum* of the per-row losses (divide by the
 # sum of weights yourself, or pass pre-normalised weights, to get a mean) and
@@ -118,7 +120,7 @@ def _multinomial_kernel(
                     w = sample_weight[i]
                 total += _multinomial_row(&raw[i, 0], &targets[i, 0], &out[i, 0], w, K)
         else:
-            for i in prange(n, num_threads=n_threads, schedule="static"):
+            for i in prange(n, num_threads=n_threads, schedule="guided"):
                 w = sample_weight[i] if has_weight else 1.0
                 total += _multinomial_row(&raw[i, 0], &targets[i, 0], &out[i, 0], w, K)
     return total
@@ -143,7 +145,7 @@ def _binary_kernel(
                     w = sample_weight[i]
                 total += _binary_element(&raw[i], &targets[i], &out[i], w)
         else:
-            for i in prange(n, num_threads=n_threads, schedule="static"):
+            for i in prange(n, num_threads=n_threads, schedule="guided"):
                 w = sample_weight[i] if has_weight else 1.0
                 total += _binary_element(&raw[i], &targets[i], &out[i], w)
     return total
@@ -168,7 +170,7 @@ def _squared_kernel(
                     w = sample_weight[i]
                 total += _squared_row(&raw[i, 0], &targets[i, 0], &out[i, 0], w, K)
         else:
-            for i in prange(n, num_threads=n_threads, schedule="static"):
+            for i in prange(n, num_threads=n_threads, schedule="guided"):
                 w = sample_weight[i] if has_weight else 1.0
                 total += _squared_row(&raw[i, 0], &targets[i, 0], &out[i, 0], w, K)
     return total
