@@ -107,7 +107,10 @@ def predict_in_batches(predict, X, *, batch_size=DEFAULT_BATCH_SIZE, n_jobs=None
             delayed(_label_block)(predict, _safe_indexing(X, slice(lo, hi)), batch_size, True)
             for lo, hi in bounds
         )
-        outputs = Parallel(n_jobs=n_jobs, verbose=max(0, verbose - 1))(blocks)
+        # Thread-based backends share one process: the workers' own limits
+        # would undo each other on exit, so the parent holds the limit too.
+        with threadpool_limits(limits=1):
+            outputs = Parallel(n_jobs=n_jobs, verbose=max(0, verbose - 1))(blocks)
         result = np.concatenate(outputs, axis=0)
     if log is not None and verbose:
         log(f"labelled {n_rows} {what} in {time.perf_counter() - start:.2f}s "

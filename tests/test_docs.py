@@ -78,7 +78,7 @@ def test_api_reference_renders_numpydoc(api_text):
     assert "**Parameters**" in entry and "- **temperature** : *float, default=1.0*" in entry
     assert "**Attributes**" in entry and "- **classes_**" in entry
     assert "```pycon\n>>> from sklearn.datasets import load_breast_cancer" in entry
-    assert "- `fit(X, y, sample_weight=None)` — Fit the teacher" in entry
+    assert "- `fit(X, y, sample_weight=None, X_unlabeled=None)` — Fit the teacher" in entry
     # reST roles become code spans.
     assert ":class:" not in api_text and ":func:" not in api_text
 
@@ -97,6 +97,11 @@ def test_api_check_mode(tmp_path):
     assert build_api.main(["--out", str(out), "--check"]) == 0
     out.write_text(out.read_text() + "edited\n")
     assert build_api.main(["--out", str(out), "--check"]) == 1
+
+
+def test_committed_api_reference_is_current():
+    # docs/api.md is generated; a docstring change must come with a rebuild.
+    assert load_build_api().main(["--check"]) == 0, "run: python docs/build_api.py"
 
 
 def test_numpydoc_rendering_units():
