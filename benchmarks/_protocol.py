@@ -54,30 +54,30 @@ def binary_metrics(proba, y_true, teacher_pred, classes=(0, 1)):
     }
 
 
-def supports_tune(model):
-    return "tune" in model.get_params(deep=False)
+DEFAULTS_LABEL = "defaults (auto)"
+PLAIN_LABEL = "plain (T=1, alpha=0, no transfer)"
 
 
 def fit_default_rule(model, X, y):
-    """Fit ``model`` with ``tune="auto"``: through the estimator when it has
-    the parameter, else by the same rule run from :mod:`skdistill._tune`.
+    """Fit ``model`` with the library's defaults: ``temperature``, ``alpha``
+    and ``transfer`` set to ``"auto"`` (chosen on an inner split of X).
     Returns the fitted model and a short name of the chosen candidate."""
     from skdistill import _tune
 
-    if supports_tune(model):
-        fitted = clone(model).set_params(tune="auto").fit(X, y)
-        params = fitted.tuned_params_
-    else:  # before DistilledClassifier had ``tune``: the same rule by hand
-        model = clone(model)
-        classes = np.unique(y) if hasattr(model, "temperature") else None
-        params, _ = _tune.tune_parameters(model, X, np.asarray(y), None, classes)
-        fitted = model.set_params(**params).fit(X, y)
-    return fitted, (_tune.describe(params) if params else "as given (too few rows)")
+    auto = {name: "auto" for name in _tune.TUNED_PARAMS
+            if name in model.get_params(deep=False)}
+    fitted = clone(model).set_params(**auto).fit(X, y)
+    return fitted, _tune.describe(fitted.tuned_params_)
 
 
 def untuned(model):
-    """``model`` with ``tune=None`` when it has the parameter."""
-    return clone(model).set_params(tune=None) if supports_tune(model) else clone(model)
+    """``model`` with the plain distillation settings for each parameter left
+    "auto": temperature 1, alpha 0, no transfer set."""
+    plain = {"temperature": 1.0, "alpha": 0.0, "transfer": None}
+    params = model.get_params(deep=False)
+    return clone(model).set_params(**{k: v for k, v in plain.items()
+                                      if isinstance(params.get(k), str)
+                                      and params[k] == "auto"})
 
 
 def independent_marginals(X, n_samples, random_state):

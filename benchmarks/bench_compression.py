@@ -18,8 +18,8 @@ teacher's logits through the regressor strategy; on labels it is the
   (p=0.5, s=1 as in the paper, T=1; 10x also at T=2),
 - plus the paper's RANDOM baseline (10x rows with every attribute drawn
   independently from its marginal),
-- with ``tune="auto"`` (the library's default rule: inner split of the 4000
-  training rows only).
+- with the library's defaults (``temperature``, ``alpha``, ``transfer``
+  left "auto": chosen on an inner split of the 4000 training rows only).
 
 "val-selected" picks, per problem and student, the configuration with the
 best accuracy on the 1000 validation rows; the test rows are never used for
@@ -53,6 +53,7 @@ from sklearn.preprocessing import StandardScaler
 sys.path.insert(0, str(Path(__file__).parent))
 from _harness import markdown_table, write_json  # noqa: E402
 from _protocol import (  # noqa: E402
+    DEFAULTS_LABEL,
     limited_threads,
     binary_metrics,
     fit_default_rule,
@@ -170,7 +171,7 @@ def run_problem(problem, X, y, quick, n_train=4000, n_valid=1000, verbose=True):
         model, chosen = fit_default_rule(
             DistilledClassifier(clone(teacher), student, teacher_targets="in_sample",
                                 random_state=0), X_train, y_train)
-        record(f"tune=auto -> {chosen}", model, time.perf_counter() - start)
+        record(f"{DEFAULTS_LABEL} -> {chosen}", model, time.perf_counter() - start)
     return add_ratios(rows)
 
 
@@ -191,7 +192,7 @@ def add_ratios(rows):
 
 def summary(rows):
     """Per problem and student: labels, the validation-selected configuration,
-    tune=auto and the teacher, on the test rows."""
+    the defaults ("auto") and the teacher, on the test rows."""
     out = []
     for problem in dict.fromkeys(r["problem"] for r in rows):
         prows = [r for r in rows if r["problem"] == problem]
@@ -199,17 +200,17 @@ def summary(rows):
         for student in dict.fromkeys(r["student"] for r in prows[1:]):
             srows = [r for r in prows if r["student"] == student]
             labels = next(r for r in srows if r["config"] == "labels")
-            grid = [r for r in srows if not r["config"].startswith("tune=")]
+            grid = [r for r in srows if not r["config"].startswith(DEFAULTS_LABEL)]
             chosen = max(grid, key=lambda r: r["val acc"])  # first of ties: cheaper
-            auto = next(r for r in srows if r["config"].startswith("tune="))
+            auto = next(r for r in srows if r["config"].startswith(DEFAULTS_LABEL))
             out.append({
                 "problem": problem, "student": student,
                 "labels acc": labels["accuracy"], "val-selected": chosen["config"],
                 "val-selected acc": chosen["accuracy"],
                 "val-selected RMSE ratio": chosen["RMSE ratio"],
-                "tune=auto": auto["config"][len("tune=auto -> "):],
-                "tune=auto acc": auto["accuracy"],
-                "tune=auto Δ (pts)": auto["Δacc vs labels (pts)"],
+                "defaults chose": auto["config"][len(DEFAULTS_LABEL + " -> "):],
+                "defaults acc": auto["accuracy"],
+                "defaults Δ (pts)": auto["Δacc vs labels (pts)"],
                 "teacher acc": teacher["accuracy"],
             })
     return out

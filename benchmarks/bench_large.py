@@ -8,10 +8,10 @@
   Teacher: HistGradientBoostingRegressor; students: a depth-6 regression
   tree, a linear-leaf tree and a scaled ridge regression.
 
-Each student is trained on the labels, distilled with the untuned
-parameters (``tune=None``: T=1, alpha=0, no transfer, out-of-fold teacher
-targets), and distilled with ``tune="auto"`` (the inner split of the
-training rows chooses; the test rows are never used). Accuracy / R² on the
+Each student is trained on the labels, distilled with plain settings
+(T=1, alpha=0, no transfer, out-of-fold teacher targets), and distilled
+with the library's defaults (``"auto"``: the inner split of the training
+rows chooses; the test rows are never used). Accuracy / R² on the
 test rows and the change against the label-trained student in points.
 
     python benchmarks/bench_large.py [--quick] [--json PATH]
@@ -36,7 +36,13 @@ from sklearn.tree import DecisionTreeRegressor
 
 sys.path.insert(0, str(Path(__file__).parent))
 from _harness import load_pmlb, markdown_table, write_json  # noqa: E402
-from _protocol import fit_default_rule, limited_threads, untuned  # noqa: E402
+from _protocol import (  # noqa: E402
+    DEFAULTS_LABEL,
+    PLAIN_LABEL,
+    fit_default_rule,
+    limited_threads,
+    untuned,
+)
 
 from skdistill import DistilledClassifier, DistilledRegressor  # noqa: E402
 from skdistill.students import (  # noqa: E402
@@ -84,11 +90,11 @@ def _case(task, dataset, name, teacher, student, distilled_cls, X_train, y_train
     record("labels", clone(student).fit(X_train, y_train), time.perf_counter() - start)
     model = untuned(distilled_cls(teacher, student, random_state=0))
     start = time.perf_counter()
-    record("distilled, tune=None", clone(model).fit(X_train, y_train),
+    record(PLAIN_LABEL, clone(model).fit(X_train, y_train),
            time.perf_counter() - start)
     start = time.perf_counter()
     fitted, chosen = fit_default_rule(model, X_train, y_train)
-    record(f"tune=auto -> {chosen}", fitted, time.perf_counter() - start)
+    record(f"{DEFAULTS_LABEL} -> {chosen}", fitted, time.perf_counter() - start)
     base = rows[0]["test score"]
     for row in rows:
         row["Δ vs labels (pts)"] = 100 * (row["test score"] - base)

@@ -60,6 +60,7 @@ def run(n_samples, repeats):
     rows = []
     for name, teacher, student, by_hand in CASES:
         model = DistilledClassifier(teacher, student, temperature=TEMPERATURE,
+                                    alpha=0.0, transfer=None,
                                     teacher_targets="in_sample")
         hand_time, skd_time = interleaved_median_times(
             [lambda: by_hand(teacher, student, X, y), lambda: clone(model).fit(X, y)],

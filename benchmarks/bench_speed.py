@@ -50,9 +50,8 @@ def bench_latency(n_trees=500, repeats=5, n_rows=None):
         model = DistilledClassifier(
             RandomForestClassifier(n_estimators=n_trees, random_state=0, n_jobs=1),
             SoftDecisionTreeClassifier(max_depth=6, random_state=0), random_state=0,
+            temperature=1.0, alpha=0.0, transfer=None,
         )
-        if "tune" in model.get_params(deep=False):
-            model.set_params(tune=None)
         model.fit(X_train, y_train)
         teacher, student = model.teacher_, model.student_
         batch = np.resize(X_test, (10_000, X_test.shape[1]))

@@ -252,7 +252,7 @@ def bench_quality(factors, n_train, n_trees):
                          "fit s": time.perf_counter() - start})
             for factor in (0, *factors):
                 model = DistilledClassifier(
-                    teacher, student, random_state=0,
+                    teacher, student, random_state=0, temperature=1.0, alpha=0.0,
                     transfer=Munge(size_factor=factor) if factor else None,
                 )
                 start = time.perf_counter()
@@ -318,7 +318,8 @@ def bench_digits():
                 n_transfer = 0
             else:
                 model = DistilledClassifier(teacher, student, temperature=2.0,
-                                            random_state=0, **params).fit(X_train, y_train)
+                                            alpha=0.0, random_state=0,
+                                            **{"transfer": None, **params}).fit(X_train, y_train)
                 pred, n_transfer = model.predict(X_test), model.n_transfer_samples_
             rows.append({
                 "student": student_name, "setting": setting, "transfer rows": n_transfer,

@@ -58,8 +58,11 @@ def _machine_line(payload):
 
 
 def defaults_evidence(payloads):
-    """Every case of the suite with a ``tune=auto`` row: its change against
-    the same student on labels, and whether it stays within 0.3 points."""
+    """Every case of the suite with a row for the defaults ("auto"): its
+    change against the same student on labels, and whether it stays within
+    0.3 points."""
+    from _protocol import DEFAULTS_LABEL, PLAIN_LABEL
+
     rows = []
     for name in ("compression", "large"):
         payload = payloads.get(name)
@@ -67,7 +70,7 @@ def defaults_evidence(payloads):
             continue
         for row in payload["rows"]:
             config = str(row.get("config", ""))
-            if not config.startswith("tune=auto"):
+            if not config.startswith(DEFAULTS_LABEL):
                 continue
             delta = row.get("Δacc vs labels (pts)", row.get("Δ vs labels (pts)"))
             untuned = None
@@ -75,15 +78,15 @@ def defaults_evidence(payloads):
                 if (other.get("student") == row["student"]
                         and other.get("problem", other.get("dataset"))
                         == row.get("problem", row.get("dataset"))
-                        and other["config"] in ("soft, T=1", "distilled, tune=None")):
+                        and other["config"] in ("soft, T=1", PLAIN_LABEL)):
                     untuned = other.get("Δacc vs labels (pts)",
                                         other.get("Δ vs labels (pts)"))
             rows.append({
                 "case": f"{row.get('problem', row.get('dataset'))}",
                 "student": row["student"],
-                "tune=auto chose": config[len("tune=auto -> "):],
-                "Δ tune=auto vs labels (pts)": delta,
-                "Δ untuned (T=1, no transfer) vs labels (pts)": untuned,
+                "defaults chose": config[len(DEFAULTS_LABEL + " -> "):],
+                "Δ defaults vs labels (pts)": delta,
+                "Δ plain (T=1, no transfer) vs labels (pts)": untuned,
                 "not worse by > 0.3": bool(delta is not None and delta >= -0.3),
             })
     return rows
@@ -110,7 +113,7 @@ def render(out_dir):
         parts += ["### Large data", _machine_line(p), _table(p["rows"])]
     evidence = defaults_evidence(payloads)
     if evidence:
-        parts += ["### Defaults: tune=\"auto\" against the same student on labels",
+        parts += ["### Defaults (\"auto\") against the same student on labels",
                   _table(evidence)]
     if "speed" in payloads:
         p = payloads["speed"]

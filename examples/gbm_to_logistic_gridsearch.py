@@ -60,7 +60,9 @@ print(f"Teacher: gradient boosting, test accuracy {np.mean(teacher_pred == y_tes
 
 student = make_pipeline(StandardScaler(), SoftLogisticRegression(max_iter=300))
 search = GridSearchCV(
-    DistilledClassifier(FrozenEstimator(teacher), student, random_state=0),
+    # Numbers instead of the "auto" defaults: the search itself chooses.
+    DistilledClassifier(FrozenEstimator(teacher), student, alpha=0.0, transfer=None,
+                        random_state=0),
     param_grid={"temperature": TEMPERATURES,
                 "student__softlogisticregression__C": CS},
     scoring={"fidelity": get_scorer("fidelity"), "accuracy": "accuracy"},

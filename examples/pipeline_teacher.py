@@ -87,7 +87,7 @@ def tree_student():
 
 # teacher_targets="auto" picks out-of-fold targets for a Pipeline teacher.
 distilled = DistilledClassifier(teacher, tree_student(), temperature=1.0,
-                                cv=3, random_state=0).fit(X_train, y_train)
+                                alpha=0.0, transfer=None, cv=3, random_state=0).fit(X_train, y_train)
 on_labels = tree_student().fit(X_train, y_train)
 
 print("\n| depth-4 tree      | test accuracy | fidelity to the teacher |")

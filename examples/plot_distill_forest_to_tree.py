@@ -84,7 +84,7 @@ print(f"Teacher: random forest of {N_TREES} trees, test accuracy "
 # honest beliefs rather than the forest's memory of its training rows.
 template = DistilledClassifier(
     RandomForestClassifier(n_estimators=N_TREES, min_samples_leaf=2, n_jobs=2),
-    DecisionTreeClassifier(), temperature=1.0, random_state=0,
+    DecisionTreeClassifier(), temperature=1.0, alpha=0.0, transfer=None, random_state=0,
 )
 path = distill_path(template, X_train, y_train, param="student__max_depth",
                     values=DEPTHS, random_state=0, n_repeats=1)

@@ -2,8 +2,9 @@
 
 Everything runs on scikit-learn's ``load_digits`` (no download): a random
 forest teacher, students trained on the labels, the same students distilled
-(soft targets plus a MUNGE transfer set), and with ``tune="auto"`` (settings
-chosen on an inner validation split, never on the test rows); then the
+(soft targets plus a MUNGE transfer set), and with the defaults (the
+``"auto"`` settings, chosen on inner validation folds, never on the test
+rows); then the
 report of one distilled student and the size search for the smallest tree
 that reaches a fidelity target, drawn as a PNG when matplotlib is installed.
 """
@@ -21,6 +22,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ._distill import DistilledClassifier
+from ._tune import describe
 from .report import distillation_report
 from .size_search import distill_path, select_student
 from .students import SoftDecisionTreeClassifier, SoftLogisticRegression
@@ -45,7 +47,7 @@ def run_demo(random_state=0, temperature=2.0, out=print, plot_path="skdistill_de
     random_state : int
         Seeds the split, the teacher, the students and the transfer set.
     temperature : float
-        Temperature of the plain distilled students (``tune="auto"`` picks its own).
+        Temperature of the plain distilled students (the defaults pick their own).
     out : callable
         Where lines are printed.
     plot_path : str, Path or None
@@ -72,11 +74,11 @@ def run_demo(random_state=0, temperature=2.0, out=print, plot_path="skdistill_de
                          teacher_pred, y_test, time.perf_counter() - start))
         variants = {
             f"distilled (T={temperature:g}, MUNGE 10x)": DistilledClassifier(
-                teacher, student, temperature=temperature,
+                teacher, student, temperature=temperature, alpha=0.0,
                 transfer=Munge(size_factor=10), random_state=random_state,
             ),
-            "distilled, tune='auto'": DistilledClassifier(
-                teacher, student, tune="auto", random_state=random_state
+            "distilled, defaults ('auto')": DistilledClassifier(
+                teacher, student, random_state=random_state
             ),
         }
         for label, model in variants.items():
@@ -88,9 +90,10 @@ def run_demo(random_state=0, temperature=2.0, out=print, plot_path="skdistill_de
     out(format_table(rows))
     out("fidelity = share of test rows where the model predicts the teacher's label; "
         "distilled fit times include fitting the teacher.")
-    tuned = distilled_models[(next(iter(demo_students())), "distilled, tune='auto'")]
-    out(f"tune='auto' chose {tuned.tuned_params_} for the tree on an inner validation "
-        "split of the training rows.")
+    for name in demo_students():
+        tuned = distilled_models[(name, "distilled, defaults ('auto')")]
+        out(f"The defaults chose '{describe(tuned.tuned_params_)}' for the {name} on inner "
+            "validation folds of the training rows.")
 
     first_model = distilled_models[next(iter(distilled_models))]
     out("")
@@ -104,7 +107,7 @@ def _size_search(teacher, X_train, y_train, random_state, plot_path, out):
     """The smallest soft tree whose held-out fidelity reaches the target."""
     template = DistilledClassifier(
         teacher, SoftDecisionTreeClassifier(random_state=random_state),
-        temperature=2.0, teacher_targets="in_sample",
+        temperature=2.0, alpha=0.0, teacher_targets="in_sample",
         transfer=Munge(size_factor=5), random_state=random_state,
     )
     path = distill_path(template, X_train, y_train, param="student__max_depth",

@@ -76,7 +76,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             The fitted estimator.
         """
         self._check_params()
-        if self.tune is not None:
+        if _tune.auto_params(self):
             return _tune.fit_tuned(self, X, y, sample_weight, X_unlabeled)
         classification = self._is_classification()
         X, y = validate_data(self, X, y, skip_check_array=True)
@@ -292,7 +292,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
                     f"teacher must be a classifier for {type(self).__name__}, got "
                     f"{type(self.teacher).__name__}"
                 )
-            check_real(self.temperature, "temperature", low=0, low_inclusive=False)
+            _check_auto_or_real(self.temperature, "temperature", low=0, low_inclusive=False)
             check_option(self.student_fit, "student_fit", _strategies.STUDENT_FIT_OPTIONS)
         else:
             if not is_regressor(self.teacher):
@@ -305,9 +305,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
                     "student must be a regressor to learn a regression teacher's "
                     f"outputs, got {type(self.student).__name__}"
                 )
-        check_real(self.alpha, "alpha", low=0, high=1)
-        if self.tune is not None:
-            check_option(self.tune, "tune", ("auto",))
+        _check_auto_or_real(self.alpha, "alpha", low=0, high=1)
         check_option(self.teacher_targets, "teacher_targets", _targets.TARGET_SOURCES)
         if not hasattr(self.cv, "split") and not hasattr(self.cv, "__iter__"):
             check_int(self.cv, "cv", low=2)
@@ -316,7 +314,8 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         check_int(self.transfer_rounds, "transfer_rounds", low=0)
         check_int(self.feature_budget, "feature_budget", low=1, allow_none=True)
         check_int(self.batch_size, "batch_size", low=1, allow_none=True)
-        generators, _, sampler = _fitting.split_transfer(self.transfer)
+        transfer = None if _tune.is_auto(self.transfer) else self.transfer
+        generators, _, sampler = _fitting.split_transfer(transfer)
         for generator in generators:
             if hasattr(generator, "_check_params"):
                 generator._check_params()
@@ -559,6 +558,14 @@ def _student_outputs(strategy, student, classes, features, gives_proba, X):
     return _targets.one_hot(np.searchsorted(classes, labels), len(classes))
 
 
+def _check_auto_or_real(value, name, **bounds):
+    if isinstance(value, str):
+        if not _tune.is_auto(value):
+            raise ValueError(f'{name} must be "auto" or a real number, got {value!r}')
+        return
+    check_real(value, name, **bounds)
+
+
 def _indexable_X(X):
     """X in a form the teacher, the student and row indexing all accept.
 
@@ -644,8 +651,12 @@ _COMMON_PARAMS_DOC = """
     cv : int, cross-validation generator or iterable, default=5
         Folds for ``teacher_targets="oof"``, as in
         :func:`sklearn.model_selection.cross_val_predict`.
-    transfer : generator, array-like, list of these, or None, default=None
-        Extra rows that the final teacher (``teacher_``, fit on all rows)
+    transfer : "auto", generator, array-like, list of these, or None, \
+default="auto"
+        ``"auto"``: chosen on an inner validation split (see below) between
+        no transfer set and a MUNGE set of 10x the training rows (at most
+        50 000; not tried for linear students, sparse or non-finite X).
+        Otherwise: extra rows that the final teacher (``teacher_``, fit on all rows)
         labels and the student learns besides the training rows: a generator
         of :mod:`skdistill.transfer` (e.g. ``Munge(size_factor=10)``, whose
         ``size_factor`` or ``n_samples`` sets how many rows), an array or
@@ -677,21 +688,6 @@ _COMMON_PARAMS_DOC = """
         that memory is bounded by the batch; ``None`` labels each worker's
         rows in one call. Batches run in parallel over ``n_jobs`` workers,
         honouring ``joblib.parallel_config`` (e.g. a dask cluster).
-    tune : {None, "auto"}, default=None
-        ``"auto"`` chooses the distillation settings left at their defaults
-        (``temperature``, ``alpha``, ``transfer``) on an inner validation split
-        of the training rows (20%, stratified, seeded by ``random_state``):
-        the teacher is fit once on the other 80%, one student per candidate
-        -- labels only (``alpha=1``), soft targets at temperature 1 and 2
-        (classification), with and without a MUNGE transfer set of 10x the
-        rows (at most 50 000) -- is scored by accuracy (R² for regression)
-        on the held-out rows against the true labels, ties going to the
-        higher fidelity to the teacher and then to the cheaper candidate;
-        the winner is refit on all rows. So distillation is used only where
-        it helps on validation, else the student learns the labels. Costs
-        one more teacher fit and up to five student fits. Needs 100 rows
-        (and two per class); below that the settings are used as given.
-        ``None``: the settings as given. See ``docs/benchmarks.md``.
     random_state : int, RandomState instance or None, default=None
         Seeds every ``random_state`` parameter of the teacher and student
         clones that is left at None, so that the same ``random_state`` gives
@@ -740,11 +736,14 @@ _COMMON_ATTRIBUTES_DOC = """
     feature_importance_source_ : str
         With ``feature_budget``: ``"feature_importances_"`` or ``"permutation"``.
     tuned_params_ : dict
-        With ``tune="auto"``: the chosen settings (empty when there were too
-        few rows to tune).
+        The values chosen for the ``"auto"`` parameters (their fallback
+        values, ``temperature=1.0``, ``alpha=0.0``, ``transfer=None``, when
+        there were too few rows to tune); empty when none was ``"auto"``.
     tune_results_ : list of Bunch
-        With ``tune="auto"``: per candidate, ``name``, ``params``, ``score``
-        (validation accuracy or R²) and ``fidelity`` to the inner teacher.
+        Per candidate tried for the ``"auto"`` parameters: ``name``,
+        ``params``, ``score`` (validation accuracy or R²), ``fidelity`` to
+        the inner teacher, ``gain`` (mean per-row loss reduction over
+        "labels only") and ``gain_std_error``. Empty without tuning.
 """
 
 
@@ -757,6 +756,24 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
     are softened by ``temperature`` and mixed with the true labels by
     ``alpha``, and the student is trained on these soft targets.
 
+    **"auto" parameters** (the defaults of ``temperature``, ``alpha`` and
+    ``transfer``) are chosen on an inner validation split of the training
+    rows (20%, stratified, seeded by ``random_state``): the teacher is fit
+    once on the other 80%; one student per candidate -- labels only
+    (``alpha=1``), soft targets (``alpha=0``) at temperature 1 and 2, with
+    and without the MUNGE transfer set -- is scored on the held-out rows
+    against the true labels (accuracy; R² for regression). A distilled
+    candidate replaces "labels only" only when its gain is larger than one
+    standard error of the paired difference, so distillation is used where
+    it helps on validation and the student learns the labels otherwise; the
+    winner is refit on all rows (``tuned_params_``, ``tune_results_``).
+    This costs one more teacher fit and up to five student fits. Set the
+    parameters to numbers (``temperature=1.0, alpha=0.0, transfer=None`` is
+    plain distillation) to skip it, e.g. when searching them with
+    ``GridSearchCV``. Below 100 rows (or with a class of one row) the
+    fallback values ``temperature=1.0, alpha=0.0, transfer=None`` are used.
+    The rule and its evidence: ``docs/benchmarks.md``.
+
     Parameters
     ----------
     teacher : classifier
@@ -767,14 +784,15 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
     student : estimator
         The model to train: a native soft student from
         :mod:`skdistill.students`, any classifier, or any regressor.
-    temperature : float, default=1.0
+    temperature : "auto" or float > 0, default="auto"
         Teacher logits are divided by it before the softmax; values above 1
         soften the targets and show the student how the teacher ranks the
-        wrong classes.
-    alpha : float in [0, 1], default=0.0
+        wrong classes. ``"auto"``: 1 or 2, chosen on validation.
+    alpha : "auto" or float in [0, 1], default="auto"
         Weight of the one-hot true labels in the targets:
         ``(1 - alpha) * soft + alpha * onehot``. ``alpha=1`` is plain
-        training on ``y``.
+        training on ``y``. ``"auto"``: 0 or 1 (labels only), chosen on
+        validation.
 """
         + _COMMON_PARAMS_DOC.replace("    transfer :", """    student_fit : {"auto", "native", "logit_regression", "proba_regression", \
 "replication", "hard"}, default="auto"
@@ -808,11 +826,16 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
     >>> X, y = load_breast_cancer(return_X_y=True)
     >>> model = DistilledClassifier(
     ...     RandomForestClassifier(n_estimators=50, random_state=0),
-    ...     DecisionTreeClassifier(max_depth=3),
-    ...     temperature=2.0, random_state=0,
+    ...     DecisionTreeClassifier(max_depth=3), random_state=0,
     ... ).fit(X, y)
+    >>> sorted(model.tuned_params_)  # the "auto" settings, chosen on validation
+    ['alpha', 'temperature', 'transfer']
     >>> model.student_fit_, model.target_summary_.source
     ('replication', 'oob')
+
+    Plain distillation at a fixed temperature (nothing tuned):
+
+    >>> model = model.set_params(temperature=2.0, alpha=0.0, transfer=None).fit(X, y)
     >>> round(model.score(X, y), 2)
     0.95
 
@@ -826,10 +849,10 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
 """
     )
 
-    def __init__(self, teacher, student, *, temperature=1.0, alpha=0.0,
-                 teacher_targets="auto", cv=5, student_fit="auto", transfer=None,
+    def __init__(self, teacher, student, *, temperature="auto", alpha="auto",
+                 teacher_targets="auto", cv=5, student_fit="auto", transfer="auto",
                  transfer_rounds=0, feature_budget=None, batch_size=10_000,
-                 tune=None, random_state=None, n_jobs=None, verbose=0):
+                 random_state=None, n_jobs=None, verbose=0):
         self.teacher = teacher
         self.student = student
         self.temperature = temperature
@@ -841,7 +864,6 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
         self.transfer_rounds = transfer_rounds
         self.feature_budget = feature_budget
         self.batch_size = batch_size
-        self.tune = tune
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose
@@ -858,6 +880,20 @@ class DistilledRegressor(RegressorMixin, _BaseDistilled):
     with the true values by ``alpha``. Multi-output targets are supported
     when both teacher and student support them.
 
+    **"auto" parameters** (the defaults of ``alpha`` and ``transfer``) are
+    chosen on an inner validation split of the training rows (20%, seeded
+    by ``random_state``): the teacher is fit once on the other 80%; one
+    student per candidate -- labels only (``alpha=1``), the teacher's
+    outputs (``alpha=0``), with and without the MUNGE transfer set -- is
+    scored by R² on the held-out rows against the true values. A distilled
+    candidate replaces "labels only" only when its gain in squared error is
+    larger than one standard error of the paired difference; the winner is
+    refit on all rows (``tuned_params_``, ``tune_results_``). This costs one
+    more teacher fit and up to three student fits. Set the parameters to
+    numbers (``alpha=0.0, transfer=None`` is plain distillation) to skip it.
+    Below 100 rows the fallback values ``alpha=0.0, transfer=None`` are used.
+    The rule and its evidence: ``docs/benchmarks.md``.
+
     Parameters
     ----------
     teacher : regressor
@@ -866,8 +902,9 @@ class DistilledRegressor(RegressorMixin, _BaseDistilled):
         :class:`sklearn.frozen.FrozenEstimator`.
     student : regressor
         The model to train on the teacher's outputs.
-    alpha : float in [0, 1], default=0.0
+    alpha : "auto" or float in [0, 1], default="auto"
         Weight of the true values: ``(1 - alpha) * teacher + alpha * y``.
+        ``"auto"``: 0 or 1 (labels only), chosen on validation.
 """
         + _COMMON_PARAMS_DOC
         + """
@@ -898,9 +935,9 @@ class DistilledRegressor(RegressorMixin, _BaseDistilled):
 """
     )
 
-    def __init__(self, teacher, student, *, alpha=0.0, teacher_targets="auto",
-                 cv=5, transfer=None, transfer_rounds=0, feature_budget=None,
-                 batch_size=10_000, tune=None, random_state=None, n_jobs=None, verbose=0):
+    def __init__(self, teacher, student, *, alpha="auto", teacher_targets="auto",
+                 cv=5, transfer="auto", transfer_rounds=0, feature_budget=None,
+                 batch_size=10_000, random_state=None, n_jobs=None, verbose=0):
         self.teacher = teacher
         self.student = student
         self.alpha = alpha
@@ -910,7 +947,6 @@ class DistilledRegressor(RegressorMixin, _BaseDistilled):
         self.transfer_rounds = transfer_rounds
         self.feature_budget = feature_budget
         self.batch_size = batch_size
-        self.tune = tune
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose
@@ -936,17 +972,19 @@ class DistilledEstimator(_BaseDistilled):
         as is.
     student : estimator
         The model to train.
-    temperature : float, default=1.0
+    temperature : "auto" or float > 0, default="auto"
         See :class:`DistilledClassifier`.
-    alpha : float in [0, 1], default=0.0
-        Weight of the true labels or values in the targets.
+    alpha : "auto" or float in [0, 1], default="auto"
+        Weight of the true labels or values in the targets; ``"auto"``
+        chooses on an inner validation split (see :class:`DistilledClassifier`).
     teacher_targets : {"auto", "in_sample", "oof", "oob"}, default="auto"
         See :class:`DistilledClassifier`.
     cv : int, cross-validation generator or iterable, default=5
         Folds for out-of-fold targets.
     student_fit : str, default="auto"
         See :class:`DistilledClassifier`.
-    transfer : generator, array-like, list of these, or None, default=None
+    transfer : "auto", generator, array-like, list of these, or None, \
+default="auto"
         Rows labelled by the teacher alone; see :class:`DistilledClassifier`.
     transfer_rounds : int, default=0
         Adversarial rounds; see :class:`DistilledClassifier`.
@@ -954,9 +992,6 @@ class DistilledEstimator(_BaseDistilled):
         Number of features the student may use; see :class:`DistilledClassifier`.
     batch_size : int, default=10_000
         Rows per labelling call; see :class:`DistilledClassifier`.
-    tune : {None, "auto"}, default=None
-        Choose temperature / alpha / transfer set on an inner validation
-        split; see :class:`DistilledClassifier`.
     random_state : int, RandomState instance or None, default=None
         Seeds the unset random states of the teacher, student and generator
         clones.
@@ -983,7 +1018,8 @@ class DistilledEstimator(_BaseDistilled):
     >>> X, y = load_iris(return_X_y=True)
     >>> model = DistilledEstimator(
     ...     GradientBoostingClassifier(n_estimators=20, random_state=0),
-    ...     LogisticRegression(max_iter=1000), temperature=2.0, random_state=0,
+    ...     LogisticRegression(max_iter=1000), temperature=2.0, alpha=0.0,
+    ...     transfer=None, random_state=0,
     ... )
     >>> is_classifier(model)
     True
@@ -991,10 +1027,10 @@ class DistilledEstimator(_BaseDistilled):
     (1, 3)
     """
 
-    def __init__(self, teacher, student, *, temperature=1.0, alpha=0.0,
-                 teacher_targets="auto", cv=5, student_fit="auto", transfer=None,
+    def __init__(self, teacher, student, *, temperature="auto", alpha="auto",
+                 teacher_targets="auto", cv=5, student_fit="auto", transfer="auto",
                  transfer_rounds=0, feature_budget=None, batch_size=10_000,
-                 tune=None, random_state=None, n_jobs=None, verbose=0):
+                 random_state=None, n_jobs=None, verbose=0):
         self.teacher = teacher
         self.student = student
         self.temperature = temperature
@@ -1006,7 +1042,6 @@ class DistilledEstimator(_BaseDistilled):
         self.transfer_rounds = transfer_rounds
         self.feature_budget = feature_budget
         self.batch_size = batch_size
-        self.tune = tune
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose

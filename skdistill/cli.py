@@ -210,6 +210,16 @@ def build_student(spec, task):
     return student.set_params(**params)
 
 
+def _auto_or_float(text):
+    """argparse type of --temperature / --alpha: "auto" or a number."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or auto, got {text!r}") from None
+
+
 def parse_transfer_spec(spec):
     """The transfer-set generator for ``--transfer NAME[:value or key=value,...]``.
 
@@ -299,18 +309,20 @@ def build_parser():
     _add_input_arguments(distill, teacher_required=True)
     distill.add_argument("--student", required=True, metavar="SPEC",
                          help="student as NAME[:key=value,...], e.g. tree:max_depth=4")
-    distill.add_argument("--temperature", type=float, default=1.0,
-                         help="softmax temperature of the teacher targets (default 1)")
-    distill.add_argument("--alpha", type=float, default=0.0,
-                         help="weight of the true labels in the targets, in [0, 1] "
-                              "(default 0)")
+    distill.add_argument("--temperature", type=_auto_or_float, default="auto",
+                         help="softmax temperature of the teacher targets, or auto "
+                              "(default: auto, chosen on inner validation folds)")
+    distill.add_argument("--alpha", type=_auto_or_float, default="auto",
+                         help="weight of the true labels in the targets, in [0, 1], "
+                              "or auto (default: auto, chosen on inner validation folds)")
     distill.add_argument("--student-fit", default="auto",
                          choices=["auto", "native", "logit_regression", "proba_regression",
                                   "replication", "hard"],
                          help="how the student learns soft targets (default auto)")
-    distill.add_argument("--transfer", metavar="SPEC",
-                         help="transfer set added to the data, e.g. munge:10 "
-                              "(needs skdistill.transfer)")
+    distill.add_argument("--transfer", metavar="SPEC", default="auto",
+                         help="transfer set added to the data, e.g. munge:10; none; "
+                              "or auto (default: auto, a MUNGE set or none, chosen on "
+                              "inner validation folds)")
     distill.add_argument("--reuse-preprocessing", action="store_true",
                          help="for a Pipeline teacher: put its fitted preprocessing "
                               "steps (frozen) in front of the student, so that the "
@@ -445,12 +457,19 @@ def run_distill(args):
     from ._distill import DistilledEstimator
 
     # Everything checkable from the command line itself, before any work.
-    if not args.temperature > 0 or not math.isfinite(args.temperature):
-        raise _io.UsageError(f"--temperature must be > 0, got {args.temperature}")
-    if not 0 <= args.alpha <= 1:
-        raise _io.UsageError(f"--alpha must be in [0, 1], got {args.alpha}")
+    if args.temperature != "auto" and not (args.temperature > 0
+                                           and math.isfinite(args.temperature)):
+        raise _io.UsageError(f"--temperature must be > 0 or auto, got {args.temperature}")
+    if args.alpha != "auto" and not 0 <= args.alpha <= 1:
+        raise _io.UsageError(f"--alpha must be in [0, 1] or auto, got {args.alpha}")
     check_student_name(args.student)
-    transfer = parse_transfer_spec(args.transfer) if args.transfer else None
+    transfer = args.transfer
+    if transfer is None or transfer.strip().lower() == "none":
+        transfer = None
+    elif transfer.strip().lower() != "auto":
+        transfer = parse_transfer_spec(transfer)
+    else:
+        transfer = "auto"
     _io.check_model_path(args.out, "--out file")
     if args.report:
         _check_json_path(args.report, "--report")
@@ -467,9 +486,8 @@ def run_distill(args):
     _say(args, f"data: {X.shape[0]} rows x {X.shape[1]} features from {args.data}")
 
     params = {"temperature": args.temperature, "alpha": args.alpha,
-              "student_fit": args.student_fit, "random_state": args.random_state}
-    if transfer is not None:
-        params["transfer"] = transfer
+              "transfer": transfer, "student_fit": args.student_fit,
+              "random_state": args.random_state}
     model = DistilledEstimator(FrozenEstimator(teacher), student, **params)
     try:
         model.fit(X, y)
@@ -480,6 +498,11 @@ def run_distill(args):
     metrics = _training_metrics(model, teacher, X, y, task)
     _say(args, f"student: {student!r} (student_fit={model.student_fit_}) in "
                f"{model.student_fit_time_:.2f}s")
+    if getattr(model, "tuned_params_", None):
+        from ._tune import describe
+
+        _say(args, f"auto settings chosen on inner validation folds: "
+                   f"{describe(model.tuned_params_)}")
     _say(args, "training rows: " + ", ".join(
         f"{key} {value:.4f}" for key, value in metrics.items() if isinstance(value, float)))
 
@@ -507,6 +530,9 @@ def run_distill(args):
             "temperature": args.temperature,
             "alpha": args.alpha,
             "transfer": args.transfer,
+            "tuned_params": {key: value if isinstance(value, (int, float, str)) or value is None
+                             else repr(value)
+                             for key, value in getattr(model, "tuned_params_", {}).items()},
             "reuse_preprocessing": bool(args.reuse_preprocessing),
             "training_metrics": metrics,
             "teacher_fit_seconds": model.teacher_fit_time_,

@@ -479,7 +479,8 @@ def export_rules(distilled, feature_names=None, *, decimals=3):
     >>> y = data.target_names[data.target]
     >>> model = DistilledClassifier(
     ...     RandomForestClassifier(n_estimators=20, random_state=0),
-    ...     DecisionTreeClassifier(max_depth=2), random_state=0,
+    ...     DecisionTreeClassifier(max_depth=2), temperature=1.0, alpha=0.0,
+    ...     transfer=None, random_state=0,
     ... ).fit(data.data, y)
     >>> print(export_rules(model, data.feature_names, decimals=2))
     # DecisionTreeClassifier student (depth 2, 4 leaves) of a RandomForestClassifier teacher

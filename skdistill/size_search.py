@@ -250,6 +250,15 @@ def _evaluate(model, X, y, train, test, n_repeats):
     return result
 
 
+def _plain_settings(distilled):
+    """Plain distillation values for the ``"auto"`` settings of ``distilled``:
+    the path measures fidelity to the teacher, while "auto" chooses by
+    accuracy to the labels (and may train on the labels alone)."""
+    from ._tune import FALLBACK, auto_params
+
+    return {name: FALLBACK[name] for name in auto_params(distilled)}
+
+
 def distill_path(distilled, X, y, *, param="student__max_depth", values=None, cv=None,
                  validation_fraction=0.25, reuse_teacher="auto", n_repeats=3,
                  n_jobs=None, random_state=None):
@@ -257,7 +266,12 @@ def distill_path(distilled, X, y, *, param="student__max_depth", values=None, cv
 
     For each value, a clone of ``distilled`` with ``param`` set to it is fit
     on the training rows and measured on held-out rows: fidelity to its
-    teacher, accuracy (or R²), size and predict latency. Pass the result to
+    teacher, accuracy (or R²), size and predict latency. Settings of
+    ``distilled`` left ``"auto"`` (``temperature``, ``alpha``, ``transfer``)
+    are fixed to plain distillation (1, 0, no transfer set) in the clones:
+    the path is about fidelity to the teacher, and "auto" chooses by
+    accuracy to the labels, possibly training on the labels alone; set them
+    to numbers (e.g. a ``Munge`` transfer set) to study other settings. Pass the result to
     :func:`select_student` to pick the smallest faithful student, or to
     :func:`skdistill.plotting.plot_fidelity_curve`.
 
@@ -357,9 +371,10 @@ def distill_path(distilled, X, y, *, param="student__max_depth", values=None, cv
         shared = parallel(delayed(_shared_teacher)(distilled, X, y, train)
                           for train, _ in splits)
         teacher_fit_time = float(sum(fit_time for _, _, fit_time in shared))
+    plain = _plain_settings(distilled)
     for i, value in enumerate(values):
         for j in range(len(splits)):
-            model = clone(distilled)
+            model = clone(distilled).set_params(**plain)
             if reuse:
                 teacher, student, _ = shared[j]
                 model.set_params(teacher=teacher, student=clone(student),

@@ -40,7 +40,7 @@ def test_compression_one_problem():
     assert expected <= set(rows[1])
     configs = {r["config"] for r in rows}
     assert {"labels", "soft, T=1", "+MUNGE 10x, T=1", "+RANDOM 10x, T=1"} <= configs
-    assert any(c.startswith("tune=auto -> ") for c in configs)
+    assert any(c.startswith("defaults (auto) -> ") for c in configs)
     for row in rows:
         assert 0.5 <= row["accuracy"] <= 1 and 0.5 <= row["fidelity"] <= 1
         assert 0 <= row["RMSE"] < 0.5
@@ -50,7 +50,7 @@ def test_compression_one_problem():
     assert labels["RMSE ratio"] == 0 and labels["Δacc vs labels (pts)"] == 0
     summary = bench_compression.summary(rows)
     assert len(summary) == 2  # tree and logistic students
-    assert {"val-selected", "tune=auto acc", "teacher acc"} <= set(summary[0])
+    assert {"val-selected", "defaults acc", "teacher acc"} <= set(summary[0])
 
 
 def test_born_again_one_dataset():
@@ -73,7 +73,7 @@ def test_large_subsampled():
     for row in rows:
         low = 0.5 if row["task"] == "accuracy" else 0.2
         assert low <= row["test score"] <= 1, row
-    assert any(r["config"].startswith("tune=auto -> ") for r in rows)
+    assert any(r["config"].startswith("defaults (auto) -> ") for r in rows)
 
 
 def test_speed_latency_small():
@@ -96,7 +96,7 @@ def test_render_and_write_doc(tmp_path):
              "Δacc vs labels (pts)": 0.0},
             {"problem": "p", "student": "s", "config": "soft, T=1", "accuracy": 0.91,
              "Δacc vs labels (pts)": 1.0},
-            {"problem": "p", "student": "s", "config": "tune=auto -> T=2, no transfer",
+            {"problem": "p", "student": "s", "config": "defaults (auto) -> T=2, no transfer",
              "accuracy": 0.905, "Δacc vs labels (pts)": 0.5}]
     write_json(tmp_path / "compression.json", "compression", rows,
                summary=[{"problem": "p", "student": "s"}], quick=True)
@@ -104,9 +104,9 @@ def test_render_and_write_doc(tmp_path):
     assert "### Model Compression protocol: summary" in body and "quick mode" in body
     evidence = run.defaults_evidence({"compression": json.loads(
         (tmp_path / "compression.json").read_text())})
-    assert evidence == [{"case": "p", "student": "s", "tune=auto chose": "T=2, no transfer",
-                         "Δ tune=auto vs labels (pts)": 0.5,
-                         "Δ untuned (T=1, no transfer) vs labels (pts)": 1.0,
+    assert evidence == [{"case": "p", "student": "s", "defaults chose": "T=2, no transfer",
+                         "Δ defaults vs labels (pts)": 0.5,
+                         "Δ plain (T=1, no transfer) vs labels (pts)": 1.0,
                          "not worse by > 0.3": True}]
     doc = tmp_path / "doc.md"
     doc.write_text(f"# Title\n\nintro\n\n{run.START}\nold\n{run.END}\n\nafter\n")

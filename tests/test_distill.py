@@ -102,7 +102,8 @@ def test_class_the_frozen_teacher_never_saw_still_gets_a_column():
     X, y = load_iris(return_X_y=True)
     teacher = LogisticRegression(max_iter=500).fit(X[y < 2], y[y < 2])
     model = DistilledClassifier(
-        FrozenEstimator(teacher), LogisticRegression(max_iter=500)
+        FrozenEstimator(teacher), LogisticRegression(max_iter=500),
+        temperature=1.0, alpha=0.0, transfer=None,
     ).fit(X, y)
     assert_array_equal(model.classes_, [0, 1, 2])
     proba = model.predict_proba(X)
@@ -117,7 +118,7 @@ def test_temperature_softens_targets(multiclass_data):
     for temperature in (0.5, 1.0, 4.0):
         model = DistilledClassifier(
             LogisticRegression(max_iter=500), LogisticRegression(max_iter=500),
-            temperature=temperature, teacher_targets="in_sample",
+            temperature=temperature, alpha=0.0, transfer=None, teacher_targets="in_sample",
         ).fit(X, y)
         confidences.append(model.target_summary_.mean_confidence)
     assert confidences[0] > confidences[1] > confidences[2]
@@ -400,7 +401,8 @@ def test_regression_multi_output_and_alpha():
 def test_regression_student_learns_teacher_not_labels():
     X, y = make_regression(n_samples=200, n_features=5, noise=1.0, random_state=0)
     teacher = FrozenEstimator(Ridge(alpha=1e4).fit(X, y))  # heavily shrunk teacher
-    model = DistilledRegressor(teacher, LinearRegression()).fit(X, y)
+    model = DistilledRegressor(teacher, LinearRegression(), alpha=0.0,
+                               transfer=None).fit(X, y)
     assert_allclose(model.predict(X), teacher.predict(X), atol=1e-8)
 
 
@@ -408,7 +410,10 @@ def test_regression_student_learns_teacher_not_labels():
 @pytest.mark.parametrize("params, error, match", [
     ({"temperature": 0.0}, ValueError, r"temperature must be in the range \(0"),
     ({"temperature": -1}, ValueError, "temperature"),
-    ({"temperature": "hot"}, TypeError, "temperature must be a real number"),
+    ({"temperature": "hot"}, ValueError, 'temperature must be "auto" or a real number'),
+    ({"temperature": [2.0]}, TypeError, "temperature must be a real number"),
+    ({"alpha": "high"}, ValueError, 'alpha must be "auto" or a real number'),
+    ({"alpha": None}, TypeError, "alpha must be a real number"),
     ({"alpha": 1.5}, ValueError, r"alpha must be in the range \[0, 1\]"),
     ({"alpha": -0.1}, ValueError, "alpha"),
     ({"teacher_targets": "oops"}, ValueError, "teacher_targets must be one of"),
@@ -479,7 +484,7 @@ def test_same_random_state_same_student(multiclass_data):
     def fit(seed):
         return DistilledClassifier(
             RandomForestClassifier(n_estimators=10), DecisionTreeClassifier(max_features=3),
-            random_state=seed, temperature=2.0,
+            random_state=seed, temperature=2.0, alpha=0.0, transfer=None,
         ).fit(X, y)
     first, second, other = fit(7), fit(7), fit(8)
     assert_allclose(first.predict_proba(X), second.predict_proba(X))

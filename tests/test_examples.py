@@ -27,7 +27,8 @@ EXPECTED_OUTPUT = {
     "regression_housing_gbm_to_tree.py": [
         "Teacher: gradient boosting, test R2", "tree, 32 leaves, distilled",
         "Exported student: DecisionTreeRegressor"],
-    "munge_small_data.py": ["| distilled, real + MUNGE rows", "fidelity to the forest"],
+    "munge_small_data.py": ["| distilled, real + MUNGE rows", "| defaults (auto)",
+                            "fidelity to the forest"],
     "pipeline_teacher.py": [
         "Teacher: Pipeline(ColumnTransformer, RandomForest)", "class: approved",
         "Exported student: ColumnTransformer -> DecisionTreeClassifier"],

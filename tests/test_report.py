@@ -379,7 +379,8 @@ def test_shared_teacher_gives_the_same_students_as_refitting(quadrant_data):
     X, y = quadrant_data
     model = DistilledClassifier(
         RandomForestClassifier(n_estimators=8), DecisionTreeClassifier(),
-        teacher_targets="in_sample", temperature=2.0, random_state=3,
+        teacher_targets="in_sample", temperature=2.0, alpha=0.0, transfer=None,
+        random_state=3,
     )
     before = model.get_params()
     shared = distill_path(model, X, y, values=[1, 3, None], random_state=0, n_repeats=1)
@@ -427,7 +428,7 @@ def test_regression_path_and_frame():
     X, y = make_regression(n_samples=300, n_features=3, noise=1.0, random_state=0)
     model = DistilledRegressor(
         DecisionTreeRegressor(max_depth=6, random_state=0), DecisionTreeRegressor(random_state=0),
-        teacher_targets="in_sample",
+        teacher_targets="in_sample", alpha=0.0, transfer=None,
     )
     path = distill_path(model, X, y, values=[1, 3, 6], random_state=0, n_repeats=1)
     assert path.task == "regression" and path.score_name == "r2"

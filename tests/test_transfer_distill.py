@@ -264,7 +264,8 @@ def test_rounds_stop_when_fidelity_stops_improving(data):
     X, y = data
     base = DistilledClassifier(LogisticRegression(max_iter=500),
                                DecisionTreeClassifier(max_depth=3, random_state=0),
-                               teacher_targets="in_sample", random_state=0)
+                               teacher_targets="in_sample", temperature=1.0, alpha=0.0,
+                               transfer=None, random_state=0)
     plain = clone(base).fit(X, y)
     model = clone(base).set_params(
         transfer_rounds=5, transfer=AdversarialSampler(tol=1.0),  # nothing beats tol=1
@@ -360,8 +361,8 @@ def test_feature_budget_for_regression():
 
 # ------------------------------------------------------------- bad input
 @pytest.mark.parametrize("params, error, match", [
-    ({"transfer": "munge"}, TypeError, "transfer must be None, a transfer-set generator"),
-    ({"transfer": [Munge(), 3]}, TypeError, "transfer must be None"),
+    ({"transfer": "munge"}, TypeError, "transfer must be \"auto\", None, a transfer-set generator"),
+    ({"transfer": [Munge(), 3]}, TypeError, "transfer must be \"auto\", None"),
     ({"transfer": Munge(size_factor=0)}, ValueError, r"size_factor must be in the range \(0"),
     ({"transfer": Munge(p=1.5)}, ValueError, r"p must be in the range \[0, 1\]"),
     ({"transfer": Mixup(n_samples=-3)}, ValueError, "n_samples must be in the range"),

@@ -42,7 +42,7 @@ def split_transfer(transfer):
         elif (isinstance(item, (type, str, bytes, numbers.Number, dict))
               or item is None or callable(item)):
             raise TypeError(
-                "transfer must be None, a transfer-set generator (e.g. "
+                "transfer must be \"auto\", None, a transfer-set generator (e.g. "
                 "skdistill.transfer.Munge()), an AdversarialSampler, an array-like "
                 f"of unlabeled rows, or a list of these; got {item!r} of type "
                 f"{type(item).__name__}"

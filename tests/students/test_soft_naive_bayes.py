@@ -153,7 +153,7 @@ def test_native_student_of_distilled_classifier():
     X, y = load_breast_cancer(return_X_y=True)
     model = DistilledClassifier(
         RandomForestClassifier(n_estimators=20, random_state=0), SoftGaussianNB(),
-        random_state=0,
+        temperature=1.0, alpha=0.0, transfer=None, random_state=0,
     ).fit(X, y)
     assert model.student_fit_ == "native"
     np.testing.assert_array_equal(model.student_.classes_, [0, 1])
