@@ -1,26 +1,28 @@
-"""``tune="auto"``: choose temperature, alpha and the transfer set on an inner
-validation split of the training rows, falling back to plain label training.
+"""The ``"auto"`` defaults of ``temperature``, ``alpha`` and ``transfer``:
+chosen on inner validation folds of the training rows, falling back to plain
+label training.
 
 The rule (its evidence is in ``docs/benchmarks.md``):
 
-1. Hold out ``VALIDATION_FRACTION`` of the training rows (stratified for
-   classification, seeded by ``random_state``).
-2. Fit the teacher once on the remaining rows, with the estimator's own
+1. Split the training rows: ``INNER_FOLDS`` (3) stratified folds when a 20%
+   split would hold fewer than ``MIN_VALIDATION_ROWS`` rows (so every row is
+   validated once), else one 20% split. Seeded by ``random_state``.
+2. Per fold, fit the teacher on the training part, with the estimator's own
    target source (out-of-bag, out-of-fold or in-sample).
-3. Fit one student per candidate of a small grid -- labels only
-   (``alpha=1``), soft targets at temperature 1 and 2, and the same with a
-   MUNGE transfer set of 10x the rows (at most ``MAX_TRANSFER_ROWS``) -- and
-   score it on the held-out rows: accuracy to the *true* labels
-   (classification) or R² (regression). Ties go to the higher fidelity to
-   the teacher, then to the cheaper candidate (earlier in the grid, labels
-   first).
-4. Refit on all training rows with the winner.
+3. Fit one student per candidate -- labels only (``alpha=1``), soft targets
+   (``alpha=0``) at temperature 1 and 2, and the same with a MUNGE transfer
+   set of 10x the rows (at most ``MAX_TRANSFER_ROWS``; not for linear
+   students, sparse or non-finite X) -- and predict the validation part.
+4. Pool the validation predictions; score by accuracy to the *true* labels
+   (R² for regression). A distilled candidate is eligible only when its
+   paired gain over labels-only exceeds ``MIN_GAIN_STD_ERRORS`` standard
+   errors; the eligible candidate with the best score wins (ties: higher
+   fidelity to the teacher, then the cheaper candidate).
+5. Refit on all training rows with the winner.
 
-Parameters the user set away from their defaults (``temperature != 1``,
-``alpha != 0``, ``transfer is not None``) are kept fixed: the grid only varies
-the ones left at their defaults. ``feature_budget``, ``transfer_rounds`` and
-``X_unlabeled`` are not used while scoring candidates; the final fit applies
-them.
+Only parameters set to ``"auto"`` vary; numbers and generators set by the
+user are kept. ``feature_budget``, ``transfer_rounds`` and ``X_unlabeled``
+are not used while scoring candidates; the final fit applies them.
 """
 
 import warnings
