@@ -653,7 +653,7 @@ _COMMON_PARAMS_DOC = """
         :func:`sklearn.model_selection.cross_val_predict`.
     transfer : "auto", generator, array-like, list of these, or None, \
 default="auto"
-        ``"auto"``: chosen on an inner validation split (see below) between
+        ``"auto"``: chosen on inner validation folds (see above) between
         no transfer set and a MUNGE set of 10x the training rows (at most
         50 000; not tried for linear students, sparse or non-finite X).
         Otherwise: extra rows that the final teacher (``teacher_``, fit on all rows)
@@ -757,19 +757,20 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
     ``alpha``, and the student is trained on these soft targets.
 
     **"auto" parameters** (the defaults of ``temperature``, ``alpha`` and
-    ``transfer``) are chosen on an inner validation split of the training
-    rows (20%, stratified, seeded by ``random_state``): the teacher is fit
-    once on the other 80%; one student per candidate -- labels only
-    (``alpha=1``), soft targets (``alpha=0``) at temperature 1 and 2, with
-    and without the MUNGE transfer set -- is scored on the held-out rows
-    against the true labels (accuracy; R² for regression). A distilled
-    candidate replaces "labels only" only when its gain is larger than one
-    standard error of the paired difference, so distillation is used where
-    it helps on validation and the student learns the labels otherwise; the
-    winner is refit on all rows (``tuned_params_``, ``tune_results_``).
-    This costs one more teacher fit and up to five student fits. Set the
-    parameters to numbers (``temperature=1.0, alpha=0.0, transfer=None`` is
-    plain distillation) to skip it, e.g. when searching them with
+    ``transfer``) are chosen on inner validation folds of the training rows
+    (3 stratified folds, or one 20% split from 20 000 rows; seeded by
+    ``random_state``): per fold, the teacher is fit on the other rows and
+    one student per candidate -- labels only (``alpha=1``), soft targets
+    (``alpha=0``) at temperature 1 and 2, with and without a MUNGE transfer
+    set (not for linear students) -- predicts the held-out rows, scored
+    against the true labels. A distilled candidate replaces "labels only"
+    only when its accuracy gain is larger than one standard error of the
+    paired difference, so distillation is used where it helps on
+    validation and the student learns the labels otherwise; the winner is
+    refit on all rows (``tuned_params_``, ``tune_results_``). This costs one
+    teacher fit and up to five student fits per fold. Set the parameters to
+    numbers (``temperature=1.0, alpha=0.0, transfer=None`` is plain
+    distillation) to skip it, e.g. when searching them with
     ``GridSearchCV``. Below 100 rows (or with a class of one row) the
     fallback values ``temperature=1.0, alpha=0.0, transfer=None`` are used.
     The rule and its evidence: ``docs/benchmarks.md``.
@@ -881,15 +882,16 @@ class DistilledRegressor(RegressorMixin, _BaseDistilled):
     when both teacher and student support them.
 
     **"auto" parameters** (the defaults of ``alpha`` and ``transfer``) are
-    chosen on an inner validation split of the training rows (20%, seeded
-    by ``random_state``): the teacher is fit once on the other 80%; one
-    student per candidate -- labels only (``alpha=1``), the teacher's
-    outputs (``alpha=0``), with and without the MUNGE transfer set -- is
-    scored by R² on the held-out rows against the true values. A distilled
-    candidate replaces "labels only" only when its gain in squared error is
-    larger than one standard error of the paired difference; the winner is
-    refit on all rows (``tuned_params_``, ``tune_results_``). This costs one
-    more teacher fit and up to three student fits. Set the parameters to
+    chosen on inner validation folds of the training rows (3 folds, or one
+    20% split from 20 000 rows; seeded by ``random_state``): per fold, the
+    teacher is fit on the other rows and one student per candidate -- labels
+    only (``alpha=1``), the teacher's outputs (``alpha=0``), with and without
+    a MUNGE transfer set (not for linear students) -- predicts the held-out
+    rows, scored by R² against the true values. A distilled candidate
+    replaces "labels only" only when its gain in squared error is larger
+    than one standard error of the paired difference; the winner is refit
+    on all rows (``tuned_params_``, ``tune_results_``). This costs one
+    teacher fit and up to three student fits per fold. Set the parameters to
     numbers (``alpha=0.0, transfer=None`` is plain distillation) to skip it.
     Below 100 rows the fallback values ``alpha=0.0, transfer=None`` are used.
     The rule and its evidence: ``docs/benchmarks.md``.
@@ -976,7 +978,7 @@ class DistilledEstimator(_BaseDistilled):
         See :class:`DistilledClassifier`.
     alpha : "auto" or float in [0, 1], default="auto"
         Weight of the true labels or values in the targets; ``"auto"``
-        chooses on an inner validation split (see :class:`DistilledClassifier`).
+        chooses on inner validation folds (see :class:`DistilledClassifier`).
     teacher_targets : {"auto", "in_sample", "oof", "oob"}, default="auto"
         See :class:`DistilledClassifier`.
     cv : int, cross-validation generator or iterable, default=5
