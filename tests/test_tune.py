@@ -292,3 +292,11 @@ def test_grid_search_over_temperature_keeps_each_value(data):
     assert search.best_params_["temperature"] in (1.0, 4.0)
     # every parameter was a number: nothing was tuned inside the search
     assert not hasattr(search.best_estimator_, "tune_results_")
+
+
+def test_parallel_folds_choose_the_same(data):
+    X, y = data
+    serial = _classifier(n_jobs=1).fit(X, y)
+    parallel = _classifier(n_jobs=2).fit(X, y)
+    assert [r.score for r in serial.tune_results_] == [r.score for r in parallel.tune_results_]
+    assert np.array_equal(serial.predict_proba(X), parallel.predict_proba(X))
