@@ -404,8 +404,14 @@ def fit_tuned(estimator, X, y, sample_weight=None, X_unlabeled=None):
             classes, _ = estimator._encode_labels(y_checked, clone(estimator.teacher))
         best, results = tune_parameters(estimator, X_checked, y_checked, weights, classes)
         best = {name: value for name, value in best.items() if name in auto}
+        for result in results:
+            estimator._log(f"auto candidate {result.name}: validation score "
+                           f"{result.score:.4f}, gain {result.gain:+.4f} "
+                           f"(std error {result.gain_std_error:.4f})")
+        estimator._log(f"auto settings: {describe(best)}")
     else:
         best = {name: FALLBACK[name] for name in auto}
+        estimator._log(f"too few rows to tune; auto settings: {describe(best)}")
     final = clone(estimator).set_params(**best)
     final.fit(X, y, sample_weight=sample_weight, X_unlabeled=X_unlabeled)
     for key in [k for k in vars(estimator) if k.endswith("_") and not k.startswith("_")]:

@@ -300,3 +300,11 @@ def test_parallel_folds_choose_the_same(data):
     parallel = _classifier(n_jobs=2).fit(X, y)
     assert [r.score for r in serial.tune_results_] == [r.score for r in parallel.tune_results_]
     assert np.array_equal(serial.predict_proba(X), parallel.predict_proba(X))
+
+
+def test_verbose_reports_the_candidates_and_the_choice(data, capsys):
+    X, y = data
+    model = _classifier(transfer=None, verbose=1).fit(X, y)
+    out = capsys.readouterr().out
+    assert out.count("auto candidate ") == 3
+    assert f"auto settings: {_tune.describe(model.tuned_params_)}" in out
