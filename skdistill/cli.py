@@ -501,8 +501,9 @@ def run_distill(args):
     if getattr(model, "tuned_params_", None):
         from ._tune import describe
 
-        _say(args, f"auto settings chosen on inner validation folds: "
-                   f"{describe(model.tuned_params_)}")
+        where = ("chosen on inner validation folds" if model.tune_results_
+                 else "fallback values, too few rows to tune")
+        _say(args, f"auto settings ({where}): {describe(model.tuned_params_)}")
     _say(args, "training rows: " + ", ".join(
         f"{key} {value:.4f}" for key, value in metrics.items() if isinstance(value, float)))
 

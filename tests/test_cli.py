@@ -458,3 +458,30 @@ def test_parse_transfer_spec():
     assert generator.get_params()["size_factor"] == 10
     with pytest.raises(UsageError, match="unknown transfer set 'nope'"):
         parse_transfer_spec("nope")
+
+
+def test_distill_defaults_are_auto_and_numbers_turn_them_off(files, tmp_path):
+    report = tmp_path / "auto.json"
+    assert main(distill_args(files, tmp_path, report=report)) == 0
+    content = json.loads(report.read_text())
+    # 90 training rows: too few to tune, so the fallback values are used
+    assert content["tuned_params"] == {"temperature": 1.0, "alpha": 0.0, "transfer": None}
+    assert content["temperature"] == "auto" and content["transfer"] == "auto"
+    model = load_trusted(tmp_path / "student.skops")
+    assert model.get_params()["alpha"] == "auto"
+
+    report = tmp_path / "plain.json"
+    out = tmp_path / "plain.skops"
+    assert main(distill_args(files, tmp_path, temperature="2", alpha="0", transfer="none",
+                             out=out, report=report)) == 0
+    assert json.loads(report.read_text())["tuned_params"] == {}
+    model = load_trusted(out)
+    assert (model.temperature, model.alpha, model.transfer) == (2.0, 0.0, None)
+
+
+@pytest.mark.parametrize("flag, value", [("--temperature", "hot"), ("--alpha", "x")])
+def test_distill_rejects_words_other_than_auto(flag, value, files, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(distill_args(files, tmp_path) + [flag, value])
+    assert exc.value.code == 2
+    assert "expected a number or auto" in capsys.readouterr().err
