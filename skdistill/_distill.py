@@ -32,7 +32,13 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from . import _feature_budget, _strategies, _targets, _tune
 from ._labeling import concatenate_rows, n_rows_of, predict_in_batches
 from ._utils import accepts_sample_weight, fit_estimator, seed_unset_random_states
-from ._validation import check_int, check_n_jobs, check_option, check_real
+from ._validation import (
+    check_int,
+    check_n_jobs,
+    check_option,
+    check_real,
+    check_sample_weight,
+)
 from .transfer import _fitting
 from .transfer._adversarial import AdversarialSampler
 
@@ -606,17 +612,7 @@ def _is_one_dimensional(X):
 
 
 def _check_sample_weight(sample_weight, n_samples):
-    if sample_weight is None:
-        return None
-    sample_weight = np.asarray(sample_weight, dtype=np.float64)
-    if sample_weight.shape != (n_samples,):
-        raise ValueError(
-            f"sample_weight must have shape ({n_samples},) to match y, got "
-            f"{sample_weight.shape}"
-        )
-    if not np.all(np.isfinite(sample_weight)) or (sample_weight < 0).any():
-        raise ValueError("sample_weight must be finite and non-negative")
-    return sample_weight
+    return check_sample_weight(sample_weight, n_samples, match="y")
 
 
 def _classification_summary(source, logits, targets, y_idx):

@@ -67,3 +67,38 @@ def check_n_jobs(value):
     if value == 0:
         raise ValueError("n_jobs must be None or a non-zero int, got 0")
     return value
+
+
+def check_sample_weight(sample_weight, n_samples, *, match="X", allow_scalar=False,
+                        positive_sum=False):
+    """``sample_weight`` as a float64 array of shape ``(n_samples,)``, or None.
+
+    ``match`` names what the length must match in the message;
+    ``allow_scalar`` turns a number into that weight for every row;
+    ``positive_sum`` rejects all-zero weights (nothing to fit or average).
+    """
+    if sample_weight is None:
+        return None
+    if (allow_scalar and isinstance(sample_weight, numbers.Number)
+            and not isinstance(sample_weight, bool)):
+        sample_weight = np.full(n_samples, sample_weight, dtype=np.float64)
+    try:
+        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(
+            f"sample_weight must be an array of numbers, got "
+            f"{type(sample_weight).__name__}"
+        ) from exc
+    if sample_weight.shape != (n_samples,):
+        raise ValueError(
+            f"sample_weight must have shape ({n_samples},) to match {match}, got "
+            f"{sample_weight.shape}"
+        )
+    if not np.all(np.isfinite(sample_weight)) or (sample_weight < 0).any():
+        raise ValueError("sample_weight must be finite and non-negative")
+    if positive_sum and sample_weight.sum() <= 0:
+        raise ValueError(
+            "sample_weight must have a positive sum (it must not be all zero), got "
+            f"{float(sample_weight.sum())!r}"
+        )
+    return sample_weight

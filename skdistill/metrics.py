@@ -29,6 +29,8 @@ from sklearn.utils import Bunch
 from sklearn.utils.metadata_routing import MetadataRequest
 from sklearn.utils.validation import check_is_fitted
 
+from ._validation import check_sample_weight
+
 __all__ = [
     "SCORERS",
     "brier_distance",
@@ -88,24 +90,14 @@ def _check_pair(teacher, student, teacher_name, student_name, *, numeric):
 
 
 def _check_sample_weight(sample_weight, n_samples):
-    if sample_weight is None:
-        return None
-    sample_weight = np.asarray(sample_weight)
-    if not np.issubdtype(sample_weight.dtype, np.number):
-        raise TypeError(
-            f"sample_weight must hold real numbers, got dtype {sample_weight.dtype}"
-        )
-    sample_weight = sample_weight.astype(np.float64)
-    if sample_weight.shape != (n_samples,):
-        raise ValueError(
-            f"sample_weight must have shape ({n_samples},), one weight per row, "
-            f"got {sample_weight.shape}"
-        )
-    if not np.all(np.isfinite(sample_weight)) or (sample_weight < 0).any():
-        raise ValueError("sample_weight must be finite and non-negative")
-    if sample_weight.sum() <= 0:
-        raise ValueError("sample_weight must have a positive sum, got all zeros")
-    return sample_weight
+    # Stricter than the estimators: like the predictions, the weights must
+    # already be numbers (no strings that happen to parse).
+    if sample_weight is not None:
+        dtype = np.asarray(sample_weight).dtype
+        if not np.issubdtype(dtype, np.number):
+            raise TypeError(f"sample_weight must hold real numbers, got dtype {dtype}")
+    return check_sample_weight(sample_weight, n_samples, match="the predictions",
+                               positive_sum=True)
 
 
 def _check_proba(proba, name):

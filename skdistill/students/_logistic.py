@@ -1,6 +1,5 @@
 """Logistic regression that learns from soft targets (probability matrices)."""
 
-import numbers
 import warnings
 
 import numpy as np
@@ -13,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from .._loss._soft_loss import binary_loss_gradient, multinomial_loss_gradient
-from .._validation import check_int, check_real
+from .._validation import check_int, check_real, check_sample_weight
 from ._base import SoftTargetClassifierMixin, soft_targets_from_y
 
 # Below this many matrix entries (rows x features) the solver runs with one
@@ -385,21 +384,5 @@ class _IterationPrinter:
 
 def _sample_weight(sample_weight, n_samples):
     """Validated float64 weights, or None for unit weights."""
-    if sample_weight is None:
-        return None
-    if isinstance(sample_weight, numbers.Number):
-        sample_weight = np.full(n_samples, sample_weight, dtype=np.float64)
-    weight = np.asarray(sample_weight, dtype=np.float64)
-    if weight.shape != (n_samples,):
-        raise ValueError(
-            f"sample_weight must have shape ({n_samples},) to match X, got "
-            f"{weight.shape}"
-        )
-    if not np.all(np.isfinite(weight)) or (weight < 0).any():
-        raise ValueError("sample_weight must be finite and non-negative")
-    if weight.sum() <= 0:
-        raise ValueError(
-            "sample_weight must not be all zero: a positive sum is needed, got "
-            f"{float(weight.sum())!r}"
-        )
-    return weight
+    return check_sample_weight(sample_weight, n_samples, allow_scalar=True,
+                               positive_sum=True)

@@ -25,6 +25,7 @@ from sklearn.utils.validation import (
 )
 
 from .._validation import check_int, check_option, check_real
+from .._validation import check_sample_weight as _check_sample_weight
 from ._base import SoftTargetClassifierMixin, soft_targets_from_y
 
 TREE_LEAF = -1
@@ -35,26 +36,9 @@ TREE_LEAF = -1
 # --------------------------------------------------------------------------
 def check_sample_weight(sample_weight, n_samples):
     """``sample_weight`` as a float64 array of shape (n_samples,), all ones for None."""
-    if sample_weight is None:
-        return np.ones(n_samples, dtype=np.float64)
-    if isinstance(sample_weight, numbers.Number) and not isinstance(sample_weight, bool):
-        sample_weight = np.full(n_samples, sample_weight, dtype=np.float64)
-    try:
-        sample_weight = np.asarray(sample_weight, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(
-            f"sample_weight must be an array of numbers, got {type(sample_weight).__name__}"
-        ) from exc
-    if sample_weight.shape != (n_samples,):
-        raise ValueError(
-            f"sample_weight must have shape ({n_samples},) to match X, got "
-            f"{sample_weight.shape}"
-        )
-    if not np.all(np.isfinite(sample_weight)) or (sample_weight < 0).any():
-        raise ValueError("sample_weight must be finite and non-negative")
-    if sample_weight.sum() <= 0:
-        raise ValueError("sample_weight must not be all zero: at least one weight must be > 0")
-    return sample_weight
+    weight = _check_sample_weight(sample_weight, n_samples, allow_scalar=True,
+                                  positive_sum=True)
+    return np.ones(n_samples, dtype=np.float64) if weight is None else weight
 
 
 def check_count_or_fraction(value, name, *, int_low, fraction_high_inclusive=True,
