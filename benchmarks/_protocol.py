@@ -73,11 +73,9 @@ def fit_default_rule(model, X, y):
 def untuned(model):
     """``model`` with the plain distillation settings for each parameter left
     "auto": temperature 1, alpha 0, no transfer set."""
-    plain = {"temperature": 1.0, "alpha": 0.0, "transfer": None}
-    params = model.get_params(deep=False)
-    return clone(model).set_params(**{k: v for k, v in plain.items()
-                                      if isinstance(params.get(k), str)
-                                      and params[k] == "auto"})
+    from skdistill._tune import plain_settings
+
+    return clone(model).set_params(**plain_settings(model))
 
 
 def independent_marginals(X, n_samples, random_state):

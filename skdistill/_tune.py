@@ -41,7 +41,6 @@ from sklearn.utils import Bunch, _safe_indexing, check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 
 from . import _strategies, _targets
-from ._labeling import concatenate_rows, n_rows_of
 from ._utils import fit_estimator
 from .transfer import Munge
 from .transfer import _fitting
@@ -89,6 +88,12 @@ def auto_params(estimator):
     if not estimator._is_classification():
         names = [name for name in names if name != "temperature"]
     return names
+
+
+def plain_settings(estimator):
+    """The ``FALLBACK`` value of each of ``estimator``'s ``"auto"``
+    parameters: set on a clone, it fits plain distillation, untuned."""
+    return {name: FALLBACK[name] for name in auto_params(estimator)}
 
 
 def is_linear(student):
@@ -174,6 +179,14 @@ def n_inner_folds(n_rows):
     return 1 if VALIDATION_FRACTION * n_rows >= MIN_VALIDATION_ROWS else INNER_FOLDS
 
 
+def _splitter(folds, stratified, seed):
+    if folds == 1:
+        kind = StratifiedShuffleSplit if stratified else ShuffleSplit
+        return kind(n_splits=1, test_size=VALIDATION_FRACTION, random_state=seed)
+    kind = StratifiedKFold if stratified else KFold
+    return kind(folds, shuffle=True, random_state=seed)
+
+
 def inner_splits(y, classification, random_state):
     """``(train, validation)`` index pairs: one shuffled split (20% held out)
     for large data, else ``INNER_FOLDS`` folds; stratified for
@@ -183,23 +196,14 @@ def inner_splits(y, classification, random_state):
     folds = n_inner_folds(n)
     if classification:
         try:
-            if folds == 1:
-                splitter = StratifiedShuffleSplit(n_splits=1, test_size=VALIDATION_FRACTION,
-                                                  random_state=seed)
-            else:
-                splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
             with warnings.catch_warnings():
                 # "The least populated class has only 2 members": stratified
                 # as far as possible is still what we want.
                 warnings.simplefilter("ignore", UserWarning)
-                return list(splitter.split(np.zeros(n), y))
+                return list(_splitter(folds, True, seed).split(np.zeros(n), y))
         except ValueError:  # a class too rare to stratify on
             pass
-    if folds == 1:
-        splitter = ShuffleSplit(n_splits=1, test_size=VALIDATION_FRACTION, random_state=seed)
-    else:
-        splitter = KFold(folds, shuffle=True, random_state=seed)
-    return list(splitter.split(np.zeros(n)))
+    return list(_splitter(folds, False, seed).split(np.zeros(n)))
 
 
 def can_tune(y, classification):
@@ -292,25 +296,25 @@ def _score_fold(estimator, grid, X, y, sample_weight, classes, train, valid):
     strategy = (_strategies.resolve_student_fit(student, estimator.student_fit)
                 if classification else None)
     y_idx = np.searchsorted(classes, y_tr) if classification else None
+    from ._distill import _stack_rows
+
     predictions = []
     for params in grid:
-        X_rows, targets, weights = X_tr, None, w_tr
         if classification:
             targets = _targets.soft_targets(outputs, y_idx, temperature=params["temperature"],
                                             alpha=params["alpha"])
         else:
             targets = _targets.regression_targets(outputs, y_tr, alpha=params["alpha"])
         X_transfer = _candidate_transfer_rows(params["transfer"], X_tr, estimator.random_state)
+        transfer_targets = None
         if X_transfer is not None:
             transfer_out = _targets.teacher_outputs(teacher_, X_transfer, classes)
             if classification:
                 transfer_targets = _targets.softmax(transfer_out, params["temperature"])
             else:
                 transfer_targets = transfer_out.reshape((-1,) + np.shape(y_tr)[1:])
-            X_rows = concatenate_rows([X_tr, X_transfer])
-            targets = np.concatenate([targets, transfer_targets])
-            if weights is not None:
-                weights = np.concatenate([weights, np.ones(n_rows_of(X_transfer))])
+        X_rows, targets, weights = _stack_rows(X_tr, targets, w_tr, X_transfer,
+                                               transfer_targets)
         fitted = clone(student)
         if classification:
             fitted = _strategies.fit_student(strategy, fitted, X_rows, targets, classes,
@@ -389,20 +393,19 @@ def fit_tuned(estimator, X, y, sample_weight=None, X_unlabeled=None):
 
     from ._distill import _check_sample_weight, _indexable_X
 
-    estimator._check_params()
+    # The caller (fit) has checked the parameters.
     classification = estimator._is_classification()
     X_checked, y_checked = validate_data(estimator, X, y, skip_check_array=True)
     X_checked = _indexable_X(X_checked)
     y_checked = estimator._check_y(y_checked, classification)
     weights = _check_sample_weight(sample_weight, len(y_checked))
-    auto = auto_params(estimator)
-    best = {}
     results = []
     if can_tune(y_checked, classification) and (y_checked.ndim == 1 or not classification):
         classes = None
         if classification:
             classes, _ = estimator._encode_labels(y_checked, clone(estimator.teacher))
         best, results = tune_parameters(estimator, X_checked, y_checked, weights, classes)
+        auto = auto_params(estimator)
         best = {name: value for name, value in best.items() if name in auto}
         for result in results:
             estimator._log(f"auto candidate {result.name}: validation score "
@@ -410,7 +413,7 @@ def fit_tuned(estimator, X, y, sample_weight=None, X_unlabeled=None):
                            f"(std error {result.gain_std_error:.4f})")
         estimator._log(f"auto settings: {describe(best)}")
     else:
-        best = {name: FALLBACK[name] for name in auto}
+        best = plain_settings(estimator)
         estimator._log(f"too few rows to tune; auto settings: {describe(best)}")
     final = clone(estimator).set_params(**best)
     final.fit(X, y, sample_weight=sample_weight, X_unlabeled=X_unlabeled)

@@ -463,13 +463,13 @@ def run_distill(args):
     if args.alpha != "auto" and not 0 <= args.alpha <= 1:
         raise _io.UsageError(f"--alpha must be in [0, 1] or auto, got {args.alpha}")
     check_student_name(args.student)
-    transfer = args.transfer
-    if transfer is None or transfer.strip().lower() == "none":
+    spec = args.transfer.strip().lower()
+    if spec == "none":
         transfer = None
-    elif transfer.strip().lower() != "auto":
-        transfer = parse_transfer_spec(transfer)
-    else:
+    elif spec == "auto":
         transfer = "auto"
+    else:
+        transfer = parse_transfer_spec(args.transfer)
     _io.check_model_path(args.out, "--out file")
     if args.report:
         _check_json_path(args.report, "--report")

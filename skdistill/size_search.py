@@ -24,6 +24,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from . import metrics
 from ._model_size import latency_rows, model_size, n_rows, predict_ms_per_1k
 from ._targets import resolve_source
+from ._tune import plain_settings
 from ._utils import fit_estimator, seed_unset_random_states
 from ._validation import check_int, check_n_jobs, check_real
 from .report import _check_distilled, _import_pandas
@@ -250,15 +251,6 @@ def _evaluate(model, X, y, train, test, n_repeats):
     return result
 
 
-def _plain_settings(distilled):
-    """Plain distillation values for the ``"auto"`` settings of ``distilled``:
-    the path measures fidelity to the teacher, while "auto" chooses by
-    accuracy to the labels (and may train on the labels alone)."""
-    from ._tune import FALLBACK, auto_params
-
-    return {name: FALLBACK[name] for name in auto_params(distilled)}
-
-
 def distill_path(distilled, X, y, *, param="student__max_depth", values=None, cv=None,
                  validation_fraction=0.25, reuse_teacher="auto", n_repeats=3,
                  n_jobs=None, random_state=None):
@@ -371,7 +363,9 @@ def distill_path(distilled, X, y, *, param="student__max_depth", values=None, cv
         shared = parallel(delayed(_shared_teacher)(distilled, X, y, train)
                           for train, _ in splits)
         teacher_fit_time = float(sum(fit_time for _, _, fit_time in shared))
-    plain = _plain_settings(distilled)
+    # The path measures fidelity to the teacher, while "auto" chooses by
+    # accuracy to the labels (and may train on the labels alone).
+    plain = plain_settings(distilled)
     for i, value in enumerate(values):
         for j in range(len(splits)):
             model = clone(distilled).set_params(**plain)
