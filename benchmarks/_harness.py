@@ -41,14 +41,10 @@ def interleaved_median_times(funcs, repeats=3):
 
 def markdown_table(rows):
     """A Markdown table of a list of dicts sharing the same keys."""
+    from skdistill._utils import markdown_table as layout
+
     headers = list(rows[0])
-    cells = [[_fmt(row.get(h)) for h in headers] for row in rows]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
-    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |",
-             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(cell, widths)) + " |"
-              for cell in cells]
-    return "\n".join(lines)
+    return layout(headers, [[_fmt(row.get(h)) for h in headers] for row in rows])
 
 
 def _fmt(value):

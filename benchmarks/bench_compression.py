@@ -54,11 +54,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _harness import markdown_table, write_json  # noqa: E402
 from _protocol import (  # noqa: E402
     DEFAULTS_LABEL,
-    limited_threads,
     binary_metrics,
     fit_default_rule,
     independent_marginals,
     kdd06_problems,
+    limited_threads,
     untuned,
 )
 

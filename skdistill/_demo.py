@@ -23,6 +23,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ._distill import DistilledClassifier
 from ._tune import describe
+from ._utils import markdown_table
 from .report import distillation_report
 from .size_search import distill_path, select_student
 from .students import SoftDecisionTreeClassifier, SoftLogisticRegression
@@ -148,13 +149,7 @@ def _row(model, pred, teacher_pred, y_true, fit_time):
 def format_table(rows):
     """A Markdown table of a list of dicts with the same keys."""
     headers = list(rows[0])
-    cells = [[_fmt(row[h]) for h in headers] for row in rows]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
-    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |",
-             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    lines += ["| " + " | ".join(c.ljust(w) for c, w in zip(cell, widths)) + " |"
-              for cell in cells]
-    return "\n".join(lines)
+    return markdown_table(headers, [[_fmt(row[h]) for h in headers] for row in rows])
 
 
 def _fmt(value):

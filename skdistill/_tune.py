@@ -42,8 +42,7 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from . import _strategies, _targets
 from ._utils import fit_estimator
-from .transfer import Munge
-from .transfer import _fitting
+from .transfer import Munge, _fitting
 
 AUTO = "auto"
 TUNED_PARAMS = ("temperature", "alpha", "transfer")

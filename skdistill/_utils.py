@@ -62,3 +62,19 @@ def seed_unset_random_states(estimator, random_state):
     if to_set:
         estimator.set_params(**to_set)
     return estimator
+
+
+def markdown_table(headers, cells, *, align_right=False):
+    """A Markdown table of string ``cells`` (a list of rows) under ``headers``,
+    columns padded to their widest entry; ``align_right`` right-aligns every
+    column but the first (numbers)."""
+    widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
+
+    def line(row, header=False):
+        return "| " + " | ".join(
+            c.rjust(w) if align_right and i and not header else c.ljust(w)
+            for i, (c, w) in enumerate(zip(row, widths))) + " |"
+
+    return "\n".join([line(headers, header=True),
+                      "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+                     + [line(row) for row in cells])

@@ -738,14 +738,10 @@ def _pickled_bytes(model):
 
 def _markdown_table(rows):
     headers = ["metric", "teacher", "student"]
+    from ._utils import markdown_table
+
     cells = [[row["metric"], _fmt(row["teacher"]), _fmt(row["student"])] for row in rows]
-    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
-    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |",
-             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    lines += ["| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                                for i, (c, w) in enumerate(zip(cell, widths))) + " |"
-              for cell in cells]
-    return "\n".join(lines)
+    return markdown_table(headers, cells, align_right=True)
 
 
 def _fmt(value):

@@ -45,6 +45,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.tree import BaseDecisionTree, DecisionTreeClassifier, export_text
 from sklearn.utils.validation import check_is_fitted
 
+from ._utils import markdown_table
+
 __all__ = ["export_rules", "export_student", "to_onnx"]
 
 # Regressors of sklearn.linear_model whose ``predict`` is exactly
@@ -588,12 +590,4 @@ def _coefficient_table(final, names, decimals):
     rows = [["(intercept)"] + [f"{v:.{decimals}f}" for v in intercept]]
     rows += [[name] + [f"{v:.{decimals}f}" for v in coef[:, j]]
              for j, name in enumerate(names)]
-    headers = ["feature"] + headers
-    widths = [max(len(headers[i]), *(len(row[i]) for row in rows))
-              for i in range(len(headers))]
-    lines = ["| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths)) + " |",
-             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    lines += ["| " + " | ".join(c.rjust(w) if i else c.ljust(w)
-                                for i, (c, w) in enumerate(zip(row, widths))) + " |"
-              for row in rows]
-    return "\n".join(lines) + "\n"
+    return markdown_table(["feature"] + headers, rows, align_right=True) + "\n"
