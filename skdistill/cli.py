@@ -199,15 +199,22 @@ def build_student(spec, task):
             f"student {name!r} {reason}; for a {task} teacher use one of "
             f"{', '.join(available)}"
         )
-    student = cls()
-    valid = student.get_params(deep=True)
+    return _with_known_params(cls(), params, f"student {name!r} ({cls.__name__})")
+
+
+def _with_known_params(estimator, params, what):
+    """``estimator.set_params(**params)``, or a UsageError naming ``what``
+    and its valid parameters when a name is unknown."""
+    from ._io import UsageError
+
+    valid = estimator.get_params(deep=True)
     unknown = sorted(set(params) - set(valid))
     if unknown:
         raise UsageError(
-            f"unknown parameter(s) {', '.join(unknown)} for student {name!r} "
-            f"({cls.__name__}); valid parameters: {', '.join(sorted(valid))}"
+            f"unknown parameter(s) {', '.join(unknown)} for {what}; "
+            f"valid parameters: {', '.join(sorted(valid))}"
         )
-    return student.set_params(**params)
+    return estimator.set_params(**params)
 
 
 def _auto_or_float(text):
@@ -268,13 +275,7 @@ def parse_transfer_spec(spec):
                 "write its parameters as key=value"
             )
         params = {"size_factor": positional, **params}
-    unknown = sorted(set(params) - set(valid))
-    if unknown:
-        raise UsageError(
-            f"unknown parameter(s) {', '.join(unknown)} for transfer set {name!r}; "
-            f"valid parameters: {', '.join(sorted(valid))}"
-        )
-    return generator.set_params(**params)
+    return _with_known_params(generator, params, f"transfer set {name!r}")
 
 
 # --------------------------------------------------------------------------
