@@ -19,6 +19,7 @@ to :func:`sklearn.metrics.get_scorer`.
 """
 
 import copy
+import numbers
 
 import numpy as np
 from sklearn.metrics import get_scorer as _sklearn_get_scorer
@@ -89,6 +90,60 @@ def _check_pair(teacher, student, teacher_name, student_name, *, numeric):
     return teacher, student
 
 
+def _label_kind(label):
+    if isinstance(label, (str, bytes)):
+        return "strings"
+    if isinstance(label, numbers.Number):
+        return "numbers"
+    return f"{type(label).__name__} objects"
+
+
+def _check_labels(values, name):
+    """The kind of labels in ``values`` ("numbers", "strings", ...); raise on
+    missing labels (NaN, None) and on a mix of kinds, as scikit-learn's
+    ``unique_labels`` does for ``accuracy_score``."""
+    if values.dtype.kind == "f":
+        missing = np.isnan(values)
+    elif values.dtype.kind == "O":
+        # NaN is the one value unequal to itself; None is missing too.
+        missing = (values != values) | np.equal(values, None)
+    else:
+        missing = np.zeros(values.shape, dtype=bool)
+    if missing.any():
+        n_rows = int(missing.reshape(len(missing), -1).any(axis=1).sum())
+        raise ValueError(
+            f"{name} must not contain missing labels (NaN or None), got {n_rows} "
+            f"row(s) with one out of {len(missing)}"
+        )
+    if values.dtype.kind in "biufc":
+        return "numbers"
+    if values.dtype.kind in "US":
+        return "strings"
+    if values.dtype.kind != "O":
+        return {"M": "datetimes", "m": "timedeltas"}.get(values.dtype.kind, "other values")
+    try:
+        kinds = {_label_kind(label) for label in set(values.ravel().tolist())}
+    except TypeError as exc:
+        raise TypeError(f"{name} must hold hashable labels: {exc}") from None
+    if len(kinds) > 1:
+        raise ValueError(
+            f"{name} mixes label types ({' and '.join(sorted(kinds))}); labels must "
+            "be all numbers or all strings"
+        )
+    return kinds.pop()
+
+
+def _check_label_pair(teacher, student):
+    teacher_kind = _check_labels(teacher, "teacher_pred")
+    student_kind = _check_labels(student, "student_pred")
+    if teacher_kind != student_kind:
+        raise ValueError(
+            "teacher_pred and student_pred must hold labels of the same type, got "
+            f"{teacher_kind} and {student_kind} (the label 1 never equals '1'; "
+            "convert one side first)"
+        )
+
+
 def _check_sample_weight(sample_weight, n_samples):
     # Stricter than the estimators: like the predictions, the weights must
     # already be numbers (no strings that happen to parse).
@@ -110,9 +165,10 @@ def _check_proba(proba, name):
     deviation = np.abs(proba.sum(axis=1) - 1.0)
     worst = int(np.argmax(deviation))
     if deviation[worst] > _PROBA_SUM_TOL:
+        # 12 digits: a row off by just over the tolerance must not print as "1".
         raise ValueError(
             f"each row of {name} must sum to 1; row {worst} sums to "
-            f"{proba[worst].sum():.6g}"
+            f"{proba[worst].sum():.12g} (tolerance {_PROBA_SUM_TOL:g})"
         )
     return proba
 
@@ -151,6 +207,15 @@ def fidelity_score(teacher_pred, student_pred, *, sample_weight=None):
     fidelity : float
         In [0, 1]; 1 means the student reproduces every teacher decision.
 
+    Raises
+    ------
+    ValueError
+        For missing labels (NaN or None), and when the labels are not all of
+        one kind (numbers or strings) within and across the two arrays:
+        ``1`` and ``"1"`` would never agree, so, as in
+        :func:`sklearn.metrics.accuracy_score`, a mix is an error rather
+        than a fidelity of 0.
+
     Examples
     --------
     >>> from skdistill.metrics import fidelity_score
@@ -162,6 +227,7 @@ def fidelity_score(teacher_pred, student_pred, *, sample_weight=None):
     teacher_pred, student_pred = _check_pair(
         teacher_pred, student_pred, "teacher_pred", "student_pred", numeric=False
     )
+    _check_label_pair(teacher_pred, student_pred)
     agree = teacher_pred == student_pred
     if agree.ndim == 2:
         agree = agree.all(axis=1)
@@ -291,6 +357,14 @@ def fidelity_r2(teacher_pred, student_pred, *, sample_weight=None):
         the teacher is constant the score is 1 for an exact copy, else 0
         (as :func:`sklearn.metrics.r2_score`).
 
+    Raises
+    ------
+    ValueError
+        With fewer than two rows: R² compares the errors with the spread of
+        the teacher's predictions, which one row does not have.
+        :func:`sklearn.metrics.r2_score` warns and returns NaN there; a NaN
+        would silently poison a mean over folds or a model selection.
+
     Examples
     --------
     >>> from skdistill.metrics import fidelity_r2
@@ -300,6 +374,11 @@ def fidelity_r2(teacher_pred, student_pred, *, sample_weight=None):
     teacher_pred, student_pred, sample_weight = _check_regression_pair(
         teacher_pred, student_pred, sample_weight
     )
+    if len(teacher_pred) < 2:
+        raise ValueError(
+            "fidelity_r2 needs at least two rows (R² is undefined for one), got "
+            f"{len(teacher_pred)}; use fidelity_rmse for a single prediction"
+        )
     return float(r2_score(teacher_pred, student_pred, sample_weight=sample_weight))
 
 

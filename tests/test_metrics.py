@@ -66,6 +66,36 @@ def test_fidelity_score_errors(teacher, student, match):
 
 
 @pytest.mark.parametrize(
+    "teacher, student, match",
+    [
+        # 0 == "0" is False: before, a fidelity of 0.0 instead of an error
+        ([0, 1, 2], ["0", "1", "2"],
+         r"must hold labels of the same type, got numbers and strings"),
+        (np.array(["a", "b"], dtype=object), np.array([0, 1], dtype=object),
+         r"got strings and numbers"),
+        (np.array([0, "a", 1], dtype=object), np.array([0, "a", 1], dtype=object),
+         r"teacher_pred mixes label types \(numbers and strings\)"),
+        # NaN != NaN: before, identical inputs scored 0.5
+        ([np.nan, 1.0], [np.nan, 1.0],
+         r"teacher_pred must not contain missing labels \(NaN or None\), got 1 row"),
+        ([0, 1], np.array([None, 1], dtype=object), r"student_pred must not contain missing"),
+        (np.array([["a", None], ["b", "c"]], dtype=object), [["a", "x"], ["b", "c"]],
+         r"teacher_pred must not contain missing labels .* got 1 row\(s\) with one out of 2"),
+    ],
+)
+def test_fidelity_score_rejects_mixed_or_missing_labels(teacher, student, match):
+    with pytest.raises(ValueError, match=match):
+        fidelity_score(teacher, student)
+
+
+def test_fidelity_score_accepts_one_label_kind_per_side():
+    # bool and int labels are both numbers; bytes and str both strings
+    assert fidelity_score([True, False], [1, 1]) == 0.5
+    assert fidelity_score(np.array(["a", "b"], dtype=object), ["a", "c"]) == 0.5
+    assert fidelity_score([1.5, 2.0], np.array([1.5, 2], dtype=object)) == 1.0
+
+
+@pytest.mark.parametrize(
     "weights, error, match",
     [
         ([1, 1], ValueError, r"sample_weight must have shape \(3,\)"),
@@ -154,6 +184,14 @@ def test_soft_metric_errors(metric, teacher, student, match):
         metric(teacher, student)
 
 
+def test_row_sum_message_shows_the_exact_sum():
+    # Off by 2e-6, just over the tolerance: a 6-digit format printed "1".
+    with pytest.raises(ValueError, match=r"row 1 sums to 1\.000002 \(tolerance 1e-06\)"):
+        kl_divergence([[0.5, 0.5], [0.5, 0.500002]], [[0.5, 0.5]] * 2)
+    with pytest.raises(ValueError, match=r"student_proba must sum to 1; row 0 sums to 0\.99999 "):
+        total_variation([[0.5, 0.5]], [[0.5, 0.49999]])
+
+
 def test_soft_metric_rejects_non_numeric():
     with pytest.raises(TypeError, match="student_proba must hold real numbers"):
         kl_divergence([[0.5, 0.5]], [["a", "b"]])
@@ -192,6 +230,16 @@ def test_regression_fidelity_errors():
         fidelity_r2(["a", "b"], [1.0, 2.0])
     with pytest.raises(ValueError, match=r"sample_weight must have shape \(2,\)"):
         regression_fidelity([1.0, 2.0], [1.0, 2.0], sample_weight=[1.0])
+
+
+def test_fidelity_r2_needs_two_rows():
+    # r2_score warns and returns NaN on one row
+    with pytest.raises(ValueError, match=r"fidelity_r2 needs at least two rows .* got 1"):
+        fidelity_r2([1.0], [1.0])
+    with pytest.raises(ValueError, match=r"at least two rows"):
+        regression_fidelity([[1.0, 2.0]], [[1.0, 2.0]])
+    assert fidelity_rmse([1.0], [3.0]) == 2.0
+    assert fidelity_r2([1.0, 2.0], [1.0, 2.0]) == 1.0
 
 
 # ------------------------------------------------------------------ scorers
