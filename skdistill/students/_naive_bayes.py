@@ -22,6 +22,21 @@ from ._base import SoftTargetClassifierMixin, soft_targets_from_y
 from ._tree import check_sample_weight
 
 
+def _checked_variances(var, var_smoothing):
+    """``var``, or a ValueError when a variance is 0: a Gaussian of zero
+    width gives a density of 0 or infinity, hence NaN probabilities. Only
+    ``var_smoothing=0`` leaves a zero there."""
+    zero = np.argwhere(var <= 0)
+    if len(zero):
+        k, j = zero[0]
+        raise ValueError(
+            f"var_smoothing={var_smoothing!r} leaves feature {j} of class {k} with a "
+            "variance of 0 (the feature is constant in that class), which gives NaN "
+            "probabilities; use var_smoothing > 0"
+        )
+    return var
+
+
 class SoftGaussianNB(SoftTargetClassifierMixin, BaseEstimator):
     """Gaussian naive Bayes that learns from class-probability targets.
 
@@ -38,7 +53,11 @@ class SoftGaussianNB(SoftTargetClassifierMixin, BaseEstimator):
         mass of each class, ``class_count_ / class_count_.sum()``.
     var_smoothing : float, default=1e-9
         Share of the largest feature variance added to every variance, for
-        stability (as in GaussianNB).
+        stability (as in GaussianNB). When every feature of X is constant
+        (a single row, say) the largest variance is 0 and ``var_smoothing``
+        itself is added, so that probabilities stay finite where GaussianNB
+        returns NaN. 0 is allowed only if no feature is constant within a
+        class.
 
     Attributes
     ----------
@@ -53,7 +72,8 @@ class SoftGaussianNB(SoftTargetClassifierMixin, BaseEstimator):
     var_ : ndarray of shape (n_classes, n_features)
         Per-class feature variances, ``epsilon_`` included.
     epsilon_ : float
-        The absolute amount added to the variances.
+        The absolute amount added to the variances: ``var_smoothing`` times
+        the largest feature variance of X, or times 1 if that is 0.
     n_features_in_ : int
         Number of features seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -109,8 +129,7 @@ class SoftGaussianNB(SoftTargetClassifierMixin, BaseEstimator):
         n_classes = targets.shape[1]
         priors = self._check_priors(n_classes)
 
-        # As GaussianNB: the unweighted variance of the widest feature.
-        self.epsilon_ = self.var_smoothing * float(np.max(np.var(X, axis=0)))
+        self.epsilon_ = self._epsilon(X)
         weights = targets * sample_weight[:, None]  # (n, K): row i's mass in class k
         class_count = weights.sum(axis=0)
         overall_mean = np.average(X, axis=0, weights=sample_weight)
@@ -127,9 +146,17 @@ class SoftGaussianNB(SoftTargetClassifierMixin, BaseEstimator):
         self.classes_ = classes
         self.class_count_ = class_count
         self.theta_ = theta
-        self.var_ = var + self.epsilon_
+        self.var_ = _checked_variances(var + self.epsilon_, self.var_smoothing)
         self.class_prior_ = priors if priors is not None else class_count / class_count.sum()
         return self
+
+    def _epsilon(self, X):
+        """``var_smoothing`` times the unweighted variance of the widest
+        feature (as GaussianNB), or times 1 when every feature is constant
+        (one row, constant columns): GaussianNB's epsilon of 0 there gives
+        zero variances and all-NaN probabilities."""
+        widest = float(np.max(np.var(X, axis=0)))
+        return float(self.var_smoothing) * (widest if widest > 0 else 1.0)
 
     def _check_priors(self, n_classes):
         if self.priors is None:

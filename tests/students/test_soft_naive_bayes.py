@@ -148,6 +148,43 @@ def test_bad_parameters_are_named(params, error, match):
         SoftGaussianNB(**params).fit(X, y)
 
 
+def test_constant_features_give_finite_probabilities():
+    # Every feature constant: GaussianNB's epsilon is 0 and its probabilities
+    # are all NaN; ours falls back to var_smoothing * 1 and returns the priors.
+    X = np.full((4, 2), 5.0)
+    nb = SoftGaussianNB().fit(X, [0, 1, 1, 1])
+    assert nb.epsilon_ == 1e-9
+    np.testing.assert_allclose(nb.var_, 1e-9)
+    proba = nb.predict_proba([[5.0, 5.0], [5.0, 5.00001]])
+    np.testing.assert_allclose(proba, [[0.25, 0.75]] * 2, rtol=1e-5)
+    # The exported GaussianNB carries the same variances, so it is finite too.
+    np.testing.assert_allclose(nb.to_sklearn().predict_proba(X), proba[[0] * 4])
+
+
+def test_single_row_of_probabilities_gives_finite_probabilities():
+    nb = SoftGaussianNB().fit([[1.0, 2.0]], [[0.3, 0.7]])
+    np.testing.assert_allclose(nb.class_count_, [0.3, 0.7])
+    np.testing.assert_allclose(nb.predict_proba([[1.0, 2.0]]), [[0.3, 0.7]])
+    assert np.isfinite(nb.predict_log_proba([[1.0, 2.0], [1.5, 2.5]])).all()
+
+
+def test_nonzero_widest_variance_keeps_gaussian_nb_epsilon():
+    # One constant column next to a varying one: epsilon as GaussianNB's.
+    X = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0], [1.0, 3.0]])
+    y = [0, 0, 1, 1]
+    ours, ref = SoftGaussianNB().fit(X, y), GaussianNB().fit(X, y)
+    assert ours.epsilon_ == pytest.approx(ref.epsilon_) == pytest.approx(1.25e-9)
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X))
+
+
+def test_zero_smoothing_with_a_constant_feature_is_an_error():
+    with pytest.raises(ValueError, match=r"var_smoothing=0 leaves feature 1 of class 0 "
+                                         r"with a variance of 0"):
+        SoftGaussianNB(var_smoothing=0).fit([[0.0, 1.0], [1.0, 1.0], [2.0, 3.0]], [0, 0, 1])
+    nb = SoftGaussianNB(var_smoothing=0).fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
+    np.testing.assert_allclose(nb.var_.ravel(), [0.25, 0.25])
+
+
 # ---------------------------------------------------------- distillation
 def test_native_student_of_distilled_classifier():
     X, y = load_breast_cancer(return_X_y=True)
