@@ -376,6 +376,10 @@ def to_onnx(distilled, X_sample, *, target_opset=None):
         If skl2onnx is not installed (``pip install skdistill[onnx]``).
     TypeError
         If the student cannot be exported (see :func:`export_student`).
+    ValueError
+        If ``X_sample`` is not a non-empty 2-D sample with the model's
+        ``n_features_in_`` columns (and, for a DataFrame, with the model's
+        ``feature_names_in_`` in order, when it was fitted on names).
 
     Examples
     --------
@@ -407,28 +411,46 @@ def to_onnx(distilled, X_sample, *, target_opset=None):
     exported = export_student(distilled)
     _, (_, final) = _split_pipeline(exported)
     options = {id(final): {"zipmap": False}} if is_classifier(final) else None
-    return skl2onnx.to_onnx(
-        exported, _onnx_sample(X_sample), options=options, target_opset=target_opset,
-    )
+    sample = _onnx_sample(X_sample, getattr(distilled, "n_features_in_", None),
+                          getattr(distilled, "feature_names_in_", None))
+    return skl2onnx.to_onnx(exported, sample, options=options, target_opset=target_opset)
 
 
-def _onnx_sample(X_sample):
+def _onnx_sample(X_sample, n_features_in=None, feature_names_in=None):
     """float32 rows for numeric input; a DataFrame with non-numeric columns
-    is passed on for skl2onnx to type column by column."""
-    if hasattr(X_sample, "dtypes") and hasattr(X_sample, "columns"):
+    is passed on for skl2onnx to type column by column.
+
+    The ONNX input is typed from ``X_sample`` alone, so a sample with other
+    columns than the model was fitted on would give a graph that fails on
+    every real row: its columns are checked against ``n_features_in`` and,
+    for a DataFrame, ``feature_names_in``.
+    """
+    is_frame = hasattr(X_sample, "dtypes") and hasattr(X_sample, "columns")
+    shape = X_sample.shape if is_frame else np.shape(X_sample)
+    if len(shape) != 2 or shape[0] == 0:
+        raise ValueError(
+            f"X_sample must be a non-empty 2-D array of input rows, got shape {shape}"
+        )
+    if n_features_in is not None and shape[1] != n_features_in:
+        raise ValueError(
+            f"X_sample must have the {n_features_in} features the model was fitted "
+            f"on, got {shape[1]} (shape {shape})"
+        )
+    if is_frame and feature_names_in is not None:
+        columns = [str(c) for c in X_sample.columns]
+        if columns != [str(c) for c in feature_names_in]:
+            raise ValueError(
+                "X_sample's columns must be the model's feature_names_in_ in the same "
+                f"order, {list(feature_names_in)}, got {columns}"
+            )
+    if is_frame:
         kinds = {np.dtype(dtype).kind if isinstance(dtype, np.dtype) else "O"
                  for dtype in X_sample.dtypes}
         if not kinds <= set("biuf"):
             floats = [col for col, dtype in zip(X_sample.columns, X_sample.dtypes)
                       if isinstance(dtype, np.dtype) and dtype.kind == "f"]
             return X_sample.astype(dict.fromkeys(floats, np.float32))
-    sample = np.asarray(X_sample)
-    if sample.ndim != 2 or sample.shape[0] == 0:
-        raise ValueError(
-            "X_sample must be a non-empty 2-D array of input rows, got shape "
-            f"{sample.shape}"
-        )
-    return sample.astype(np.float32)
+    return np.asarray(X_sample).astype(np.float32)
 
 
 # --------------------------------------------------------------------------

@@ -398,6 +398,47 @@ def test_to_onnx_bad_sample(iris_split, forest):
         to_onnx(model, X_train[0])
 
 
+def test_to_onnx_sample_with_other_columns_is_refused(iris_split, forest):
+    # Before: skl2onnx typed the input from the sample alone and built a
+    # graph with a (None, 3) input that fails on every real row.
+    pytest.importorskip("skl2onnx")
+    X_train, _, y_train, _ = iris_split
+    model = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=2),
+                                random_state=0).fit(X_train, y_train)
+    with pytest.raises(ValueError, match=r"X_sample must have the 4 features the model "
+                                         r"was fitted on, got 3 \(shape \(5, 3\)\)"):
+        to_onnx(model, X_train[:5, :3])
+    with pytest.raises(ValueError, match=r"the 4 features .* got 5"):
+        to_onnx(model, np.hstack([X_train[:5], X_train[:5, :1]]))
+    with pytest.raises(ValueError, match=r"X_sample must be a non-empty 2-D .* \(0, 4\)"):
+        to_onnx(model, X_train[:0])
+
+
+def test_to_onnx_dataframe_sample_needs_the_fitted_column_names():
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("skl2onnx")
+    from sklearn.compose import make_column_transformer
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=100), "c": rng.choice(["x", "y"], 100)})
+    y = np.where(frame.a > 0, "hi", "lo")
+    student = make_pipeline(make_column_transformer((OneHotEncoder(), ["c"]),
+                                                    remainder="passthrough"),
+                            DecisionTreeClassifier(max_depth=2))
+    model = DistilledEstimator(FrozenEstimator(make_pipeline(
+        make_column_transformer((OneHotEncoder(), ["c"]), remainder="passthrough"),
+        DecisionTreeClassifier(max_depth=3)).fit(frame, y)), student,
+        random_state=0).fit(frame, y)
+    with pytest.raises(ValueError, match=r"X_sample's columns must be the model's "
+                                         r"feature_names_in_ in the same order, \['a', 'c'\], "
+                                         r"got \['c', 'a'\]"):
+        to_onnx(model, frame[["c", "a"]][:5])
+    with pytest.raises(ValueError, match=r"the 2 features .* got 1"):
+        to_onnx(model, frame[["a"]][:5])
+    assert len(to_onnx(model, frame[:5]).graph.input) == 2
+
+
 # ----------------------------------------------------------------- rules
 def test_export_rules_tree_uses_real_labels(iris_split, forest):
     X_train, _, y_train, _ = iris_split
