@@ -1,9 +1,7 @@
 """The distillation meta-estimators: teacher -> targets -> student."""
 
-import math
 import time
 from copy import deepcopy
-from functools import partial
 
 import numpy as np
 from scipy import sparse
@@ -20,7 +18,6 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils import (
     Bunch,
-    _safe_indexing,
     assert_all_finite,
     check_random_state,
     get_tags,
@@ -30,8 +27,9 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from . import _feature_budget, _strategies, _targets, _tune
-from ._labeling import concatenate_rows, n_rows_of, predict_in_batches
-from ._utils import accepts_sample_weight, fit_estimator, seed_unset_random_states
+from . import _fit_steps as steps
+from ._labeling import n_rows_of
+from ._rounds import adversarial_rounds
 from ._validation import (
     check_int,
     check_n_jobs,
@@ -40,7 +38,6 @@ from ._validation import (
     check_sample_weight,
 )
 from .transfer import _fitting
-from .transfer._adversarial import AdversarialSampler
 
 # Attributes that only some fits set; removed at the start of every fit so
 # that a refit never keeps those of an earlier one.
@@ -82,114 +79,126 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             The fitted estimator.
         """
         self._check_params()
-        if _tune.auto_params(self):
-            return _tune.fit_tuned(self, X, y, sample_weight, X_unlabeled)
-        classification = self._is_classification()
-        X, y = validate_data(self, X, y, skip_check_array=True)
-        X = _indexable_X(X)
-        y = self._check_y(y, classification)
-        sample_weight = _check_sample_weight(sample_weight, len(y))
-        generators, arrays, sampler = _fitting.split_transfer(self.transfer)
-        uses_transfer = bool(generators or arrays or X_unlabeled is not None
-                             or self.transfer_rounds)
-        if uses_transfer:
-            X = _fitting.as_rows_container(X)
+        X, y, sample_weight = self._validate_fit_data(X, y, sample_weight)
         for name in _CONDITIONAL_ATTRIBUTES:
             self.__dict__.pop(name, None)
         rng = check_random_state(self.random_state)
-        teacher, student = self._prepare_estimators(rng, sample_weight)
-
-        if classification:
-            classes, y_idx = self._encode_labels(y, teacher)
-            self.classes_ = classes
-        source = _targets.resolve_source(teacher, self.teacher_targets)
-
-        start = time.perf_counter()
-        self.teacher_, outputs = _targets.fit_teacher_and_outputs(
-            teacher, X, y, source=source,
-            classes=self.classes_ if classification else None,
-            sample_weight=sample_weight, cv=self.cv, n_jobs=self.n_jobs,
-        )
-        self.teacher_fit_time_ = time.perf_counter() - start
-        self._log(f"teacher fitted ({source} targets) in {self.teacher_fit_time_:.2f}s")
-
-        if classification:
-            targets = _targets.soft_targets(
-                outputs, y_idx, temperature=self._temperature(), alpha=self.alpha
-            )
-            self.student_fit_ = _strategies.resolve_student_fit(student, self.student_fit)
-            self.target_summary_ = _classification_summary(source, outputs, targets, y_idx)
-        else:
-            targets = _targets.regression_targets(outputs, y, alpha=self.alpha)
-            self.student_fit_ = "regression"
-            self.target_summary_ = _regression_summary(source, outputs, y)
-
-        start = time.perf_counter()
-        X_transfer = transfer_targets = None
-        if uses_transfer:
-            if self.transfer_rounds and sampler is None:
-                sampler = AdversarialSampler()
-            generators, sampler = _fitting.seeded_clones(
-                generators, sampler, rng, self.random_state is not None
-            )
-            X_transfer = _fitting.transfer_rows(X, generators, arrays, X_unlabeled)
-            if X_transfer is not None:
-                self._log(f"transfer set: {n_rows_of(X_transfer)} rows")
-                transfer_targets = self._teacher_targets(X_transfer, y)
-        self.n_transfer_samples_ = 0 if X_transfer is None else n_rows_of(X_transfer)
-        self.transfer_time_ = time.perf_counter() - start
-
-        if self.feature_budget is not None:
-            self._choose_features(X if X_transfer is None else X_transfer, rng)
-
-        start = time.perf_counter()
-        self.student_ = self._fit_student(
-            student, *_stack_rows(X, targets, sample_weight, X_transfer, transfer_targets)
-        )
-        self.student_fit_time_ = time.perf_counter() - start
-        self._log(f"student fitted ({self.student_fit_}) in {self.student_fit_time_:.2f}s")
-
-        if self.transfer_rounds:
-            start = time.perf_counter()
-            self._adversarial_rounds(sampler, student, X, y, targets, sample_weight,
-                                     X_transfer, transfer_targets)
-            self.transfer_time_ += time.perf_counter() - start
+        teacher, student = steps.prepare_estimators(
+            self.teacher, self.student, rng, sample_weight, self.random_state is not None)
+        task = self._task(X, y, sample_weight, teacher, student)
+        teacher_fit = self._fit_teacher(task, teacher)
+        settings = self._settings(task, teacher_fit, student)
+        self._fit_student(task, teacher_fit, student, settings, rng, X_unlabeled)
         return self
 
-    def _temperature(self):
-        return getattr(self, "temperature", 1.0)
+    def _validate_fit_data(self, X, y, sample_weight):
+        """X, y and sample_weight checked once, in the forms the steps use."""
+        X, y = validate_data(self, X, y, skip_check_array=True)
+        X = _fitting.as_rows_container(_indexable_X(X))
+        y = self._check_y(y, self._is_classification())
+        return X, y, _check_sample_weight(sample_weight, len(y))
 
-    def _teacher_targets(self, X_rows, y):
-        """Targets for rows the teacher labels alone (no alpha mixing):
-        tempered probabilities, or predictions with y's trailing shape."""
-        classification = self._is_classification()
-        outputs = predict_in_batches(
-            partial(_targets.teacher_outputs, self.teacher_,
-                    classes=self.classes_ if classification else None),
-            X_rows, batch_size=self.batch_size, n_jobs=self.n_jobs,
-            verbose=self.verbose, log=self._log, what="rows with the teacher",
-        )
-        if classification:
-            return _targets.softmax(outputs, self._temperature())
-        return outputs.reshape((-1,) + np.shape(y)[1:])
+    def _task(self, X, y, sample_weight, teacher, student):
+        """The fit's Task; sets ``classes_`` and ``student_fit_``."""
+        classes = y_idx = None
+        if self._is_classification():
+            classes, y_idx = steps.encode_labels(y, teacher)
+            self.classes_ = classes
+            self.student_fit_ = _strategies.resolve_student_fit(student, self.student_fit)
+        else:
+            self.student_fit_ = "regression"
+        return steps.Task(X=X, y=y, sample_weight=sample_weight, classes=classes,
+                          y_idx=y_idx, strategy=self.student_fit_,
+                          batch_size=self.batch_size, n_jobs=self.n_jobs,
+                          verbose=self.verbose)
+
+    def _fit_teacher(self, task, teacher):
+        """Fit the teacher with its target source; sets ``teacher_``."""
+        source = _targets.resolve_source(teacher, self.teacher_targets)
+        start = time.perf_counter()
+        teacher_fit = _targets.fit_teacher(
+            teacher, task.X, task.y, source=source, classes=task.classes,
+            sample_weight=task.sample_weight, cv=self.cv, n_jobs=self.n_jobs)
+        self.teacher_ = teacher_fit.teacher
+        self.teacher_fit_time_ = time.perf_counter() - start
+        self._log(f"teacher fitted ({source} targets) in {self.teacher_fit_time_:.2f}s")
+        return teacher_fit
+
+    def _settings(self, task, teacher_fit, student):
+        """The temperature, alpha and transfer set of this fit: the
+        parameters, with the "auto" ones chosen by the tuner; sets
+        ``tuned_params_``, ``tune_results_`` and ``tune_time_``."""
+        auto = _tune.auto_params(self)
+        fixed = _tune.fixed_settings(self.get_params(deep=False), auto)
+        self.tune_time_ = 0.0
+        if not auto:
+            return fixed
+        start = time.perf_counter()
+        results = []
+        if _tune.can_tune(task.y, task.classification) and (
+                task.y.ndim == 1 or not task.classification):
+            settings, results = _tune.tune_settings(
+                task, teacher_fit, student, fixed, auto, random_state=self.random_state,
+                log=self._log)
+        else:
+            settings = fixed
+            self._log(f"too few rows to tune; auto settings: "
+                      f"{_tune.describe(_tune.plain_settings(self))}")
+        self.tune_time_ = time.perf_counter() - start
+        self.tuned_params_ = {name: getattr(settings, name) for name in auto}
+        self.tune_results_ = results
+        return settings
+
+    def _fit_student(self, task, teacher_fit, student, settings, rng, X_unlabeled):
+        """Targets, transfer set, feature budget, student and rounds; sets
+        the student's fitted attributes."""
+        teacher = teacher_fit.teacher
+        targets = steps.training_targets(task, teacher_fit.outputs, settings)
+        self.target_summary_ = _summary(task, teacher_fit, targets)
+        start = time.perf_counter()
+        generators, arrays, sampler = steps.transfer_components(
+            settings.transfer, rng, self.random_state is not None,
+            force_sampler=bool(self.transfer_rounds))
+        X_transfer = steps.transfer_rows(task.X, generators, arrays, X_unlabeled)
+        transfer_targets = None
+        if X_transfer is not None:
+            self._log(f"transfer set: {n_rows_of(X_transfer)} rows")
+            transfer_targets = steps.label_rows(task, teacher, X_transfer,
+                                                settings.temperature,
+                                                verbose=self.verbose, log=self._log)
+        self.n_transfer_samples_ = 0 if X_transfer is None else n_rows_of(X_transfer)
+        self.transfer_time_ = time.perf_counter() - start
+        if self.feature_budget is not None:
+            self._choose_features(task.X if X_transfer is None else X_transfer, rng)
+        features = getattr(self, "student_features_", None)
+        start = time.perf_counter()
+        self.student_ = steps.fit_student(
+            task, clone(student),
+            *steps.stack_rows(task.X, targets, task.sample_weight, X_transfer,
+                              transfer_targets), features=features)
+        self.student_fit_time_ = time.perf_counter() - start
+        self._log(f"student fitted ({self.student_fit_}) in {self.student_fit_time_:.2f}s")
+        if self.transfer_rounds:
+            self._rounds(task, teacher, student, sampler, targets,
+                         (X_transfer, transfer_targets), settings.temperature)
+
+    def _rounds(self, task, teacher, student, sampler, targets, transfer, temperature):
+        start = time.perf_counter()
+        rounds = adversarial_rounds(
+            task, teacher, student, sampler, self.transfer_rounds, self.student_,
+            targets=targets, transfer=transfer, temperature=temperature,
+            features=getattr(self, "student_features_", None),
+            gives_proba=self._student_gives_proba(), log=self._log)
+        self.student_ = rounds.student
+        self.n_transfer_samples_ = rounds.n_transfer_samples
+        self.transfer_fidelity_ = rounds.fidelity
+        self.best_transfer_round_ = rounds.best_round
+        self.transfer_time_ += time.perf_counter() - start
 
     def _student_input(self, X):
         """X restricted to the student's features (all of them without a
         feature budget)."""
-        features = getattr(self, "student_features_", None)
-        if features is None:
-            return X
-        if isinstance(X, (list, tuple)):
-            X = np.asarray(X)
-        return _safe_indexing(X, features, axis=1)
-
-    def _fit_student(self, student, X_rows, targets, weights):
-        X_rows = self._student_input(X_rows)
-        if self._is_classification():
-            return _strategies.fit_student(
-                self.student_fit_, student, X_rows, targets, self.classes_, weights
-            )
-        return fit_estimator(student, X_rows, targets, weights)
+        return steps.select_columns(X, getattr(self, "student_features_", None))
 
     def _choose_features(self, X_rows, rng):
         importances, source = _feature_budget.teacher_importances(
@@ -203,77 +212,6 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             self.student_feature_names_ = self.feature_names_in_[self.student_features_]
         self._log(f"feature budget: student uses {len(self.student_features_)} of "
                   f"{self.n_features_in_} features ({source})")
-
-    def _student_outputs(self, student, X_rows):
-        """Student probabilities (classification; one-hot predictions for a
-        student without them) or predictions, computed in batches."""
-        classification = self._is_classification()
-        function = partial(
-            _student_outputs, self.student_fit_ if classification else None, student,
-            self.classes_ if classification else None,
-            getattr(self, "student_features_", None),
-            classification and self._student_gives_proba(),
-        )
-        return predict_in_batches(function, X_rows, batch_size=self.batch_size,
-                                  n_jobs=self.n_jobs, what="rows with the student")
-
-    def _fidelity(self, student, X_rows, reference):
-        predicted = self._student_outputs(student, X_rows)
-        if self._is_classification():
-            return float(np.mean(predicted.argmax(axis=1) == reference.argmax(axis=1)))
-        return float(r2_score(reference, predicted))
-
-    def _adversarial_rounds(self, sampler, student, X, y, targets, sample_weight,
-                            X_transfer, transfer_targets):
-        """Add the candidate rows the student gets most wrong, refit, and keep
-        the student of the round with the best held-out fidelity."""
-        classification = self._is_classification()
-        round_rng = check_random_state(sampler.random_state)
-        n_real = n_rows_of(X)
-        X_valid = sampler.sample_candidates(X, sampler.validation_size(n_real),
-                                            random_state=round_rng)
-        reference = self._teacher_targets(X_valid, y)
-        fidelity = [self._fidelity(self.student_, X_valid, reference)]
-        self._log(f"round 0: held-out fidelity {fidelity[0]:.4f}")
-        best, best_round = fidelity[0], 0
-        kept = (self.student_, X_transfer)
-        current = self.student_
-        n_add = sampler.rows_per_round(n_real)
-        n_candidates = int(math.ceil(n_add * float(sampler.candidate_factor)))
-        for round_ in range(1, self.transfer_rounds + 1):
-            X_cand = sampler.sample_candidates(X, n_candidates, random_state=round_rng)
-            cand_targets = self._teacher_targets(X_cand, y)
-            student_out = self._student_outputs(current, X_cand)
-            if classification:
-                scores = sampler.disagreement_scores(cand_targets, student_out)
-            else:
-                scores = sampler.regression_scores(cand_targets, student_out)
-            picked = sampler.most_disputed(scores, n_add)
-            new_rows = _safe_indexing(X_cand, picked)
-            X_transfer = (new_rows if X_transfer is None
-                          else concatenate_rows([X_transfer, new_rows]))
-            new_targets = cand_targets[picked]
-            transfer_targets = (new_targets if transfer_targets is None
-                                else np.concatenate([transfer_targets, new_targets]))
-            current = self._fit_student(
-                clone(student),
-                *_stack_rows(X, targets, sample_weight, X_transfer, transfer_targets),
-            )
-            fidelity.append(self._fidelity(current, X_valid, reference))
-            self._log(f"round {round_}: +{len(picked)} disputed rows (mean "
-                      f"disagreement {scores[picked].mean():.4g}), held-out fidelity "
-                      f"{fidelity[-1]:.4f}")
-            if fidelity[-1] > best + float(sampler.tol):
-                best, best_round = fidelity[-1], round_
-                kept = (current, X_transfer)
-            else:
-                break
-        self.student_ = kept[0]
-        self.n_transfer_samples_ = 0 if kept[1] is None else n_rows_of(kept[1])
-        self.transfer_fidelity_ = np.asarray(fidelity)
-        self.best_transfer_round_ = best_round
-        if best_round != len(fidelity) - 1:
-            self._log(f"kept the student of round {best_round}")
 
     def _check_params(self):
         if isinstance(self.teacher, FrozenEstimator):
@@ -352,45 +290,6 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
                     f"dtype {y.dtype} that are not numbers)"
                 ) from exc
         return y
-
-    def _prepare_estimators(self, rng, sample_weight):
-        """Clones of teacher and student, with unset random states seeded
-        from ``random_state``; a FrozenEstimator teacher is used as is."""
-        teacher = clone(self.teacher)  # FrozenEstimator clones to itself
-        student = clone(self.student)
-        if self.random_state is not None:
-            seed_unset_random_states(teacher, rng)
-            seed_unset_random_states(student, rng)
-        if sample_weight is not None:
-            for name, estimator in (("teacher", teacher), ("student", student)):
-                if not accepts_sample_weight(estimator):
-                    raise ValueError(
-                        f"sample_weight was given but the {name} "
-                        f"{type(estimator).__name__} does not accept sample_weight "
-                        "in fit."
-                    )
-        return teacher, student
-
-    def _encode_labels(self, y, teacher):
-        """Sorted classes (those of y, plus any a frozen teacher knows) and
-        y as indices into them."""
-        classes = np.unique(y)
-        if isinstance(teacher, FrozenEstimator):
-            teacher_classes = np.asarray(teacher.classes_)
-            if teacher_classes.dtype.kind != classes.dtype.kind and not (
-                teacher_classes.dtype.kind in "iuf" and classes.dtype.kind in "iuf"
-            ):
-                raise ValueError(
-                    "y's labels and the frozen teacher's classes_ have different "
-                    f"types ({classes.dtype} vs {teacher_classes.dtype})."
-                )
-            classes = np.union1d(classes, teacher_classes)
-        if len(classes) < 2:
-            raise ValueError(
-                "y must contain at least two classes to distil a classifier; got "
-                f"only one class: {classes[0]!r}"
-            )
-        return classes, np.searchsorted(classes, y)
 
     def _log(self, message):
         if self.verbose:
@@ -538,32 +437,6 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         return tags
 
 
-def _stack_rows(X, targets, sample_weight, X_transfer, transfer_targets):
-    """Real rows followed by transfer rows: ``(X, targets, weights)``.
-    Transfer rows weigh 1; weights stay None when no weight was given."""
-    if X_transfer is None:
-        return X, targets, sample_weight
-    weights = None
-    if sample_weight is not None:
-        weights = np.concatenate([sample_weight, np.ones(n_rows_of(X_transfer))])
-    return (concatenate_rows([X, X_transfer]),
-            np.concatenate([targets, transfer_targets]), weights)
-
-
-def _student_outputs(strategy, student, classes, features, gives_proba, X):
-    """Outputs of a fitted student on X (module-level so workers can unpickle
-    it): class probabilities aligned to ``classes``, one-hot predictions for
-    a student without probabilities, or regression predictions."""
-    if features is not None:
-        X = _safe_indexing(X, features, axis=1)
-    if classes is None:
-        return np.asarray(student.predict(X), dtype=np.float64)
-    if gives_proba:
-        return _strategies.student_proba(strategy, student, X, classes)
-    labels = _strategies.student_predict(strategy, student, X, classes)
-    return _targets.one_hot(np.searchsorted(classes, labels), len(classes))
-
-
 def _check_auto_or_real(value, name, **bounds):
     if isinstance(value, str):
         if not _tune.is_auto(value):
@@ -613,6 +486,14 @@ def _is_one_dimensional(X):
 
 def _check_sample_weight(sample_weight, n_samples):
     return check_sample_weight(sample_weight, n_samples, match="y")
+
+
+def _summary(task, teacher_fit, targets):
+    """What the student was trained on, in a few numbers."""
+    if task.classification:
+        return _classification_summary(teacher_fit.source, teacher_fit.outputs, targets,
+                                       task.y_idx)
+    return _regression_summary(teacher_fit.source, teacher_fit.outputs, task.y)
 
 
 def _classification_summary(source, logits, targets, y_idx):

@@ -16,6 +16,7 @@ Where the teacher's outputs come from is the *target source*:
 """
 
 import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.base import clone, is_classifier
@@ -171,20 +172,46 @@ def supports_oob(teacher):
     return "oob_score" in params and params.get("bootstrap", True) is True
 
 
-def fit_teacher_and_outputs(teacher, X, y, *, source, classes=None,
-                            sample_weight=None, cv=5, n_jobs=None):
-    """Fit the teacher (a clone, or a FrozenEstimator as is) and return
-    ``(fitted_teacher, outputs)`` with outputs from ``source``.
+@dataclass
+class TeacherFit:
+    """A fitted teacher and its outputs on the training rows.
+
+    ``folds`` and ``fold_teachers`` are set for out-of-fold targets only:
+    the ``(train, test)`` index pairs and the teacher fitted on each
+    ``train`` part. The "auto" tuner reuses them as its validation folds, so
+    that choosing the settings costs no teacher fit of its own.
+    """
+
+    teacher: object
+    outputs: np.ndarray
+    source: str
+    folds: list = field(default_factory=list)
+    fold_teachers: list = field(default_factory=list)
+
+
+def fit_teacher(teacher, X, y, *, source, classes=None, sample_weight=None, cv=5,
+                n_jobs=None):
+    """Fit the teacher (a clone, or a FrozenEstimator as is) and return a
+    :class:`TeacherFit` with outputs from ``source``.
 
     ``classes`` is given for classification (outputs are aligned logits) and
     None for regression (outputs are predictions).
     """
     if source == "in_sample":
         fitted = fit_estimator(teacher, X, y, sample_weight)
-        return fitted, teacher_outputs(fitted, X, classes)
+        return TeacherFit(fitted, teacher_outputs(fitted, X, classes), source)
     if source == "oob":
-        return _fit_with_oob_outputs(teacher, X, y, classes, sample_weight)
+        return TeacherFit(*_fit_with_oob_outputs(teacher, X, y, classes, sample_weight),
+                          source)
     return _fit_with_oof_outputs(teacher, X, y, classes, sample_weight, cv, n_jobs)
+
+
+def fit_teacher_and_outputs(teacher, X, y, *, source, classes=None,
+                            sample_weight=None, cv=5, n_jobs=None):
+    """``(fitted_teacher, outputs)`` of :func:`fit_teacher`."""
+    fit = fit_teacher(teacher, X, y, source=source, classes=classes,
+                      sample_weight=sample_weight, cv=cv, n_jobs=n_jobs)
+    return fit.teacher, fit.outputs
 
 
 def _fit_with_oob_outputs(teacher, X, y, classes, sample_weight):
@@ -220,7 +247,7 @@ def _fit_fold(teacher, X, y, sample_weight, train, test, classes):
     X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
     sw = None if sample_weight is None else sample_weight[train]
     fitted = fit_estimator(clone(teacher), X_train, y_train, sw)
-    return teacher_outputs(fitted, _safe_indexing(X, test), classes)
+    return fitted, teacher_outputs(fitted, _safe_indexing(X, test), classes)
 
 
 def _fit_with_oof_outputs(teacher, X, y, classes, sample_weight, cv, n_jobs):
@@ -229,7 +256,9 @@ def _fit_with_oof_outputs(teacher, X, y, classes, sample_weight, cv, n_jobs):
     jobs = [delayed(_fit_fold)(teacher, X, y, sample_weight, train, test, classes)
             for train, test in folds]
     jobs.append(delayed(fit_estimator)(teacher, X, y, sample_weight))
-    *fold_outputs, fitted = Parallel(n_jobs=n_jobs)(jobs)
+    *fold_fits, fitted = Parallel(n_jobs=n_jobs)(jobs)
+    fold_teachers = [fold_teacher for fold_teacher, _ in fold_fits]
+    fold_outputs = [output for _, output in fold_fits]
     n = len(y)
     first = fold_outputs[0]
     outputs = np.empty((n,) + first.shape[1:], dtype=np.float64)
@@ -243,4 +272,4 @@ def _fit_with_oof_outputs(teacher, X, y, classes, sample_weight, cv, n_jobs):
             "targets (a partition such as KFold); got a splitter that leaves "
             f"{int((~covered).sum())} rows out."
         )
-    return fitted, outputs
+    return TeacherFit(fitted, outputs, "oof", folds, fold_teachers)

@@ -25,6 +25,7 @@ user are kept. ``feature_budget``, ``transfer_rounds`` and ``X_unlabeled``
 are not used while scoring candidates; the final fit applies them.
 """
 
+import time
 import warnings
 
 import numpy as np
@@ -40,8 +41,8 @@ from sklearn.model_selection import (
 from sklearn.utils import Bunch, _safe_indexing, check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 
-from . import _strategies, _targets
-from ._utils import fit_estimator
+from . import _fit_steps as steps
+from ._fit_steps import Settings
 from .transfer import Munge, _fitting
 
 AUTO = "auto"
@@ -95,6 +96,14 @@ def plain_settings(estimator):
     return {name: FALLBACK[name] for name in auto_params(estimator)}
 
 
+def fixed_settings(params, auto):
+    """The Settings of a fit from its parameters: the given values, with the
+    ``FALLBACK`` value for each ``"auto"`` one (temperature 1 for regression)."""
+    values = {name: FALLBACK[name] if name in auto else params.get(name, FALLBACK[name])
+              for name in TUNED_PARAMS}
+    return Settings(**values)
+
+
 def is_linear(student):
     """Whether the student (or a Pipeline's last step) is a linear model:
     MUNGE rows never helped those in the benchmarks (a linear boundary is
@@ -118,26 +127,29 @@ def munge_candidate(n_rows):
     return None
 
 
-def candidate_grid(estimator, n_rows, classification, generated=True):
+def candidate_grid(fixed, auto, n_rows, classification, generated=True, linear=False):
     """The candidates tried for the ``"auto"`` parameters: a list of dicts of
     ``temperature`` (classification), ``alpha`` and ``transfer``, cheapest
-    first, duplicates removed; parameters not set to ``"auto"`` keep their
-    value. ``n_rows`` is the number of training rows."""
-    auto = set(auto_params(estimator))
+    first, duplicates removed.
+
+    ``fixed`` (a Settings) gives the values of the parameters not in
+    ``auto``; ``n_rows`` is the number of training rows; ``generated``
+    says whether MUNGE can draw rows around X and ``linear`` whether the
+    student is linear (then no MUNGE candidate is tried).
+    """
     temperatures = (CANDIDATE_TEMPERATURES if "temperature" in auto
-                    else (getattr(estimator, "temperature", 1.0),))
+                    else (fixed.temperature,))
     if "transfer" in auto:
         transfers = [None]
-        munge = munge_candidate(n_rows) if generated and not is_linear(
-            estimator.student) else None
+        munge = munge_candidate(n_rows) if generated and not linear else None
         if munge is not None:
             transfers.append(munge)
     else:
-        transfers = [estimator.transfer]
+        transfers = [fixed.transfer]
     grid = []
     if "alpha" in auto:
         grid.append({"alpha": 1.0, "transfer": transfers[0], "temperature": temperatures[0]})
-    alpha = FALLBACK["alpha"] if "alpha" in auto else estimator.alpha
+    alpha = FALLBACK["alpha"] if "alpha" in auto else fixed.alpha
     for transfer in transfers:
         for temperature in temperatures:
             grid.append({"alpha": alpha, "transfer": transfer, "temperature": temperature})
@@ -215,114 +227,190 @@ def can_tune(y, classification):
     return True
 
 
-def tune_parameters(estimator, X, y, sample_weight, classes=None):
-    """Score the candidates of :func:`candidate_grid` on the inner splits.
+def tune_settings(task, teacher_fit, student, fixed, auto, *, random_state=None,
+                  log=None):
+    """Choose the ``"auto"`` settings on validation folds, reusing the
+    teacher fits that the target source made anyway.
 
     Parameters
     ----------
-    estimator : DistilledClassifier or DistilledRegressor (or Estimator)
-        Its parameters give the teacher, student, target source and the
-        fixed parameters; it is not modified.
-    X : indexable rows (validated)
-    y : ndarray, validated labels or values
-    sample_weight : ndarray or None
-    classes : ndarray or None
-        Sorted classes of the full training set (classification).
+    task : skdistill._fit_steps.Task
+        The validated training rows, labels, weights, classes and strategy.
+    teacher_fit : skdistill._targets.TeacherFit
+        The fitted teacher and its outputs on the training rows. With
+        out-of-fold targets its fold teachers serve as the validation
+        folds' teachers; otherwise the one teacher labels every fold.
+    student : estimator
+        The prepared (cloned, seeded) student; cloned for every candidate.
+    fixed : skdistill._fit_steps.Settings
+        The values of the parameters that are not ``"auto"``.
+    auto : collection of str
+        The names of the ``"auto"`` parameters.
+    random_state : int, RandomState instance or None
+        Seeds the folds (when the target source has none) and MUNGE.
+    log : callable or None
+        Called with one line per candidate and fold, and the choice.
 
     Returns
     -------
-    best : dict
-        The winning parameters (``temperature``, ``alpha``, ``transfer``).
+    settings : skdistill._fit_steps.Settings
     results : list of Bunch
-        One per candidate: ``name``, ``params``, ``score`` (accuracy or R²
-        on the pooled validation rows), ``fidelity`` (agreement with the
-        inner teachers there; R² to their predictions for regression),
-        ``gain`` and ``gain_std_error`` (see :func:`choose`).
+        One per candidate scored: ``name``, ``params``, ``score``,
+        ``fidelity``, ``gain`` and ``gain_std_error`` (see :func:`choose`).
     """
-    classification = classes is not None
-    grid = candidate_grid(estimator, len(y), classification, can_generate(X))
-    predictions = [[] for _ in grid]
-    valid_rows, teacher_rows = [], []
-    splits = inner_splits(y, classification, estimator.random_state)
-    # Folds are independent and seeded alike, so running them in parallel
-    # (n_jobs) gives the same choice as running them in turn.
-    folds = Parallel(n_jobs=estimator.n_jobs)(
-        delayed(_score_fold)(estimator, grid, X, y, sample_weight, classes, train, valid)
-        for train, valid in splits)
-    for (_, valid), (teacher_valid, fold_predictions) in zip(splits, folds):
-        valid_rows.append(valid)
-        teacher_rows.append(teacher_valid)
-        for store, pred in zip(predictions, fold_predictions):
-            store.append(pred)
-    valid = np.concatenate(valid_rows)
-    y_val = y[valid]
-    w_val = None if sample_weight is None else sample_weight[valid]
-    teacher_val = np.concatenate(teacher_rows)
+    say = log or (lambda message: None)
+    grid = candidate_grid(fixed, auto, n_rows=len(task.y), classification=task.classification,
+                          generated=can_generate(task.X), linear=is_linear(student))
+    folds = tuning_folds(task, teacher_fit, random_state)
+    first, later = _stages(grid, auto)
+    results, losses, pooled = _score_candidates(task, teacher_fit, student, first, folds,
+                                                random_state, say)
+    if later:
+        later = _pruned(later, results)
+        more, more_losses, _ = _score_candidates(task, teacher_fit, student, later, folds,
+                                                 random_state, say)
+        results, losses = results + more, losses + more_losses
+    best = choose(results, losses, pooled.weights)
+    for result in results:
+        say(f"auto candidate {result.name}: validation score {result.score:.4f}, gain "
+            f"{result.gain:+.4f} (std error {result.gain_std_error:.4f})")
+    settings = Settings(**{**fixed.__dict__, **best.params})
+    say(f"auto settings: {describe(best.params)}")
+    return settings, results
+
+
+def tuning_folds(task, teacher_fit, random_state):
+    """``(train, valid, teacher)`` triples. Out-of-fold targets: the folds of
+    the target source (at most as many as :func:`n_inner_folds` allows),
+    each with the teacher fitted without its validation rows. Otherwise
+    seeded inner splits, all with the one teacher."""
+    n_folds = n_inner_folds(len(task.y))
+    if teacher_fit.folds:
+        pairs = list(zip(teacher_fit.folds, teacher_fit.fold_teachers))[:n_folds]
+        return [(train, valid, teacher) for (train, valid), teacher in pairs]
+    splits = inner_splits(task.y, task.classification, random_state)
+    return [(train, valid, teacher_fit.teacher) for train, valid in splits]
+
+
+def _stages(grid, auto):
+    """Candidates scored first, and the generated-transfer candidates scored
+    after them (only when ``transfer`` is "auto")."""
+    if "transfer" not in auto:
+        return grid, []
+    first = [p for p in grid if p["transfer"] is None]
+    return first, [p for p in grid if p["transfer"] is not None]
+
+
+def _pruned(later, results):
+    """Successive halving over temperatures: a generated transfer set is
+    scored only at the temperature that won without it (soft candidates,
+    by score then fidelity); the MUNGE students are the costly ones."""
+    soft = [r for r in results if r.params.get("alpha") != 1.0]
+    if not soft or "temperature" not in later[0]:
+        return later
+    best = max(soft, key=lambda r: (r.score, r.fidelity))
+    kept = [p for p in later if p["temperature"] == best.params["temperature"]]
+    return kept or later
+
+
+def _score_candidates(task, teacher_fit, student, grid, folds, random_state, say):
+    """Fit one student per candidate and fold; pool the validation rows."""
+    fold_results = Parallel(n_jobs=task.n_jobs)(
+        delayed(_fold_predictions)(task, teacher_fit.outputs, student, grid, fold,
+                                   random_state, i, len(folds))
+        for i, fold in enumerate(folds))
+    pooled = _pooled(task, teacher_fit, folds)
     results, losses = [], []
-    for params, parts in zip(grid, predictions):
-        pred = np.concatenate(parts)
-        if classification:
-            score = accuracy_score(y_val, pred, sample_weight=w_val)
-            fidelity = float(np.mean(pred == classes[teacher_val.argmax(axis=1)]))
-            loss = (pred != y_val).astype(np.float64)
-        else:
-            score = r2_score(y_val, pred, sample_weight=w_val)
-            fidelity = float(r2_score(teacher_val.reshape(np.shape(pred)), pred))
-            loss = np.reshape((pred - y_val) ** 2, (len(y_val), -1)).mean(axis=1)
-        results.append(Bunch(name=describe(params), params=params, score=float(score),
-                             fidelity=fidelity))
+    for k, params in enumerate(grid):
+        pred = np.concatenate([predictions[k] for predictions in fold_results])
+        result, loss = _scored(task, params, pred, pooled)
+        results.append(result)
         losses.append(loss)
-    best = choose(results, losses, w_val)
-    return dict(best.params), results
+    return results, losses, pooled
 
 
-def _score_fold(estimator, grid, X, y, sample_weight, classes, train, valid):
-    """Fit the teacher on ``train`` and one student per candidate; return the
-    teacher's outputs and each student's predictions on ``valid``."""
-    classification = classes is not None
-    X_tr = _fitting.as_rows_container(_safe_indexing(X, train))
-    X_val = _safe_indexing(X, valid)
-    y_tr = y[train]
-    w_tr = None if sample_weight is None else sample_weight[train]
-    rng = check_random_state(estimator.random_state)
-    teacher, student = estimator._prepare_estimators(rng, sample_weight)
-    source = _targets.resolve_source(teacher, estimator.teacher_targets)
-    teacher_, outputs = _targets.fit_teacher_and_outputs(
-        teacher, X_tr, y_tr, source=source, classes=classes, sample_weight=w_tr,
-        cv=estimator.cv, n_jobs=estimator.n_jobs,
+def _pooled(task, teacher_fit, folds):
+    """The validation rows of all folds: labels, weights, teacher outputs."""
+    valid = np.concatenate([v for _, v, _ in folds])
+    return Bunch(
+        y=task.y[valid],
+        weights=None if task.sample_weight is None else task.sample_weight[valid],
+        teacher=teacher_fit.outputs[valid],
     )
-    teacher_val = _targets.teacher_outputs(teacher_, X_val, classes)
-    strategy = (_strategies.resolve_student_fit(student, estimator.student_fit)
-                if classification else None)
-    y_idx = np.searchsorted(classes, y_tr) if classification else None
-    from ._distill import _stack_rows
 
+
+def _scored(task, params, pred, pooled):
+    """``(result, per-row loss)`` of one candidate's pooled predictions."""
+    if task.classification:
+        score = accuracy_score(pooled.y, pred, sample_weight=pooled.weights)
+        fidelity = float(np.mean(pred == task.classes[pooled.teacher.argmax(axis=1)]))
+        loss = (pred != pooled.y).astype(np.float64)
+    else:
+        score = r2_score(pooled.y, pred, sample_weight=pooled.weights)
+        fidelity = float(r2_score(pooled.teacher.reshape(np.shape(pred)), pred))
+        loss = np.reshape((pred - pooled.y) ** 2, (len(pooled.y), -1)).mean(axis=1)
+    result = Bunch(name=describe(params), params=params, score=float(score),
+                   fidelity=fidelity)
+    return result, loss
+
+
+def _fold_predictions(task, outputs, student, grid, fold, random_state, index, n_folds):
+    """Each candidate's student, fitted on the fold's training rows (the
+    teacher's targets there, plus transfer rows the fold's teacher labels),
+    predicting the fold's validation rows."""
+    train, valid, teacher = fold
+    sub = _sub_task(task, train)
+    X_val = _safe_indexing(task.X, valid)
+    transfer_cache = {}
     predictions = []
     for params in grid:
-        if classification:
-            targets = _targets.soft_targets(outputs, y_idx, temperature=params["temperature"],
-                                            alpha=params["alpha"])
-        else:
-            targets = _targets.regression_targets(outputs, y_tr, alpha=params["alpha"])
-        X_transfer = _candidate_transfer_rows(params["transfer"], X_tr, estimator.random_state)
-        transfer_targets = None
-        if X_transfer is not None:
-            transfer_out = _targets.teacher_outputs(teacher_, X_transfer, classes)
-            if classification:
-                transfer_targets = _targets.softmax(transfer_out, params["temperature"])
-            else:
-                transfer_targets = transfer_out.reshape((-1,) + np.shape(y_tr)[1:])
-        X_rows, targets, weights = _stack_rows(X_tr, targets, w_tr, X_transfer,
-                                               transfer_targets)
-        fitted = clone(student)
-        if classification:
-            fitted = _strategies.fit_student(strategy, fitted, X_rows, targets, classes,
-                                             weights)
-            predictions.append(_strategies.student_predict(strategy, fitted, X_val, classes))
-        else:
-            fitted = fit_estimator(fitted, X_rows, targets, weights)
-            predictions.append(np.asarray(fitted.predict(X_val), dtype=np.float64))
-    return teacher_val, predictions
+        start = time.perf_counter()
+        settings = Settings(**params)
+        targets = steps.training_targets(sub, outputs[train], settings)
+        X_transfer, transfer_targets = _candidate_transfer(
+            sub, teacher, settings, random_state, transfer_cache)
+        rows = steps.stack_rows(sub.X, targets, sub.sample_weight, X_transfer,
+                                transfer_targets)
+        fitted = steps.fit_student(sub, clone(student), *rows)
+        predictions.append(steps.student_predictions(sub, fitted, X_val))
+        if task.verbose:
+            print(f"[auto] fold {index + 1}/{n_folds}: {describe(params)} "
+                  f"({time.perf_counter() - start:.2f}s)", flush=True)
+    return predictions
+
+
+def _sub_task(task, rows):
+    """The task restricted to some training rows (for one fold)."""
+    return steps.Task(
+        X=_fitting.as_rows_container(_safe_indexing(task.X, rows)),
+        y=task.y[rows],
+        sample_weight=None if task.sample_weight is None else task.sample_weight[rows],
+        classes=task.classes,
+        y_idx=None if task.y_idx is None else task.y_idx[rows],
+        strategy=task.strategy, batch_size=task.batch_size, n_jobs=None,
+        verbose=task.verbose,
+    )
+
+
+def _candidate_transfer(sub, teacher, settings, random_state, cache):
+    """The fold's transfer rows for a candidate and the teacher's targets on
+    them; rows and raw teacher outputs are made once per fold and transfer
+    value, and only re-tempered for other temperatures."""
+    if settings.transfer is None:
+        return None, None
+    key = id(settings.transfer)
+    if key not in cache:
+        rng = check_random_state(random_state)
+        generators, arrays, _ = steps.transfer_components(
+            settings.transfer, rng, random_state is not None)
+        X_transfer = steps.transfer_rows(sub.X, generators, arrays)
+        outputs = (None if X_transfer is None
+                   else steps.teacher_outputs_on(sub, teacher, X_transfer))
+        cache[key] = (X_transfer, outputs)
+    X_transfer, outputs = cache[key]
+    if X_transfer is None:
+        return None, None
+    return X_transfer, steps.rows_targets(sub, outputs, settings.temperature)
 
 
 def can_generate(X):
@@ -372,55 +460,3 @@ def choose(results, losses, weights=None):
             eligible.append(result)
     # max() keeps the first of equal keys: the cheaper candidate.
     return max(eligible, key=lambda r: (r.score, r.fidelity))
-
-
-def _candidate_transfer_rows(transfer, X_tr, random_state):
-    if transfer is None:
-        return None
-    generators, arrays, _ = _fitting.split_transfer(transfer)
-    rng = check_random_state(random_state)
-    generators, _ = _fitting.seeded_clones(generators, None, rng, random_state is not None)
-    return _fitting.transfer_rows(X_tr, generators, arrays, None)
-
-
-def fit_tuned(estimator, X, y, sample_weight=None, X_unlabeled=None):
-    """Fit ``estimator`` whose ``"auto"`` parameters are chosen on an inner
-    split: fit a clone with the winning values on all rows (the fallback
-    values with too few rows), and copy its fitted attributes onto
-    ``estimator`` together with ``tuned_params_`` and ``tune_results_``."""
-    from sklearn.utils.validation import validate_data
-
-    from ._distill import _check_sample_weight, _indexable_X
-
-    # The caller (fit) has checked the parameters.
-    classification = estimator._is_classification()
-    X_checked, y_checked = validate_data(estimator, X, y, skip_check_array=True)
-    X_checked = _indexable_X(X_checked)
-    y_checked = estimator._check_y(y_checked, classification)
-    weights = _check_sample_weight(sample_weight, len(y_checked))
-    results = []
-    if can_tune(y_checked, classification) and (y_checked.ndim == 1 or not classification):
-        classes = None
-        if classification:
-            classes, _ = estimator._encode_labels(y_checked, clone(estimator.teacher))
-        best, results = tune_parameters(estimator, X_checked, y_checked, weights, classes)
-        auto = auto_params(estimator)
-        best = {name: value for name, value in best.items() if name in auto}
-        for result in results:
-            estimator._log(f"auto candidate {result.name}: validation score "
-                           f"{result.score:.4f}, gain {result.gain:+.4f} "
-                           f"(std error {result.gain_std_error:.4f})")
-        estimator._log(f"auto settings: {describe(best)}")
-    else:
-        best = plain_settings(estimator)
-        estimator._log(f"too few rows to tune; auto settings: {describe(best)}")
-    final = clone(estimator).set_params(**best)
-    final.fit(X, y, sample_weight=sample_weight, X_unlabeled=X_unlabeled)
-    for key in [k for k in vars(estimator) if k.endswith("_") and not k.startswith("_")]:
-        del estimator.__dict__[key]
-    for key, value in vars(final).items():
-        if key.endswith("_") and not key.startswith("__"):
-            setattr(estimator, key, value)
-    estimator.tuned_params_ = best
-    estimator.tune_results_ = results
-    return estimator

@@ -27,6 +27,13 @@ def _classifier(**params):
                                **params)
 
 
+def _grid(model, n_rows, classification, generated=True):
+    auto = _tune.auto_params(model)
+    fixed = _tune.fixed_settings(model.get_params(deep=False), auto)
+    return _tune.candidate_grid(fixed, auto, n_rows, classification, generated,
+                                linear=_tune.is_linear(model.student))
+
+
 @pytest.fixture(scope="module")
 def data():
     X, y = make_classification(n_samples=400, n_features=8, n_informative=5,
@@ -48,23 +55,23 @@ def test_defaults_are_auto():
 
 
 def test_candidate_grid_default_and_fixed_params():
-    grid = _tune.candidate_grid(_classifier(), 1000, True)
+    grid = _grid(_classifier(), 1000, True)
     names = [_tune.describe(p) for p in grid]
     assert names == ["labels only", "T=1, no transfer", "T=2, no transfer",
                      "T=1, Munge 10x", "T=2, Munge 10x"]
     assert grid[0] == {"alpha": 1.0, "transfer": None, "temperature": 1.0}
     # numbers are kept: one candidate when nothing is "auto"
-    fixed = _tune.candidate_grid(_classifier(temperature=3.0, alpha=0.2,
+    fixed = _grid(_classifier(temperature=3.0, alpha=0.2,
                                              transfer=Munge(size_factor=2)), 1000, True)
     assert len(fixed) == 1
     assert fixed[0]["temperature"] == 3.0 and fixed[0]["alpha"] == 0.2
     assert fixed[0]["transfer"].size_factor == 2
     # a fixed temperature: labels or that temperature, with or without Munge
-    names = [_tune.describe(p) for p in _tune.candidate_grid(
+    names = [_tune.describe(p) for p in _grid(
         _classifier(temperature=3.0), 1000, True)]
     assert names == ["labels only", "T=3, no transfer", "T=3, Munge 10x"]
     # transfer=None: no Munge candidate
-    names = [_tune.describe(p) for p in _tune.candidate_grid(
+    names = [_tune.describe(p) for p in _grid(
         _classifier(transfer=None), 1000, True)]
     assert names == ["labels only", "T=1, no transfer", "T=2, no transfer"]
 
@@ -74,20 +81,20 @@ def test_linear_students_get_no_munge_candidate():
                     make_pipeline(StandardScaler(), LogisticRegression())):
         model = DistilledClassifier(RandomForestClassifier(), student)
         assert _tune.is_linear(student)
-        grid = _tune.candidate_grid(model, 1000, True)
+        grid = _grid(model, 1000, True)
         assert all(p["transfer"] is None for p in grid) and len(grid) == 3
     assert not _tune.is_linear(DecisionTreeClassifier())
 
 
 def test_candidate_grid_caps_transfer_rows_and_skips_sparse():
-    many = _tune.candidate_grid(_classifier(), 20_000, True)
+    many = _grid(_classifier(), 20_000, True)
     assert max(p["transfer"].n_samples for p in many if p["transfer"] is not None) == (
         _tune.MAX_TRANSFER_ROWS)
     # beyond the cap the Munge set would be smaller than the data: skipped
     assert all(p["transfer"] is None
-               for p in _tune.candidate_grid(_classifier(), 60_000, True))
+               for p in _grid(_classifier(), 60_000, True))
     assert all(p["transfer"] is None
-               for p in _tune.candidate_grid(_classifier(), 1000, True, generated=False))
+               for p in _grid(_classifier(), 1000, True, generated=False))
     assert not _tune.can_generate(sparse.csr_matrix(np.eye(3)))
     assert not _tune.can_generate(np.array([[1.0, np.nan]]))
     assert not _tune.can_generate(np.array([["a", "b"]], dtype=object))
@@ -96,7 +103,7 @@ def test_candidate_grid_caps_transfer_rows_and_skips_sparse():
 
 def test_candidate_grid_regression_has_no_temperature():
     model = DistilledRegressor(RandomForestRegressor(n_estimators=5), DecisionTreeRegressor())
-    grid = _tune.candidate_grid(model, 500, False)
+    grid = _grid(model, 500, False)
     assert [_tune.describe(p) for p in grid] == ["labels only", "no transfer",
                                                  "Munge 10x"]
     assert all("temperature" not in p for p in grid)
@@ -171,29 +178,33 @@ def test_choose_needs_a_gain_beyond_the_noise():
     assert _tune.choose(results[1:2], [noisy]).name == "noisy"
 
 
-def test_tune_parameters_scores_every_candidate(data):
+def test_tuning_scores_the_candidates_and_prunes_munge_temperatures(data):
     X, y = data
-    best, results = _tune.tune_parameters(_classifier(), X, y, None, np.unique(y))
-    assert [r.name for r in results] == [
-        "labels only", "T=1, no transfer", "T=2, no transfer",
-        "T=1, Munge 10x", "T=2, Munge 10x"]
+    model = _classifier().fit(X, y)
+    results = model.tune_results_
+    names = [r.name for r in results]
+    assert names[:3] == ["labels only", "T=1, no transfer", "T=2, no transfer"]
+    # successive halving: MUNGE is scored at the temperature that won without it
+    soft = max(results[1:3], key=lambda r: (r.score, r.fidelity))
+    assert names[3:] == [f"T={soft.params['temperature']:g}, Munge 10x"]
     for r in results:
         assert 0.5 <= r.score <= 1 and 0.5 <= r.fidelity <= 1
         assert np.isfinite(r.gain) and r.gain_std_error >= 0
     eligible = [r for r in results
                 if r.name == "labels only" or r.gain > _tune.MIN_GAIN_STD_ERRORS
                 * r.gain_std_error]
-    assert best == max(eligible, key=lambda r: (r.score, r.fidelity)).params
-    again, results2 = _tune.tune_parameters(_classifier(), X, y, None, np.unique(y))
-    assert [r.score for r in results] == [r.score for r in results2]
-    assert _tune.describe(again) == _tune.describe(best)
+    best = max(eligible, key=lambda r: (r.score, r.fidelity))
+    assert _tune.describe(model.tuned_params_) == best.name
+    again = _classifier().fit(X, y)
+    assert [r.score for r in again.tune_results_] == [r.score for r in results]
+    assert model.tune_time_ > 0
 
 
-def test_tune_parameters_sample_weight_changes_scores(data):
+def test_tuning_sample_weight_changes_scores(data):
     X, y = data
     w = np.where(y == 1, 5.0, 1.0)
-    _, plain = _tune.tune_parameters(_classifier(), X, y, None, np.unique(y))
-    _, weighted = _tune.tune_parameters(_classifier(), X, y, w, np.unique(y))
+    plain = _classifier(transfer=None).fit(X, y).tune_results_
+    weighted = _classifier(transfer=None).fit(X, y, sample_weight=w).tune_results_
     assert [r.score for r in plain] != [r.score for r in weighted]
 
 

@@ -1,0 +1,249 @@
+"""The steps of one distilled fit, as plain functions with explicit inputs.
+
+``fit`` of the distilled estimators, the ``"auto"`` tuner
+(:mod:`skdistill._tune`), the adversarial rounds (:mod:`skdistill._rounds`)
+and the size search all call these, so that there is one copy of the
+algorithm:
+
+1. :func:`prepare_estimators` -- clones of teacher and student, seeded in
+   one order (teacher, student, then transfer generators) from
+   ``random_state``;
+2. :func:`encode_labels` -- sorted classes and y as indices into them;
+3. :func:`skdistill._targets.fit_teacher` -- the fitted teacher and its
+   outputs on the training rows (in-sample, out-of-fold or out-of-bag);
+4. :func:`training_targets` -- outputs -> targets for given
+   :class:`Settings` (temperature, alpha);
+5. :func:`transfer_rows` and :func:`label_rows` -- the transfer set and the
+   teacher's targets on it;
+6. :func:`stack_rows` -- real rows followed by transfer rows;
+7. :func:`fit_student` and :func:`student_outputs` -- the student trained
+   on the stacked rows, and its outputs on any rows.
+"""
+
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.frozen import FrozenEstimator
+from sklearn.utils import _safe_indexing, check_random_state
+
+from . import _strategies, _targets
+from ._labeling import concatenate_rows, n_rows_of, predict_in_batches
+from ._utils import accepts_sample_weight, fit_estimator, seed_unset_random_states
+from .transfer import _fitting
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The distillation settings of one fit: ``temperature`` (classification),
+    ``alpha`` and the ``transfer`` parameter (generators, rows, a sampler, a
+    list of these, or None). Resolved once at the start of ``fit``, from
+    the parameters or from the ``"auto"`` tuner."""
+
+    temperature: float = 1.0
+    alpha: float = 0.0
+    transfer: object = None
+
+    def replace(self, **changes):
+        """A copy with some fields changed."""
+        return Settings(**{**self.__dict__, **changes})
+
+
+@dataclass
+class Task:
+    """What one fit learns from, fixed before any setting is chosen.
+
+    ``classes`` is None for regression; ``y_idx`` are y's indices into
+    ``classes`` (classification); ``strategy`` is the student's
+    :mod:`skdistill._strategies` strategy (``"regression"`` for regression).
+    """
+
+    X: object
+    y: np.ndarray
+    sample_weight: object
+    classes: object
+    y_idx: object
+    strategy: str
+    batch_size: object = None
+    n_jobs: object = None
+    verbose: int = 0
+
+    @property
+    def classification(self):
+        return self.classes is not None
+
+
+# --------------------------------------------------------------- estimators
+def prepare_estimators(teacher, student, rng, sample_weight, seeded):
+    """Clones of teacher and student, with unset random states drawn from
+    ``rng`` (teacher first, then student) when ``seeded``; a FrozenEstimator
+    teacher is used as is."""
+    teacher = clone(teacher)  # FrozenEstimator clones to itself
+    student = clone(student)
+    if seeded:
+        seed_unset_random_states(teacher, rng)
+        seed_unset_random_states(student, rng)
+    if sample_weight is not None:
+        for name, estimator in (("teacher", teacher), ("student", student)):
+            if not accepts_sample_weight(estimator):
+                raise ValueError(
+                    f"sample_weight was given but the {name} {type(estimator).__name__} "
+                    "does not accept sample_weight in fit."
+                )
+    return teacher, student
+
+
+def encode_labels(y, teacher):
+    """Sorted classes (those of y, plus any a frozen teacher knows) and y as
+    indices into them."""
+    classes = np.unique(y)
+    if isinstance(teacher, FrozenEstimator):
+        teacher_classes = np.asarray(teacher.classes_)
+        classes = np.union1d(classes, _compatible_classes(teacher_classes, classes))
+    if len(classes) < 2:
+        raise ValueError(
+            "y must contain at least two classes to distil a classifier; got only "
+            f"one class: {classes[0]!r}"
+        )
+    return classes, np.searchsorted(classes, y)
+
+
+def _compatible_classes(teacher_classes, classes):
+    """The frozen teacher's classes in the dtype of y's classes. NumPy
+    strings (``<U``, ``S``) and ``object`` strings are the same labels (a CSV
+    gives ``object``), as are ints and floats."""
+    kinds = {teacher_classes.dtype.kind, classes.dtype.kind}
+    if teacher_classes.dtype.kind == classes.dtype.kind:
+        return teacher_classes
+    if kinds <= set("iuf"):
+        return teacher_classes
+    if kinds <= set("USO"):
+        as_text = [_text(c) for c in teacher_classes]
+        if all(isinstance(c, str) for c in as_text) and all(
+                isinstance(c, str) for c in classes):
+            return np.asarray(as_text, dtype=classes.dtype)
+    raise ValueError(
+        "y's labels and the frozen teacher's classes_ have different types "
+        f"({classes.dtype} vs {teacher_classes.dtype}); pass y with the labels the "
+        f"teacher was fitted on, e.g. {list(teacher_classes[:3])!r}"
+    )
+
+
+def _text(value):
+    return value.decode() if isinstance(value, bytes) else value
+
+
+# ------------------------------------------------------------------ targets
+def training_targets(task, outputs, settings):
+    """Targets of the training rows: tempered teacher probabilities mixed
+    with the one-hot labels by ``alpha`` (classification), or the teacher's
+    predictions mixed with y (regression)."""
+    if task.classification:
+        return _targets.soft_targets(outputs, task.y_idx,
+                                     temperature=settings.temperature,
+                                     alpha=settings.alpha)
+    return _targets.regression_targets(outputs, task.y, alpha=settings.alpha)
+
+
+def teacher_outputs_on(task, teacher, X_rows, *, verbose=0, log=None):
+    """Raw teacher outputs (aligned logits, or predictions) on rows it labels
+    alone, computed in batches over ``task.n_jobs``."""
+    return predict_in_batches(
+        partial(_targets.teacher_outputs, teacher, classes=task.classes),
+        X_rows, batch_size=task.batch_size, n_jobs=task.n_jobs,
+        verbose=verbose, log=log, what="rows with the teacher",
+    )
+
+
+def rows_targets(task, outputs, temperature):
+    """Targets of rows the teacher labels alone (no alpha mixing): tempered
+    probabilities, or predictions with y's trailing shape."""
+    if task.classification:
+        return _targets.softmax(outputs, temperature)
+    return np.asarray(outputs).reshape((-1,) + np.shape(task.y)[1:])
+
+
+def label_rows(task, teacher, X_rows, temperature, *, verbose=0, log=None):
+    """:func:`rows_targets` of the teacher's outputs on ``X_rows``."""
+    outputs = teacher_outputs_on(task, teacher, X_rows, verbose=verbose, log=log)
+    return rows_targets(task, outputs, temperature)
+
+
+# ----------------------------------------------------------------- transfer
+def transfer_components(transfer, rng, seeded, force_sampler=False):
+    """``(generators, arrays, sampler)`` of a ``transfer`` parameter, the
+    generators and sampler cloned and seeded from ``rng``; with
+    ``force_sampler`` a default AdversarialSampler when none is given."""
+    from .transfer._adversarial import AdversarialSampler
+
+    generators, arrays, sampler = _fitting.split_transfer(transfer)
+    if force_sampler and sampler is None:
+        sampler = AdversarialSampler()
+    generators, sampler = _fitting.seeded_clones(generators, sampler, rng, seeded)
+    return generators, arrays, sampler
+
+
+def transfer_rows(X, generators, arrays, X_unlabeled=None):
+    """All transfer rows (generated, given and unlabeled) in X's form, or None."""
+    if not generators and not arrays and X_unlabeled is None:
+        return None
+    return _fitting.transfer_rows(X, generators, arrays, X_unlabeled)
+
+
+def stack_rows(X, targets, sample_weight, X_transfer, transfer_targets):
+    """Real rows followed by transfer rows: ``(X, targets, weights)``.
+    Transfer rows weigh 1; weights stay None when no weight was given."""
+    if X_transfer is None:
+        return X, targets, sample_weight
+    weights = None
+    if sample_weight is not None:
+        weights = np.concatenate([sample_weight, np.ones(n_rows_of(X_transfer))])
+    return (concatenate_rows([X, X_transfer]),
+            np.concatenate([targets, transfer_targets]), weights)
+
+
+# ------------------------------------------------------------------ student
+def select_columns(X, features):
+    """X restricted to the student's features (all of them when None)."""
+    if features is None:
+        return X
+    if isinstance(X, (list, tuple)):
+        X = np.asarray(X)
+    return _safe_indexing(X, features, axis=1)
+
+
+def fit_student(task, student, X_rows, targets, weights, features=None):
+    """``student`` (a fresh clone) fitted on the stacked rows and targets."""
+    X_rows = select_columns(X_rows, features)
+    if task.classification:
+        return _strategies.fit_student(task.strategy, student, X_rows, targets,
+                                       task.classes, weights)
+    return fit_estimator(student, X_rows, targets, weights)
+
+
+def student_outputs(strategy, student, classes, features, gives_proba, X):
+    """Outputs of a fitted student on X (module-level so workers can unpickle
+    it): class probabilities aligned to ``classes``, one-hot predictions for a
+    student without probabilities, or regression predictions."""
+    X = select_columns(X, features)
+    if classes is None:
+        return np.asarray(student.predict(X), dtype=np.float64)
+    if gives_proba:
+        return _strategies.student_proba(strategy, student, X, classes)
+    labels = _strategies.student_predict(strategy, student, X, classes)
+    return _targets.one_hot(np.searchsorted(classes, labels), len(classes))
+
+
+def student_predictions(task, student, X_rows, features=None):
+    """Predicted labels (classification) or values of a fitted student."""
+    X_rows = select_columns(X_rows, features)
+    if task.classification:
+        return _strategies.student_predict(task.strategy, student, X_rows, task.classes)
+    return np.asarray(student.predict(X_rows), dtype=np.float64)
+
+
+def seeded_rng(random_state):
+    """A RandomState for one fit: a fresh one from an int seed (so that the
+    same seed gives the same fit), the given instance, or numpy's global."""
+    return check_random_state(random_state)

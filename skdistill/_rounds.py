@@ -1,0 +1,101 @@
+"""Adversarial transfer rounds: add the rows where the student disagrees
+most with the teacher, refit, keep the best round on held-out rows.
+
+Runs after the first student fit of :mod:`skdistill._distill`, with the
+steps of :mod:`skdistill._fit_steps`.
+"""
+
+import math
+from functools import partial
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.metrics import r2_score
+from sklearn.utils import Bunch, _safe_indexing, check_random_state
+
+from . import _fit_steps as steps
+from ._labeling import concatenate_rows, n_rows_of, predict_in_batches
+
+
+def _outputs(task, student, X_rows, features, gives_proba):
+    function = partial(steps.student_outputs, task.strategy if task.classification else None,
+                       student, task.classes, features, gives_proba)
+    return predict_in_batches(function, X_rows, batch_size=task.batch_size,
+                              n_jobs=task.n_jobs, what="rows with the student")
+
+
+def _fidelity(task, predicted, reference):
+    if task.classification:
+        return float(np.mean(predicted.argmax(axis=1) == reference.argmax(axis=1)))
+    return float(r2_score(reference, predicted))
+
+
+def _append(rows, new_rows):
+    if rows is None:
+        return new_rows
+    if isinstance(new_rows, np.ndarray) and isinstance(rows, np.ndarray):
+        return np.concatenate([rows, new_rows])
+    return concatenate_rows([rows, new_rows])
+
+
+def adversarial_rounds(task, teacher, student, sampler, n_rounds, first, *, targets,
+                       transfer=(None, None), temperature=1.0, features=None,
+                       gives_proba=True, log=print):
+    """Rounds of disputed rows after a first student fit.
+
+    Parameters
+    ----------
+    task : skdistill._fit_steps.Task
+    teacher : fitted teacher
+    student : the prepared (unfitted) student, cloned per round
+    sampler : AdversarialSampler (seeded clone)
+    n_rounds : int
+    first : the student fitted on the real and initial transfer rows
+    targets : the real rows' targets
+    transfer : ``(X_transfer, transfer_targets)`` of the first fit
+    temperature : float
+        Temperature of the transfer rows' targets.
+    features, gives_proba : the student's columns and output kind
+    log : callable
+
+    Returns
+    -------
+    Bunch with ``student`` (the one of the best round), ``n_transfer_samples``,
+    ``fidelity`` (held-out fidelity after each round run) and ``best_round``.
+    """
+    rng = check_random_state(sampler.random_state)
+    n_real = n_rows_of(task.X)
+    X_valid = sampler.sample_candidates(task.X, sampler.validation_size(n_real),
+                                        random_state=rng)
+    reference = steps.label_rows(task, teacher, X_valid, temperature)
+    fidelity = [_fidelity(task, _outputs(task, first, X_valid, features, gives_proba),
+                          reference)]
+    log(f"round 0: held-out fidelity {fidelity[0]:.4f}")
+    best_round, kept = 0, (first, transfer[0])
+    current, (X_transfer, transfer_targets) = first, transfer
+    n_add = sampler.rows_per_round(n_real)
+    n_candidates = int(math.ceil(n_add * float(sampler.candidate_factor)))
+    for round_ in range(1, n_rounds + 1):
+        X_cand = sampler.sample_candidates(task.X, n_candidates, random_state=rng)
+        cand_targets = steps.label_rows(task, teacher, X_cand, temperature)
+        student_out = _outputs(task, current, X_cand, features, gives_proba)
+        scores = (sampler.disagreement_scores(cand_targets, student_out)
+                  if task.classification
+                  else sampler.regression_scores(cand_targets, student_out))
+        picked = sampler.most_disputed(scores, n_add)
+        X_transfer = _append(X_transfer, _safe_indexing(X_cand, picked))
+        transfer_targets = _append(transfer_targets, cand_targets[picked])
+        rows = steps.stack_rows(task.X, targets, task.sample_weight, X_transfer,
+                                transfer_targets)
+        current = steps.fit_student(task, clone(student), *rows, features=features)
+        fidelity.append(_fidelity(task, _outputs(task, current, X_valid, features,
+                                                 gives_proba), reference))
+        log(f"round {round_}: +{len(picked)} disputed rows (mean disagreement "
+            f"{scores[picked].mean():.4g}), held-out fidelity {fidelity[-1]:.4f}")
+        if fidelity[-1] <= fidelity[best_round] + float(sampler.tol):
+            break
+        best_round, kept = round_, (current, X_transfer)
+    if best_round != len(fidelity) - 1:
+        log(f"kept the student of round {best_round}")
+    return Bunch(student=kept[0], fidelity=np.asarray(fidelity), best_round=best_round,
+                 n_transfer_samples=0 if kept[1] is None else n_rows_of(kept[1]))
