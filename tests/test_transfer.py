@@ -294,6 +294,33 @@ def test_bad_data(Generator, mixed_X):
         Generator().sample(mixed_X, n_samples=-1)
 
 
+@pytest.mark.parametrize("Generator", GENERATORS)
+def test_huge_transfer_set_is_refused_before_drawing(Generator, mixed_X):
+    # Before: a MemoryError (or swapping) from inside numpy.
+    with pytest.raises(ValueError, match=(
+            rf"{Generator.__name__} would draw 300000000000000 rows x 5 columns "
+            r"\(size_factor=1e\+12 x 300 rows of X\), 10\.7 PiB as float64: over the "
+            r"4 GiB limit on a transfer set\. Ask for at most 107374182 rows "
+            r"\(size_factor <= 357914 for these 300 rows\)")):
+        Generator(size_factor=1e12).sample(mixed_X)
+    with pytest.raises(ValueError, match=r"would draw 10000000000000000000000 rows .*"
+                                         r"\(n_samples=10000000000000000000000\)"):
+        Generator().sample(mixed_X, n_samples=10**22)
+    with pytest.raises(ValueError, match=r"would draw infinitely many rows"):
+        Generator(size_factor=1e308).sample(mixed_X)
+
+
+def test_transfer_size_limit_is_rows_times_columns_times_8(monkeypatch, mixed_X):
+    monkeypatch.setattr(_base, "MAX_TRANSFER_BYTES", 1000 * 5 * 8)
+    assert Munge(n_samples=1000, random_state=0).sample(mixed_X).shape == (1000, 5)
+    with pytest.raises(ValueError, match=r"would draw 1001 rows x 5 columns \(n_samples="
+                                         r"1001\), 39\.1 KiB .* at most 1000 rows"):
+        Munge(n_samples=1001).sample(mixed_X)
+    assert GaussianNoise(size_factor=1000 / 300).sample(mixed_X).shape == (1000, 5)
+    with pytest.raises(ValueError, match=r"size_factor <= 3\.33333 for these 300 rows"):
+        GaussianNoise(size_factor=3.5).sample(mixed_X)
+
+
 def test_dataframe_inf_and_unknown_names():
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({"a": [1.0, np.inf, 2.0], "b": [1.0, 2.0, 3.0]})

@@ -30,6 +30,12 @@ AUTO_MAX_LEVELS = 10
 # (swap masks, normal draws, neighbour values) stay small whatever the
 # number of rows asked for; only the output grows with it.
 GENERATION_CHUNK = 16_384
+# A transfer set is refused, before any row is drawn, when its rows would
+# take more than this many bytes as float64 (rows x columns x 8): the output
+# alone, before the teacher's targets and the student's copies of it. A
+# size_factor of 1e12, a typo for 1e2, would otherwise end in a MemoryError
+# (or the machine swapping) deep inside numpy.
+MAX_TRANSFER_BYTES = 4 * 2**30
 
 
 def is_dataframe(X):
@@ -271,6 +277,31 @@ def base_rows(n_rows, n_samples, rng):
     return rows
 
 
+def _readable_bytes(n_bytes):
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n_bytes < 1024 or unit == "PiB":
+            return f"{n_bytes:.0f} {unit}" if unit == "bytes" else f"{n_bytes:.3g} {unit}"
+        n_bytes /= 1024
+
+
+def check_transfer_size(n_samples, n_rows, n_features, owner, asked):
+    """Raise a ValueError naming the rows and bytes asked for (``asked``
+    says by which parameter) when ``n_samples`` rows of ``n_features``
+    float64 columns exceed ``MAX_TRANSFER_BYTES``."""
+    n_bytes = float(n_samples) * n_features * 8
+    if n_bytes <= MAX_TRANSFER_BYTES:
+        return
+    max_rows = MAX_TRANSFER_BYTES // (8 * n_features)
+    finite = isinstance(n_samples, int) or np.isfinite(n_samples)
+    rows = f"{round(n_samples)}" if finite else "infinitely many"
+    raise ValueError(
+        f"{type(owner).__name__} would draw {rows} rows x {n_features} columns "
+        f"({asked}), {_readable_bytes(n_bytes)} as float64: over the "
+        f"{_readable_bytes(MAX_TRANSFER_BYTES)} limit on a transfer set. Ask for at most "
+        f"{max_rows} rows (size_factor <= {max_rows / n_rows:.6g} for these {n_rows} rows)"
+    )
+
+
 def chunks(n_samples):
     """Row slices of at most ``GENERATION_CHUNK`` rows covering ``n_samples``."""
     for start in range(0, n_samples, GENERATION_CHUNK):
@@ -307,17 +338,25 @@ class BaseGenerator(BaseEstimator):
         """
         self._check_params()
         table = encode_table(X, self.categorical_features, self)
-        n_samples = self._n_samples_for(table.n_rows, n_samples)
+        n_samples = self._n_samples_for(table.n_rows, n_samples, table.n_features)
         rng = check_random_state(self.random_state if random_state is None else random_state)
         return table.assemble_chunks(n_samples, self._generate(table, n_samples, rng))
 
-    def _n_samples_for(self, n_rows, n_samples=None):
+    def _n_samples_for(self, n_rows, n_samples=None, n_features=1):
+        """Rows to draw, at most ``MAX_TRANSFER_BYTES`` of ``n_features``
+        float64 columns."""
         if n_samples is not None:
-            return check_int(n_samples, "n_samples", low=1)
-        if self.n_samples is not None:
-            return check_int(self.n_samples, "n_samples", low=1)
-        factor = check_real(self.size_factor, "size_factor", low=0, low_inclusive=False)
-        return max(1, int(round(factor * n_rows)))
+            n_samples = check_int(n_samples, "n_samples", low=1)
+            asked = f"n_samples={n_samples}"
+        elif self.n_samples is not None:
+            n_samples = check_int(self.n_samples, "n_samples", low=1)
+            asked = f"n_samples={n_samples}"
+        else:
+            factor = check_real(self.size_factor, "size_factor", low=0, low_inclusive=False)
+            n_samples = max(1.0, factor * n_rows)  # a float: may be too large for an int
+            asked = f"size_factor={factor:g} x {n_rows} rows of X"
+        check_transfer_size(n_samples, n_rows, n_features, self, asked)
+        return int(round(n_samples))
 
     def _check_common_params(self):
         if self.n_samples is None:

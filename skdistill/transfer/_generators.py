@@ -20,6 +20,9 @@ _COMMON_PARAMS = """
         ``round(size_factor * len(X))`` rows (at least one). Must be > 0.
     n_samples : int, default=None
         Exact number of rows to draw; overrides ``size_factor`` when given.
+        Either way, a set whose rows would take more than 4 GiB as float64
+        (rows x columns x 8 bytes, ``MAX_TRANSFER_BYTES``) is refused with a
+        ValueError before any row is drawn.
     categorical_features : "auto", None, array-like of int, str or bool, default="auto"
         The discrete columns. ``"auto"``: boolean and non-numeric DataFrame
         columns, and numeric columns whose values are all integers with at
