@@ -88,6 +88,9 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         task = self._task(X, y, sample_weight, teacher, student)
         teacher_fit = self._fit_teacher(task, teacher)
         settings = self._settings(task, teacher_fit, student)
+        self.alpha_ = settings.alpha
+        if task.classification:
+            self.temperature_ = settings.temperature
         self._fit_student(task, teacher_fit, student, settings, rng, X_unlabeled)
         return self
 
@@ -331,6 +334,13 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             return self.student_.predict(X)
         return _strategies.student_predict(self.student_fit_, self.student_, X, self.classes_)
 
+    def _deployed_temperature(self):
+        """The factor that takes the student's logits back to temperature 1:
+        the training temperature, unless the targets were the labels alone."""
+        if getattr(self, "alpha_", 1.0) >= 1.0:
+            return 1.0
+        return float(getattr(self, "temperature_", 1.0))
+
     def _student_gives_proba(self):
         return self._is_classification() and (
             is_regressor(self.student)
@@ -354,9 +364,14 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         Returns
         -------
         proba : ndarray of shape (n_samples, n_classes)
+            Deployed at temperature 1: a student trained on targets softened
+            by ``temperature_`` T has its probabilities sharpened back,
+            ``p ** T`` renormalised (its logits times T), as in Hinton et
+            al. (2015), so that they are calibrated like the teacher's.
         """
         X = self._validate_X_predict(X)
-        return _strategies.student_proba(self.student_fit_, self.student_, X, self.classes_)
+        proba = _strategies.student_proba(self.student_fit_, self.student_, X, self.classes_)
+        return _targets.untempered_proba(proba, self._deployed_temperature())
 
     @available_if(_student_gives_proba)
     def predict_log_proba(self, X):
@@ -387,7 +402,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             ``classes_[1]``), else (n_samples, n_classes)
         """
         X = self._validate_X_predict(X)
-        scores = _strategies.student_logits(
+        scores = self._deployed_temperature() * _strategies.student_logits(
             self.student_fit_, self.student_, X, self.classes_
         )
         if len(self.classes_) == 2:
@@ -612,6 +627,11 @@ _COMMON_ATTRIBUTES_DOC = """
         With ``feature_budget``: the teacher's importances that chose them.
     feature_importance_source_ : str
         With ``feature_budget``: ``"feature_importances_"`` or ``"permutation"``.
+    alpha_ : float
+        The ``alpha`` used (the chosen one when ``alpha="auto"``).
+    tune_time_ : float
+        Seconds spent choosing the ``"auto"`` settings (0 when none is
+        ``"auto"``); not part of ``teacher_fit_time_`` or ``student_fit_time_``.
     tuned_params_ : dict
         The values chosen for the ``"auto"`` parameters (their fallback
         values, ``temperature=1.0``, ``alpha=0.0``, ``transfer=None``, when
@@ -634,23 +654,27 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
     ``alpha``, and the student is trained on these soft targets.
 
     **"auto" parameters** (the defaults of ``temperature``, ``alpha`` and
-    ``transfer``) are chosen on inner validation folds of the training rows
-    (3 stratified folds, or one 20% split from 20 000 rows; seeded by
-    ``random_state``): per fold, the teacher is fit on the other rows and
-    one student per candidate -- labels only (``alpha=1``), soft targets
-    (``alpha=0``) at temperature 1 and 2, with and without a MUNGE transfer
-    set (not for linear students) -- predicts the held-out rows, scored
-    against the true labels. A distilled candidate replaces "labels only"
-    only when its accuracy gain is larger than one standard error of the
-    paired difference, so distillation is used where it helps on
-    validation and the student learns the labels otherwise; the winner is
-    refit on all rows (``tuned_params_``, ``tune_results_``). This costs one
-    teacher fit and up to five student fits per fold. Set the parameters to
+    ``transfer``) are chosen on validation folds of the training rows, at no
+    extra teacher fit: with out-of-fold targets the tuner uses the first 3
+    folds of ``cv`` and the teacher fitted without each of them; otherwise
+    (out-of-bag, in-sample, frozen teacher) 3 stratified folds seeded by
+    ``random_state`` (one 20% split from 20 000 rows) with the one teacher.
+    Per fold, one student per candidate -- labels only (``alpha=1``), soft
+    targets (``alpha=0``) at temperature 1 and 2, then a MUNGE transfer set
+    at the better of the two temperatures (not for linear students) -- is
+    trained on the teacher's targets of the other rows and predicts the
+    held-out rows, scored against the true labels. A distilled candidate
+    replaces "labels only" only when its accuracy gain is larger than one
+    standard error of the paired difference, so distillation is used where
+    it helps on validation and the student learns the labels otherwise;
+    the student is then fit on all rows with the winner
+    (``tuned_params_``, ``tune_results_``, ``tune_time_``). This costs up to
+    four student fits per fold and no teacher fit. Set the parameters to
     numbers (``temperature=1.0, alpha=0.0, transfer=None`` is plain
     distillation) to skip it, e.g. when searching them with
     ``GridSearchCV``. Below 100 rows (or with a class of one row) the
     fallback values ``temperature=1.0, alpha=0.0, transfer=None`` are used.
-    The rule and its evidence: ``docs/benchmarks.md``.
+    The rule, its small optimism and its evidence: ``docs/benchmarks.md``.
 
     Parameters
     ----------
@@ -687,6 +711,10 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
         Class labels.
     student_fit_ : str
         The strategy used to feed the student.
+    temperature_ : float
+        The temperature of the targets (the chosen one when
+        ``temperature="auto"``). ``predict_proba`` and ``decision_function``
+        undo it (logits times ``temperature_``) unless ``alpha_`` is 1.
 """
         + _COMMON_ATTRIBUTES_DOC
         + """
@@ -759,19 +787,17 @@ class DistilledRegressor(RegressorMixin, _BaseDistilled):
     when both teacher and student support them.
 
     **"auto" parameters** (the defaults of ``alpha`` and ``transfer``) are
-    chosen on inner validation folds of the training rows (3 folds, or one
-    20% split from 20 000 rows; seeded by ``random_state``): per fold, the
-    teacher is fit on the other rows and one student per candidate -- labels
-    only (``alpha=1``), the teacher's outputs (``alpha=0``), with and without
-    a MUNGE transfer set (not for linear students) -- predicts the held-out
-    rows, scored by R² against the true values. A distilled candidate
-    replaces "labels only" only when its gain in squared error is larger
-    than one standard error of the paired difference; the winner is refit
-    on all rows (``tuned_params_``, ``tune_results_``). This costs one
-    teacher fit and up to three student fits per fold. Set the parameters to
-    numbers (``alpha=0.0, transfer=None`` is plain distillation) to skip it.
-    Below 100 rows the fallback values ``alpha=0.0, transfer=None`` are used.
-    The rule and its evidence: ``docs/benchmarks.md``.
+    chosen on validation folds of the training rows as in
+    :class:`DistilledClassifier`, at no extra teacher fit: labels only
+    (``alpha=1``), the teacher's outputs (``alpha=0``), then with a MUNGE
+    transfer set (not for linear students), scored by R² against the true
+    values; a distilled candidate replaces "labels only" only when its gain
+    in squared error is larger than one standard error of the paired
+    difference (``tuned_params_``, ``tune_results_``, ``tune_time_``). Set
+    the parameters to numbers (``alpha=0.0, transfer=None`` is plain
+    distillation) to skip it. Below 100 rows the fallback values
+    ``alpha=0.0, transfer=None`` are used. The rule and its evidence:
+    ``docs/benchmarks.md``.
 
     Parameters
     ----------

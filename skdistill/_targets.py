@@ -48,6 +48,17 @@ def softmax(logits, temperature=1.0):
     return z
 
 
+def untempered_proba(proba, temperature):
+    """Probabilities learnt at ``temperature``, taken back to temperature 1:
+    ``proba ** temperature``, renormalised (the logits times the
+    temperature). The largest entry of a row is at least 1/K, so no row
+    underflows to zero."""
+    if temperature == 1.0:
+        return proba
+    sharpened = np.power(np.asarray(proba, dtype=np.float64), temperature)
+    return sharpened / sharpened.sum(axis=1, keepdims=True)
+
+
 def log_proba(proba):
     """``log`` of probabilities clipped away from zero."""
     return np.log(np.clip(np.asarray(proba, dtype=np.float64), PROBA_EPS, 1.0))

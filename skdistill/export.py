@@ -145,9 +145,53 @@ def export_student(distilled):
         )
     else:  # pragma: no cover - a strategy added without an export path
         raise TypeError(f"no export path for student_fit_={strategy!r}")
+    _untemper(exported, distilled._deployed_temperature())
     exported = _with_feature_selection(exported, distilled)
     _check_plain_sklearn(exported)
     return exported
+
+
+def _untemper_gaussian_nb(nb, temperature):
+    """GaussianNB's joint log-likelihood times T: variances divided by T,
+    and the class-dependent normalising terms moved into the priors."""
+    log_norm = -0.5 * np.sum(np.log(2.0 * np.pi * nb.var_), axis=1)
+    log_prior = temperature * np.log(nb.class_prior_) + (temperature - 1.0) * log_norm
+    log_prior -= log_prior.max()
+    prior = np.exp(log_prior)
+    nb.class_prior_ = prior / prior.sum()
+    nb.var_ = nb.var_ / temperature
+
+
+def _untemper(exported, temperature):
+    """Give the exported classifier the distilled model's probabilities at
+    temperature 1: logits times ``temperature``. Exact for linear models
+    (``coef_``, ``intercept_``), MLPs (last layer), Gaussian naive Bayes
+    and trees (leaf
+    distributions to the power ``temperature``, renormalised); other
+    students keep the training temperature in ``predict_proba`` (their
+    predictions are unaffected) and a warning says so."""
+    if temperature == 1.0:
+        return
+    final = exported.steps[-1][1] if isinstance(exported, Pipeline) else exported
+    if hasattr(final, "coef_") and hasattr(final, "intercept_"):
+        final.coef_ = final.coef_ * temperature
+        final.intercept_ = final.intercept_ * temperature
+    elif hasattr(final, "coefs_") and hasattr(final, "intercepts_"):
+        final.coefs_[-1] = final.coefs_[-1] * temperature
+        final.intercepts_[-1] = final.intercepts_[-1] * temperature
+    elif all(hasattr(final, a) for a in ("theta_", "var_", "class_prior_")):
+        _untemper_gaussian_nb(final, temperature)
+    elif hasattr(final, "tree_") and hasattr(final, "classes_"):
+        values = final.tree_.value  # (n_nodes, n_outputs, n_classes), writable
+        sharpened = np.power(values, temperature)
+        totals = sharpened.sum(axis=2, keepdims=True)
+        values[...] = np.where(totals > 0, sharpened / np.where(totals > 0, totals, 1), 0)
+    else:
+        warnings.warn(
+            f"the exported {type(final).__name__} returns predict_proba at the "
+            f"training temperature {temperature:g} (softer than the distilled "
+            "model's, which multiplies the logits back); its predictions are the "
+            "same.", UserWarning, stacklevel=3)
 
 
 def _with_feature_selection(exported, distilled):
