@@ -22,6 +22,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ._distill import DistilledClassifier
+from ._measure import fidelity, model_outputs, performance
 from ._tune import describe
 from ._utils import markdown_table
 from .report import distillation_report
@@ -63,16 +64,17 @@ def run_demo(random_state=0, temperature=2.0, out=print, plot_path="skdistill_de
     teacher = RandomForestClassifier(n_estimators=300, random_state=random_state)
     start = time.perf_counter()
     fitted_teacher = clone(teacher).fit(X_train, y_train)
-    teacher_pred = fitted_teacher.predict(X_test)
-    rows = [_row("teacher: random forest (300 trees)", teacher_pred, teacher_pred,
-                 y_test, time.perf_counter() - start)]
+    fit_time = time.perf_counter() - start
+    teacher_outputs = model_outputs(fitted_teacher, X_test, classification=True)
+    rows = [_row("teacher: random forest (300 trees)", fitted_teacher, teacher_outputs,
+                 X_test, y_test, fit_time)]
 
     distilled_models = {}
     for name, student in demo_students().items():
         start = time.perf_counter()
         baseline = clone(student).fit(X_train, y_train)
-        rows.append(_row(f"{name}, trained on labels", baseline.predict(X_test),
-                         teacher_pred, y_test, time.perf_counter() - start))
+        rows.append(_row(f"{name}, trained on labels", baseline, teacher_outputs,
+                         X_test, y_test, time.perf_counter() - start))
         variants = {
             f"distilled (T={temperature:g}, MUNGE 10x)": DistilledClassifier(
                 teacher, student, temperature=temperature, alpha=0.0,
@@ -85,8 +87,8 @@ def run_demo(random_state=0, temperature=2.0, out=print, plot_path="skdistill_de
         for label, model in variants.items():
             start = time.perf_counter()
             model.fit(X_train, y_train)
-            rows.append(_row(f"{name}, {label}", model.predict(X_test),
-                             teacher_pred, y_test, time.perf_counter() - start))
+            rows.append(_row(f"{name}, {label}", model, teacher_outputs,
+                             X_test, y_test, time.perf_counter() - start))
             distilled_models[(name, label)] = model
     out(format_table(rows))
     out("fidelity = share of test rows where the model predicts the teacher's label; "
@@ -137,11 +139,13 @@ def _size_search(teacher, X_train, y_train, random_state, plot_path, out):
     out(f"Fidelity curve saved to {Path(plot_path).resolve()}")
 
 
-def _row(model, pred, teacher_pred, y_true, fit_time):
+def _row(name, model, teacher_outputs, X_test, y_test, fit_time):
+    """One table row, measured as :func:`skdistill.distillation_report` does."""
+    outputs = model_outputs(model, X_test, classification=True)
     return {
-        "model": model,
-        "accuracy": float(np.mean(pred == y_true)),
-        "fidelity": float(np.mean(pred == teacher_pred)),
+        "model": name,
+        "accuracy": performance(y_test, outputs)["accuracy"],
+        "fidelity": fidelity(teacher_outputs, outputs)["fidelity"],
         "fit time (s)": fit_time,
     }
 

@@ -1,6 +1,8 @@
 """How big and how fast a fitted model is: bytes, parameters, nodes, leaves, latency.
 
-Used by :func:`skdistill.distillation_report` and :func:`skdistill.distill_path`.
+Per model; :mod:`skdistill._measure` puts them side by side for a teacher and
+a student (:func:`skdistill.distillation_report`, :func:`skdistill.distill_path`,
+the ``skdistill report`` command).
 """
 
 import pickle

@@ -102,3 +102,25 @@ def check_sample_weight(sample_weight, n_samples, *, match="X", allow_scalar=Fal
             f"{float(sample_weight.sum())!r}"
         )
     return sample_weight
+
+
+def check_distilled(distilled, name="distilled"):
+    """Check that ``distilled`` looks like a distilled estimator (duck-typed,
+    so that this module needs nothing from the estimators)."""
+    if not (hasattr(distilled, "teacher") and hasattr(distilled, "student")
+            and hasattr(distilled, "get_params")):
+        raise TypeError(
+            f"{name} must be a DistilledClassifier, DistilledRegressor or "
+            f"DistilledEstimator, got {type(distilled).__name__}"
+        )
+
+
+def import_pandas(caller):
+    """``pandas``, or an ImportError naming ``caller`` and how to install it."""
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - pandas is a test dependency
+        raise ImportError(
+            f"{caller} needs pandas; install it with: pip install pandas"
+        ) from exc
+    return pd

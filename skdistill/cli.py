@@ -15,10 +15,8 @@ import inspect
 import json
 import math
 import os
-import pickle
 import re
 import sys
-import time
 
 EXAMPLES = """examples:
   skdistill demo                 distil a random forest on scikit-learn's digits
@@ -579,41 +577,30 @@ def _non_numeric_hint(X, student):
 
 
 def _training_metrics(model, teacher, X, y, task):
-    import numpy as np
+    """Headline numbers on the training rows, measured as
+    :func:`skdistill.distillation_report` does."""
+    from ._measure import fidelity, model_outputs, performance
 
-    teacher_pred = np.asarray(teacher.predict(X))
-    student_pred = np.asarray(model.predict(X))
-    if task == "classification":
-        return {
-            "teacher_accuracy": float(np.mean(teacher_pred == y)),
-            "student_accuracy": float(np.mean(student_pred == y)),
-            "fidelity": float(np.mean(student_pred == teacher_pred)),
-        }
-    from sklearn.metrics import r2_score
-
-    y = np.asarray(y, dtype=np.float64)
+    classification = task == "classification"
+    teacher_outputs = model_outputs(teacher, X, classification)
+    student_outputs = model_outputs(model, X, classification)
+    score, agreement = ("accuracy", "fidelity") if classification else ("r2", "fidelity_r2")
     return {
-        "teacher_r2": float(r2_score(y, teacher_pred)),
-        "student_r2": float(r2_score(y, student_pred)),
-        "fidelity_r2": float(r2_score(teacher_pred, student_pred)),
+        f"teacher_{score}": performance(y, teacher_outputs)[score],
+        f"student_{score}": performance(y, student_outputs)[score],
+        agreement: fidelity(teacher_outputs, student_outputs)[agreement],
     }
 
 
 def _distillation_report(model, X, y):
-    """``skdistill.report.distillation_report(...).to_dict()`` when that
-    module exists, else None."""
-    if importlib.util.find_spec("skdistill.report") is None:
-        return None
-    report_module = importlib.import_module("skdistill.report")
-    make_report = getattr(report_module, "distillation_report", None)
-    if make_report is None:
-        return None
-    return make_report(model, X, y, n_repeats=3).to_dict()
+    """``skdistill.distillation_report(...).to_dict()``."""
+    from .report import distillation_report
+
+    return distillation_report(model, X, y, n_repeats=3).to_dict()
 
 
 def run_report(args):
     """``skdistill report``: teacher vs student metrics on a table."""
-    import numpy as np
     from sklearn.base import is_classifier
 
     from . import _io
@@ -641,10 +628,7 @@ def run_report(args):
     X, y = _io.split_target(frame, args.target, _ignored(args))
     X_teacher = _io.align_features(teacher, X, "teacher")
     X_student = _io.align_features(student, X, "student")
-    teacher_pred = np.asarray(teacher.predict(X_teacher))
-    student_pred = np.asarray(student.predict(X_student))
-    rows = _compare(task, y, (teacher, X_teacher, teacher_pred),
-                    (student, X_student, student_pred))
+    rows = _compare(teacher, student, X_teacher, X_student, y)
     _say(args, f"{task} on {len(y)} rows of {args.data}")
     print(_markdown_table(rows))
     if args.json:
@@ -659,53 +643,39 @@ def run_report(args):
     return 0
 
 
-def _compare(task, y, teacher_parts, student_parts):
-    """Rows ``{"metric", "teacher", "student"}``; fidelity rows compare the
-    student to the teacher (the teacher's own value is 1 / 0)."""
-    import numpy as np
-    from sklearn import metrics
+# Labels the report command has always used for these metrics.
+_LABELS = {
+    "fidelity": "fidelity (agreement with teacher)",
+    "kl_divergence": "kl_divergence (from teacher)",
+    "fidelity_r2": "fidelity_r2 (student vs teacher)",
+    "predict_ms_per_1k": "predict_ms_per_1k_rows",
+}
+_SIZE_AND_SPEED = ("pickled_bytes", "n_parameters", "n_nodes", "n_leaves", "predict_ms_per_1k")
 
-    teacher, X_teacher, teacher_pred = teacher_parts
-    student, X_student, student_pred = student_parts
-    rows = []
-    if task == "classification":
-        rows.append(_row("accuracy", metrics.accuracy_score(y, teacher_pred),
-                         metrics.accuracy_score(y, student_pred)))
-        rows.append(_row("balanced_accuracy",
-                         metrics.balanced_accuracy_score(y, teacher_pred),
-                         metrics.balanced_accuracy_score(y, student_pred)))
-        rows.append(_row("fidelity (agreement with teacher)", 1.0,
-                         float(np.mean(student_pred == teacher_pred))))
-        if hasattr(teacher, "predict_proba") and hasattr(student, "predict_proba"):
-            teacher_proba = np.asarray(teacher.predict_proba(X_teacher), dtype=np.float64)
-            student_proba = np.asarray(student.predict_proba(X_student), dtype=np.float64)
-            if np.array_equal(np.asarray(teacher.classes_), np.asarray(student.classes_)):
-                clipped = np.clip(student_proba, 1e-12, 1.0)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    kl = np.where(teacher_proba > 0, teacher_proba * (
-                        np.log(np.clip(teacher_proba, 1e-300, 1.0)) - np.log(clipped)), 0.0)
-                rows.append(_row("kl_divergence (from teacher)", 0.0,
-                                 float(kl.sum(axis=1).mean())))
-    else:
-        y = np.asarray(y, dtype=np.float64)
-        rows.append(_row("r2", metrics.r2_score(y, teacher_pred),
-                         metrics.r2_score(y, student_pred)))
-        rows.append(_row("rmse", metrics.root_mean_squared_error(y, teacher_pred),
-                         metrics.root_mean_squared_error(y, student_pred)))
-        rows.append(_row("mae", metrics.mean_absolute_error(y, teacher_pred),
-                         metrics.mean_absolute_error(y, student_pred)))
-        rows.append(_row("fidelity_r2 (student vs teacher)", 1.0,
-                         metrics.r2_score(teacher_pred, student_pred)))
-    rows.append(_row("predict_ms_per_1k_rows", _latency_ms(teacher, X_teacher),
-                     _latency_ms(student, X_student)))
-    # A distilled model carries its teacher; its deployable part is student_.
-    student_alone = getattr(student, "student_", student)
-    rows.append(_row("pickled_bytes", _pickled_bytes(teacher), _pickled_bytes(student_alone)))
-    return rows
+
+def _compare(teacher, student, X_teacher, X_student, y):
+    """Rows ``{"metric", "teacher", "student"}`` of
+    :func:`skdistill._measure.compare_models` (the numbers of
+    :func:`skdistill.distillation_report`): performance, then fidelity
+    (student vs teacher; the teacher's own value is 1 for agreement, 0 for
+    distances), then size and latency. Metrics neither model has are left out."""
+    from ._measure import compare_models
+
+    measured = compare_models(teacher, student, X_teacher, y, X_student=X_student,
+                              n_repeats=3)
+    performance = [name for name in measured.teacher if name not in _SIZE_AND_SPEED]
+    rows = [_row(name, measured.teacher[name], measured.student[name])
+            for name in performance]
+    for name, value in measured.fidelity.items():
+        rows.append(_row(name, 1.0 if name in ("fidelity", "fidelity_r2") else 0.0, value))
+    for name in _SIZE_AND_SPEED:
+        rows.append(_row(name, measured.teacher[name], measured.student[name]))
+    return [row for row in rows if row["teacher"] is not None or row["student"] is not None]
 
 
 def _row(metric, teacher, student):
-    return {"metric": metric, "teacher": _number(teacher), "student": _number(student)}
+    return {"metric": _LABELS.get(metric, metric), "teacher": _number(teacher),
+            "student": _number(student)}
 
 
 def _number(value):
@@ -717,24 +687,6 @@ def _number(value):
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return int(value)
     return float(value)
-
-
-def _latency_ms(model, X, repeats=3):
-    """Median milliseconds of ``predict`` per 1000 rows."""
-    n = X.shape[0]
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        model.predict(X)
-        times.append(time.perf_counter() - start)
-    return 1000.0 * sorted(times)[len(times) // 2] * 1000.0 / max(n, 1)
-
-
-def _pickled_bytes(model):
-    try:
-        return len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
-    except Exception:  # noqa: BLE001 - unpicklable: no size rather than a failure
-        return None
 
 
 def _markdown_table(rows):

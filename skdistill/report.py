@@ -7,31 +7,19 @@ The size search (:func:`distill_path`, :func:`select_student`) lives in
 """
 
 import html
-import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.base import is_classifier
 from sklearn.frozen import FrozenEstimator
-from sklearn.metrics import (
-    accuracy_score,
-    balanced_accuracy_score,
-    f1_score,
-    r2_score,
-    roc_auc_score,
-    root_mean_squared_error,
-)
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from . import metrics
-from ._model_size import (
-    LATENCY_ROWS,
-    latency_rows,
-    model_size,
-    n_rows,
-    predict_ms_per_1k,
-)
-from ._validation import check_int
+from ._measure import compare_models
+from ._model_size import LATENCY_ROWS, model_size, n_rows
+from ._validation import check_distilled, check_int, import_pandas
+
+if TYPE_CHECKING:  # for linters and type checkers; imported lazily, see __getattr__
+    from .size_search import DistillationPath, StudentSelection, distill_path, select_student
 
 __all__ = [
     "DistillationPath",
@@ -51,12 +39,12 @@ __all__ = [
 _SECTIONS = {
     "accuracy": "performance", "balanced_accuracy": "performance",
     "f1_macro": "performance", "roc_auc": "performance",
-    "r2": "performance", "rmse": "performance",
+    "r2": "performance", "rmse": "performance", "mae": "performance",
     "fidelity": "fidelity", "kl_divergence": "fidelity", "total_variation": "fidelity",
     "fidelity_r2": "fidelity", "fidelity_rmse": "fidelity",
     "pickled_bytes": "size", "n_parameters": "size", "n_nodes": "size", "n_leaves": "size",
     "predict_ms_per_1k": "speed",
-    "fit_seconds": "training",
+    "fit_seconds": "training", "tune_seconds": "training",
 }
 _SECTION_TITLES = {
     "performance": "performance (vs y_test)",
@@ -85,7 +73,8 @@ class DistillationReport:
         Metric name -> value (None when not available): performance against
         ``y_test`` (when given), ``pickled_bytes``, ``n_parameters``,
         ``n_nodes``, ``n_leaves``, ``predict_ms_per_1k`` and
-        ``fit_seconds``.
+        ``fit_seconds`` (and ``tune_seconds`` for the student: the time
+        spent choosing the ``"auto"`` settings, ``tune_time_``).
     fidelity : dict
         Student vs teacher on the test rows: ``fidelity`` (label agreement),
         ``kl_divergence`` and ``total_variation`` (classification, when both
@@ -194,7 +183,7 @@ class DistillationReport:
             ``student`` and ``change`` (student - teacher for performance,
             teacher / student for size and latency), NaN where missing.
         """
-        pd = _import_pandas("DistillationReport.to_frame")
+        pd = import_pandas("DistillationReport.to_frame")
         rows = self._rows()
         return pd.DataFrame(
             {
@@ -224,7 +213,8 @@ class DistillationReport:
                 (name, _format(name, teacher), _format(name, student), change_text)
             )
         title = dict(_SECTION_TITLES)
-        title["speed"] = f"predict latency (ms per {LATENCY_ROWS} rows, median of {self.n_repeats})"
+        title["speed"] = (f"predict latency (ms per {LATENCY_ROWS} rows, "
+                          f"median of {self.n_repeats})")
         return [(title[section], cells) for section, cells in grouped.items()]
 
     def __str__(self):
@@ -301,68 +291,9 @@ def _format(name, value):
         return f"{int(value)} B"
     if isinstance(value, (int, np.integer)):
         return f"{int(value):,}"
-    if name in ("predict_ms_per_1k", "fit_seconds"):
+    if name in ("predict_ms_per_1k", "fit_seconds", "tune_seconds"):
         return f"{value:.4g}"
     return f"{value:.4f}"
-
-
-def _import_pandas(caller):
-    try:
-        import pandas as pd
-    except ImportError as exc:  # pragma: no cover - pandas is a test dependency
-        raise ImportError(
-            f"{caller} needs pandas; install it with: pip install pandas"
-        ) from exc
-    return pd
-
-
-def _check_distilled(distilled, name="distilled"):
-    if not (hasattr(distilled, "teacher") and hasattr(distilled, "student")
-            and hasattr(distilled, "get_params")):
-        raise TypeError(
-            f"{name} must be a DistilledClassifier, DistilledRegressor or "
-            f"DistilledEstimator, got {type(distilled).__name__}"
-        )
-
-
-def _class_scores(model, X, classes, proba=None):
-    """Scores for ROC-AUC: probabilities, or a binary decision function."""
-    if proba is not None:
-        return proba
-    if hasattr(model, "predict_proba"):
-        return np.asarray(model.predict_proba(X))
-    if len(classes) == 2 and hasattr(model, "decision_function"):
-        return np.asarray(model.decision_function(X))
-    return None
-
-
-def _roc_auc(y, scores, classes):
-    if scores is None:
-        return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if len(classes) == 2:
-                positive = scores[:, 1] if scores.ndim == 2 else scores
-                auc = roc_auc_score(np.asarray(y) == classes[1], positive)
-            else:
-                auc = roc_auc_score(y, scores, multi_class="ovr", labels=classes)
-    except ValueError:  # one class in y_test, or labels the model never saw
-        return None
-    # recent scikit-learn returns NaN (with a warning) where older versions raise
-    return None if np.isnan(auc) else float(auc)
-
-
-def _classification_performance(y, pred, scores, classes):
-    with warnings.catch_warnings():
-        # y_test lacking a class the model predicts is not worth a warning here.
-        warnings.simplefilter("ignore")
-        return {
-            "accuracy": float(accuracy_score(y, pred)),
-            "balanced_accuracy": float(balanced_accuracy_score(y, pred)),
-            "f1_macro": float(f1_score(y, pred, average="macro", zero_division=0)),
-            "roc_auc": _roc_auc(y, scores, classes),
-        }
 
 
 def distillation_report(distilled, X_test, y_test=None, *, n_repeats=5):
@@ -387,7 +318,7 @@ def distillation_report(distilled, X_test, y_test=None, *, n_repeats=5):
         (binary, or one-vs-rest from ``predict_proba``; None when the model
         gives no scores or ``y_test`` has a single class), fidelity (label
         agreement) and, when both models give probabilities, KL divergence
-        and total variation. Regression: R² and RMSE, and R²/RMSE of the
+        and total variation. Regression: R², RMSE and MAE, and R²/RMSE of the
         student against the teacher. Both: pickled size, parameters, tree
         nodes and leaves (see :func:`model_size`), predict latency (the
         student through the distilled estimator's ``predict``), fit times.
@@ -409,7 +340,7 @@ def distillation_report(distilled, X_test, y_test=None, *, n_repeats=5):
     >>> report.student["n_parameters"]
     11
     """
-    _check_distilled(distilled)
+    check_distilled(distilled)
     check_is_fitted(distilled, ["teacher_", "student_"])
     n_repeats = check_int(n_repeats, "n_repeats", low=1)
     n_samples = n_rows(X_test)
@@ -419,73 +350,39 @@ def distillation_report(distilled, X_test, y_test=None, *, n_repeats=5):
         raise ValueError(
             f"y_test must have one value per row of X_test ({n_samples}), got {len(y_test)}"
         )
-    classification = is_classifier(distilled)
-    teacher = distilled.teacher_
-    teacher_pred = teacher.predict(X_test)
-    student_pred = distilled.predict(X_test)
-    teacher_stats, student_stats = {}, {}
-
-    if classification:
-        classes = distilled.classes_
-        teacher_proba = (np.asarray(teacher.predict_proba(X_test))
-                         if hasattr(teacher, "predict_proba") else None)
-        student_proba = (np.asarray(distilled.predict_proba(X_test))
-                         if hasattr(distilled, "predict_proba") else None)
-        fidelity = {"fidelity": metrics.fidelity_score(teacher_pred, student_pred)}
-        if teacher_proba is not None and student_proba is not None:
-            aligned = metrics._align_proba(teacher_proba, teacher.classes_, classes)
-            fidelity["kl_divergence"] = metrics.kl_divergence(aligned, student_proba)
-            fidelity["total_variation"] = metrics.total_variation(aligned, student_proba)
-        if y_test is not None:
-            teacher_stats.update(_classification_performance(
-                y_test, teacher_pred,
-                _class_scores(teacher, X_test, teacher.classes_, teacher_proba),
-                teacher.classes_,
-            ))
-            student_stats.update(_classification_performance(
-                y_test, student_pred,
-                _class_scores(distilled, X_test, classes, student_proba), classes,
-            ))
-    else:
-        fidelity = {
-            "fidelity_r2": metrics.fidelity_r2(teacher_pred, student_pred),
-            "fidelity_rmse": metrics.fidelity_rmse(teacher_pred, student_pred),
-        }
-        if y_test is not None:
-            for stats, pred in ((teacher_stats, teacher_pred), (student_stats, student_pred)):
-                pred = np.asarray(pred).reshape(np.shape(y_test))
-                stats["r2"] = float(r2_score(y_test, pred))
-                stats["rmse"] = float(root_mean_squared_error(y_test, pred))
-
-    for stats, model in ((teacher_stats, teacher), (student_stats, distilled.student_)):
-        size = model_size(model)
-        stats["pickled_bytes"] = size.n_bytes
-        stats["n_parameters"] = size.n_parameters
-        stats["n_nodes"] = size.n_nodes
-        stats["n_leaves"] = size.n_leaves
-
-    X_1k = latency_rows(X_test)
-    teacher_stats["predict_ms_per_1k"] = predict_ms_per_1k(teacher.predict, X_1k, n_repeats)
-    student_stats["predict_ms_per_1k"] = predict_ms_per_1k(distilled.predict, X_1k, n_repeats)
+    measured = compare_models(distilled.teacher_, distilled, X_test, y_test,
+                              n_repeats=n_repeats)
+    teacher_stats, student_stats = measured.teacher, measured.student
     teacher_stats["fit_seconds"] = float(getattr(distilled, "teacher_fit_time_", np.nan))
     student_stats["fit_seconds"] = float(getattr(distilled, "student_fit_time_", np.nan))
-
+    # Choosing the "auto" settings is part of the student's training cost.
+    teacher_stats["tune_seconds"] = None
+    student_stats["tune_seconds"] = float(getattr(distilled, "tune_time_", 0.0))
     return DistillationReport(
-        task="classification" if classification else "regression",
+        task=measured.task,
         n_samples=int(n_samples),
-        teacher_name=_model_name(teacher),
+        teacher_name=_model_name(distilled.teacher_),
         student_name=_model_name(distilled.student_),
         teacher=teacher_stats,
         student=student_stats,
-        fidelity=fidelity,
+        fidelity=measured.fidelity,
         n_repeats=n_repeats,
     )
 
 
-# Re-exported for convenience: ``from skdistill.report import distill_path``.
-from .size_search import (  # noqa: E402
-    DistillationPath,
-    StudentSelection,
-    distill_path,
-    select_student,
-)
+# Re-exported for convenience (``from skdistill.report import distill_path``),
+# lazily: the size search builds on the same measurement (skdistill._measure),
+# never on this module, and importing it here up front made an import circle.
+_SIZE_SEARCH_NAMES = ("DistillationPath", "StudentSelection", "distill_path", "select_student")
+
+
+def __getattr__(name):
+    if name in _SIZE_SEARCH_NAMES:
+        from . import size_search
+
+        return getattr(size_search, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SIZE_SEARCH_NAMES))

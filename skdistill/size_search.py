@@ -13,21 +13,18 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.frozen import FrozenEstimator
-from sklearn.metrics import (
-    accuracy_score,
-    r2_score,
-)
 from sklearn.model_selection import check_cv, train_test_split
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 
-from . import metrics
-from ._model_size import latency_rows, model_size, n_rows, predict_ms_per_1k
+from ._measure import fidelity, latency, model_outputs, performance, size
+from ._model_size import n_rows
 from ._targets import resolve_source
 from ._tune import plain_settings
 from ._utils import fit_estimator, seed_unset_random_states
+from ._validation import check_distilled as _check_distilled
 from ._validation import check_int, check_n_jobs, check_real
-from .report import _check_distilled, _import_pandas
+from ._validation import import_pandas as _import_pandas
 
 __all__ = ["DistillationPath", "StudentSelection", "distill_path", "select_student"]
 
@@ -222,32 +219,30 @@ def _shared_teacher(distilled, X, y, train):
 
 
 def _evaluate(model, X, y, train, test, n_repeats):
-    """Fit one distilled estimator on ``train``, measure it on ``test``."""
+    """Fit one distilled estimator on ``train``, measure it on ``test`` (the
+    measurement of :func:`skdistill.distillation_report`)."""
     X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
     start = time.perf_counter()
     model.fit(_safe_indexing(X, train), _safe_indexing(y, train))
     fit_time = time.perf_counter() - start
-    teacher_pred = model.teacher_.predict(X_test)
-    student_pred = model.predict(X_test)
-    result = dict.fromkeys(DistillationPath._ARRAYS, np.nan)
-    if is_classifier(model):
-        result["fidelity"] = metrics.fidelity_score(teacher_pred, student_pred)
-        result["score"] = accuracy_score(y_test, student_pred)
-        result["teacher_score"] = accuracy_score(y_test, teacher_pred)
-        if hasattr(model.teacher_, "predict_proba") and hasattr(model, "predict_proba"):
-            result["kl_divergence"] = metrics.kl_divergence(
-                metrics._teacher_proba(model, X_test), model.predict_proba(X_test))
-    else:
-        result["fidelity"] = metrics.fidelity_r2(teacher_pred, student_pred)
-        result["fidelity_rmse"] = metrics.fidelity_rmse(teacher_pred, student_pred)
-        shape = np.shape(y_test)
-        result["score"] = r2_score(y_test, np.reshape(student_pred, shape))
-        result["teacher_score"] = r2_score(y_test, np.reshape(teacher_pred, shape))
-    size = model_size(model.student_)
-    for name in ("n_leaves", "n_nodes", "n_parameters", "n_bytes"):
-        result[name] = np.nan if size[name] is None else size[name]
-    result["latency_ms"] = predict_ms_per_1k(model.predict, latency_rows(X_test), n_repeats)
-    result["fit_time"] = fit_time
+    classification = is_classifier(model)
+    teacher = model_outputs(model.teacher_, X_test, classification)
+    student = model_outputs(model, X_test, classification)
+    agreement = fidelity(teacher, student)
+    score = "accuracy" if classification else "r2"
+    sizes = size(model.student_)
+    result = {
+        "fidelity": agreement["fidelity" if classification else "fidelity_r2"],
+        "score": performance(y_test, student)[score],
+        "teacher_score": performance(y_test, teacher)[score],
+        "kl_divergence": agreement.get("kl_divergence", np.nan),
+        "fidelity_rmse": agreement.get("fidelity_rmse", np.nan),
+        "n_bytes": sizes.pop("pickled_bytes"),
+        "latency_ms": latency(model, X_test, n_repeats),
+        "fit_time": fit_time,
+    }
+    for name, value in sizes.items():
+        result[name] = np.nan if value is None else value
     return result
 
 

@@ -485,3 +485,48 @@ def test_distill_rejects_words_other_than_auto(flag, value, files, tmp_path, cap
         main(distill_args(files, tmp_path) + [flag, value])
     assert exc.value.code == 2
     assert "expected a number or auto" in capsys.readouterr().err
+
+
+def test_report_command_gives_the_numbers_of_distillation_report(files, tmp_path):
+    """``skdistill report`` and ``distillation_report`` measure the same way:
+    same metrics, KL floor, pickled model (not its FrozenEstimator wrapper)."""
+    import pickle
+
+    from sklearn.frozen import FrozenEstimator
+
+    from skdistill import distillation_report
+
+    # Hard targets give pure tree leaves: zero student probabilities where the
+    # forest's are positive, so a second KL floor would show.
+    assert main(distill_args(files, tmp_path, teacher=files / "forest.skops",
+                             student="tree:max_depth=4", temperature="1", alpha="0",
+                             transfer="none", student_fit="hard", flags=["--trust"])) == 0
+    json_path = tmp_path / "report.json"
+    assert main(["report", "--student", str(tmp_path / "student.skops"), "--data",
+                 str(files / "test.csv"), "--target", "species", "--trust", "--quiet",
+                 "--json", str(json_path)]) == 0
+    cli = json.loads(json_path.read_text())["metrics"]
+
+    model = load_trusted(tmp_path / "student.skops")
+    test = pd.read_csv(files / "test.csv")
+    X_test, y_test = test.drop(columns="species"), test.species.to_numpy()
+    report = distillation_report(model, X_test, y_test, n_repeats=1)
+    teacher_proba = model.teacher_.predict_proba(X_test)
+    assert ((model.predict_proba(X_test) == 0) & (teacher_proba > 0)).any()
+    assert isinstance(model.teacher_, FrozenEstimator)
+    forest_bytes = len(pickle.dumps(model.teacher_.estimator, protocol=pickle.HIGHEST_PROTOCOL))
+
+    for name in ("accuracy", "balanced_accuracy", "f1_macro", "roc_auc", "pickled_bytes",
+                 "n_nodes", "n_leaves"):
+        assert cli[name] == {"teacher": report.teacher[name], "student": report.student[name]}
+    assert cli["pickled_bytes"]["teacher"] == forest_bytes
+    assert cli["fidelity (agreement with teacher)"] == {
+        "teacher": 1.0, "student": report.fidelity["fidelity"]}
+    assert cli["kl_divergence (from teacher)"] == {
+        "teacher": 0.0, "student": report.fidelity["kl_divergence"]}
+    assert cli["total_variation"]["student"] == report.fidelity["total_variation"]
+    assert list(cli) == [  # n_parameters: None for both trees, left out
+        "accuracy", "balanced_accuracy", "f1_macro", "roc_auc",
+        "fidelity (agreement with teacher)", "kl_divergence (from teacher)", "total_variation",
+        "pickled_bytes", "n_nodes", "n_leaves", "predict_ms_per_1k_rows"]
+    assert all(value > 0 for value in cli["predict_ms_per_1k_rows"].values())

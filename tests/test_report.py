@@ -480,3 +480,95 @@ def test_distill_path_errors(quadrant_data):
         distill_path(model, X, y[:10], values=[1])
     with pytest.raises(TypeError, match="distilled must be a DistilledClassifier"):
         distill_path(DecisionTreeClassifier(), X, y, values=[1])
+
+
+# --------------------------------------------------------- one measurement
+def test_size_search_measures_as_the_report_does(binary_split):
+    from skdistill.size_search import _evaluate
+
+    X_train, X_test, y_train, y_test = binary_split
+    X, y = np.vstack([X_train, X_test]), np.concatenate([y_train, y_test])
+    model = DistilledClassifier(
+        RandomForestClassifier(n_estimators=15, random_state=0),
+        DecisionTreeClassifier(max_depth=3), temperature=1.0, alpha=0.0, transfer=None,
+        random_state=0,
+    )
+    result = _evaluate(model, X, y, np.arange(300), np.arange(300, 400), n_repeats=1)
+    report = distillation_report(model, X_test, y_test, n_repeats=1)
+    assert result["fidelity"] == report.fidelity["fidelity"] < 1
+    assert result["kl_divergence"] == report.fidelity["kl_divergence"] > 0
+    assert result["score"] == report.student["accuracy"]
+    assert result["teacher_score"] == report.teacher["accuracy"]
+    assert result["n_bytes"] == report.student["pickled_bytes"]
+    assert result["n_leaves"] == report.student["n_leaves"] <= 8
+    assert np.isnan(result["n_parameters"]) and np.isnan(result["fidelity_rmse"])
+    assert result["latency_ms"] > 0
+
+
+def test_size_search_measures_regression_as_the_report_does():
+    from sklearn.metrics import mean_absolute_error
+
+    from skdistill.size_search import _evaluate
+
+    X, y = make_regression(n_samples=300, n_features=5, noise=10.0, random_state=0)
+    model = DistilledRegressor(RandomForestRegressor(n_estimators=10, random_state=0),
+                               Ridge(), alpha=0.0, transfer=None, random_state=0)
+    result = _evaluate(model, X, y, np.arange(200), np.arange(200, 300), n_repeats=1)
+    report = distillation_report(model, X[200:], y[200:], n_repeats=1)
+    assert result["fidelity"] == report.fidelity["fidelity_r2"]
+    assert result["fidelity_rmse"] == report.fidelity["fidelity_rmse"] > 0
+    assert result["score"] == report.student["r2"]
+    assert result["teacher_score"] == report.teacher["r2"]
+    assert result["n_parameters"] == report.student["n_parameters"] == 6
+    assert result["n_bytes"] == report.student["pickled_bytes"]
+    assert np.isnan(result["kl_divergence"]) and np.isnan(result["n_leaves"])
+    assert report.student["mae"] == pytest.approx(
+        mean_absolute_error(y[200:], model.predict(X[200:])))
+
+
+def _modules_loaded_by(statement):
+    """skdistill modules loaded by ``statement`` in a fresh interpreter, with
+    the package's ``__init__`` skipped (it imports report for the top-level
+    names), so that only the module's own imports count."""
+    import ast
+    import subprocess
+
+    code = (
+        "import importlib.util, sys, types\n"
+        "spec = importlib.util.find_spec('skdistill')\n"
+        "package = types.ModuleType('skdistill')\n"
+        "package.__path__ = list(spec.submodule_search_locations)\n"
+        "sys.modules['skdistill'] = package\n"
+        f"{statement}\n"
+        "print(sorted(name for name in sys.modules if name.startswith('skdistill.')))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    return set(ast.literal_eval(result.stdout.strip().splitlines()[-1]))
+
+
+def test_size_search_imports_nothing_from_report():
+    loaded = _modules_loaded_by("import skdistill.size_search")
+    assert {"skdistill.size_search", "skdistill._measure"} <= loaded
+    assert "skdistill.report" not in loaded
+
+
+def test_report_imports_the_size_search_only_when_asked():
+    assert "skdistill.size_search" not in _modules_loaded_by("import skdistill.report")
+    loaded = _modules_loaded_by(
+        "from skdistill.report import distill_path\n"
+        "import skdistill.size_search as s\n"
+        "assert distill_path is s.distill_path")
+    assert "skdistill.size_search" in loaded
+
+
+def test_report_module_reexports_the_size_search():
+    import skdistill.report as report_module
+    import skdistill.size_search as size_search
+
+    for name in ("DistillationPath", "StudentSelection", "distill_path", "select_student"):
+        assert getattr(report_module, name) is getattr(size_search, name)
+        assert name in report_module.__all__ and name in dir(report_module)
+    with pytest.raises(AttributeError, match="has no attribute 'nope'"):
+        report_module.nope  # noqa: B018
