@@ -57,11 +57,41 @@ def _machine_line(payload):
             "jobs).*")
 
 
+def _case_name(row):
+    return row.get("problem", row.get("dataset"))
+
+
+def _plain_row(rows, row):
+    """The plain-distillation row (T=1, alpha=0, no transfer) of a case."""
+    from _protocol import PLAIN_LABEL
+
+    return next((other for other in rows
+                 if other.get("student") == row["student"]
+                 and _case_name(other) == _case_name(row)
+                 and other["config"] in ("soft, T=1", PLAIN_LABEL)), None)
+
+
+def _plain_seconds(name, rows, plain):
+    """Seconds of a plain distilled fit with the defaults' target source:
+    the large-data rows time it directly (out-of-fold teacher fits
+    included); the compression rows fit a frozen teacher, so the one
+    in-sample teacher fit is added."""
+    if plain is None:
+        return None
+    seconds = plain["fit s"]
+    if name == "compression":
+        teacher = next(r for r in rows if _case_name(r) == _case_name(plain)
+                       and str(r["student"]).startswith("teacher"))
+        seconds += teacher["fit s"]
+    return seconds
+
+
 def defaults_evidence(payloads):
     """Every case of the suite with a row for the defaults ("auto"): its
-    change against the same student on labels, and whether it stays within
-    0.3 points."""
-    from _protocol import DEFAULTS_LABEL, PLAIN_LABEL
+    change against the same student on labels, whether it stays within 0.3
+    points, and its fit time against a plain distilled fit with the same
+    target source."""
+    from _protocol import DEFAULTS_LABEL
 
     rows = []
     for name in ("compression", "large"):
@@ -73,21 +103,18 @@ def defaults_evidence(payloads):
             if not config.startswith(DEFAULTS_LABEL):
                 continue
             delta = row.get("Δacc vs labels (pts)", row.get("Δ vs labels (pts)"))
-            untuned = None
-            for other in payload["rows"]:
-                if (other.get("student") == row["student"]
-                        and other.get("problem", other.get("dataset"))
-                        == row.get("problem", row.get("dataset"))
-                        and other["config"] in ("soft, T=1", PLAIN_LABEL)):
-                    untuned = other.get("Δacc vs labels (pts)",
-                                        other.get("Δ vs labels (pts)"))
+            plain = _plain_row(payload["rows"], row)
+            plain_seconds = _plain_seconds(name, payload["rows"], plain)
             rows.append({
-                "case": f"{row.get('problem', row.get('dataset'))}",
+                "case": f"{_case_name(row)}",
                 "student": row["student"],
                 "defaults chose": config[len(DEFAULTS_LABEL + " -> "):],
                 "Δ defaults vs labels (pts)": delta,
-                "Δ plain (T=1, no transfer) vs labels (pts)": untuned,
+                "Δ plain (T=1, no transfer) vs labels (pts)": None if plain is None else
+                plain.get("Δacc vs labels (pts)", plain.get("Δ vs labels (pts)")),
                 "not worse by > 0.3": bool(delta is not None and delta >= -0.3),
+                "defaults s / plain s": (None if not plain_seconds
+                                         else row["fit s"] / plain_seconds),
             })
     return rows
 
