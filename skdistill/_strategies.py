@@ -80,20 +80,166 @@ def resolve_student_fit(student, student_fit):
     return student_fit
 
 
-def fit_student(strategy, student, X, targets, classes, sample_weight=None):
-    """Fit ``student`` (a clone) on soft ``targets`` (n, K) with ``strategy``."""
-    if strategy == "native":
+class Strategy:
+    """How one kind of student learns soft targets and gives outputs back.
+
+    Subclasses implement ``fit``; ``proba``, ``logits`` and ``predict``
+    default to a classifier student's own methods, aligned to ``classes``;
+    ``export`` returns a plain scikit-learn estimator (see
+    :func:`skdistill.export.export_student`).
+    """
+
+    name = None
+
+    def fit(self, student, X, targets, classes, sample_weight=None):
+        raise NotImplementedError
+
+    def student_classes(self, student, classes):
+        """The student's classes as values of ``classes``."""
+        return np.asarray(student.classes_)
+
+    def proba(self, student, X, classes):
+        proba = np.asarray(student.predict_proba(X), dtype=np.float64)
+        student_classes = self.student_classes(student, classes)
+        if len(student_classes) == len(classes):
+            return proba
+        out = np.zeros((proba.shape[0], len(classes)))
+        out[:, np.searchsorted(classes, student_classes)] = proba
+        return out
+
+    def logits(self, student, X, classes):
+        scores = np.asarray(student.decision_function(X), dtype=np.float64)
+        if scores.ndim == 1:
+            scores = np.column_stack([np.zeros_like(scores), scores])
+        return align_columns(scores, self.student_classes(student, classes), classes)
+
+    def predict(self, student, X, classes):
+        if hasattr(student, "predict_proba"):
+            return classes[np.argmax(self.proba(student, X, classes), axis=1)]
+        return np.asarray(student.predict(X))
+
+    def export(self, student, classes):
+        from .export import _plain_estimator, _warn_missing_classes
+
+        exported = _plain_estimator(student, self.name)
+        _warn_missing_classes(exported, classes)
+        return exported
+
+
+class Native(Strategy):
+    """The student takes the (n, K) probability matrix; its classes are the
+    column indices 0..K-1."""
+
+    name = "native"
+
+    def fit(self, student, X, targets, classes, sample_weight=None):
         return fit_estimator(student, X, targets, sample_weight)
-    if strategy in ("logit_regression", "proba_regression"):
-        values = _regression_values(strategy, targets)
-        if values.ndim == 2 and not get_tags(student).target_tags.multi_output:
-            student = MultiOutputRegressor(student)
-        return fit_estimator(student, X, values, sample_weight)
-    if strategy == "replication":
+
+    def student_classes(self, student, classes):
+        return classes[np.asarray(student.classes_, dtype=np.intp)]
+
+    def export(self, student, classes):
+        from .export import _plain_estimator
+
+        return _plain_estimator(student, self.name, classes=classes)
+
+
+class LogitRegression(Strategy):
+    """A regressor learns the centred log-probabilities (one margin for two
+    classes); its predictions are softmaxed back."""
+
+    name = "logit_regression"
+
+    def fit(self, student, X, targets, classes, sample_weight=None):
+        return _fit_regressor(student, X, _regression_values(self.name, targets),
+                              sample_weight)
+
+    def logits(self, student, X, classes):
+        values = np.asarray(student.predict(X), dtype=np.float64)
+        if values.ndim == 1:
+            return np.column_stack([np.zeros_like(values), values])
+        return values
+
+    def proba(self, student, X, classes):
+        return softmax(self.logits(student, X, classes))
+
+    def predict(self, student, X, classes):
+        return classes[np.argmax(self.logits(student, X, classes), axis=1)]
+
+    def export(self, student, classes):
+        from .export import _logistic_from_logit_regressor
+
+        return _logistic_from_logit_regressor(student, classes)
+
+
+class ProbaRegression(LogitRegression):
+    """A regressor learns the probabilities (p1 for two classes), clipped to
+    [0, 1] and renormalised at predict time."""
+
+    name = "proba_regression"
+
+    def proba(self, student, X, classes):
+        values = np.asarray(student.predict(X), dtype=np.float64)
+        if values.ndim == 1:
+            values = np.column_stack([1.0 - values, values])
+        values = np.clip(values, 0.0, 1.0)
+        totals = values.sum(axis=1, keepdims=True)
+        values = np.where(totals > 0, values, 1.0)  # no mass at all: uniform
+        return values / values.sum(axis=1, keepdims=True)
+
+    def logits(self, student, X, classes):
+        return log_proba(self.proba(student, X, classes))
+
+    def export(self, student, classes):
+        raise TypeError(
+            "a student trained with student_fit='proba_regression' cannot be exported "
+            "to plain scikit-learn: its probabilities are regression outputs clipped "
+            "to [0, 1] and renormalised, which no scikit-learn classifier computes. "
+            "Keep the DistilledClassifier (it needs skdistill to load), or distil "
+            "into a linear regressor with student_fit='logit_regression', or into a "
+            "classifier."
+        )
+
+
+class Replication(Strategy):
+    """Each row once per class, weighted by the target probability: the
+    exact soft cross-entropy for a classifier with ``sample_weight``."""
+
+    name = "replication"
+
+    def fit(self, student, X, targets, classes, sample_weight=None):
         X_rep, y_rep, w_rep = replicate_rows(X, targets, classes, sample_weight)
         return fit_estimator(student, X_rep, y_rep, w_rep)
-    labels = classes[np.argmax(targets, axis=1)]
-    return fit_estimator(student, X, labels, sample_weight)
+
+
+class Hard(Strategy):
+    """The argmax of the targets as labels."""
+
+    name = "hard"
+
+    def fit(self, student, X, targets, classes, sample_weight=None):
+        return fit_estimator(student, X, classes[np.argmax(targets, axis=1)],
+                             sample_weight)
+
+
+STRATEGIES = {cls.name: cls() for cls in (Native, LogitRegression, ProbaRegression,
+                                          Replication, Hard)}
+
+
+def get_strategy(name):
+    """The :class:`Strategy` object of a ``student_fit_`` name."""
+    return STRATEGIES[name]
+
+
+def _fit_regressor(student, X, values, sample_weight):
+    if values.ndim == 2 and not get_tags(student).target_tags.multi_output:
+        student = MultiOutputRegressor(student)
+    return fit_estimator(student, X, values, sample_weight)
+
+
+def fit_student(strategy, student, X, targets, classes, sample_weight=None):
+    """Fit ``student`` (a clone) on soft ``targets`` (n, K) with ``strategy``."""
+    return STRATEGIES[strategy].fit(student, X, targets, classes, sample_weight)
 
 
 def _regression_values(strategy, targets):
@@ -125,52 +271,14 @@ def replicate_rows(X, targets, classes, sample_weight=None):
 
 def student_proba(strategy, student, X, classes):
     """(n, K) probabilities of a fitted student, aligned to ``classes``."""
-    if strategy == "logit_regression":
-        return softmax(student_logits(strategy, student, X, classes))
-    if strategy == "proba_regression":
-        values = np.asarray(student.predict(X), dtype=np.float64)
-        if values.ndim == 1:
-            values = np.column_stack([1.0 - values, values])
-        values = np.clip(values, 0.0, 1.0)
-        totals = values.sum(axis=1, keepdims=True)
-        values = np.where(totals > 0, values, 1.0)  # no mass at all: uniform
-        return values / values.sum(axis=1, keepdims=True)
-    proba = np.asarray(student.predict_proba(X), dtype=np.float64)
-    student_classes = _student_classes(strategy, student, classes)
-    if len(student_classes) == len(classes):
-        return proba
-    out = np.zeros((proba.shape[0], len(classes)))
-    out[:, np.searchsorted(classes, student_classes)] = proba
-    return out
+    return STRATEGIES[strategy].proba(student, X, classes)
 
 
 def student_logits(strategy, student, X, classes):
     """(n, K) scores of a fitted student whose argmax is its prediction."""
-    if strategy == "logit_regression":
-        values = np.asarray(student.predict(X), dtype=np.float64)
-        if values.ndim == 1:
-            return np.column_stack([np.zeros_like(values), values])
-        return values
-    if strategy == "proba_regression":
-        return log_proba(student_proba(strategy, student, X, classes))
-    scores = np.asarray(student.decision_function(X), dtype=np.float64)
-    if scores.ndim == 1:
-        scores = np.column_stack([np.zeros_like(scores), scores])
-    student_classes = _student_classes(strategy, student, classes)
-    return align_columns(scores, student_classes, classes)
+    return STRATEGIES[strategy].logits(student, X, classes)
 
 
 def student_predict(strategy, student, X, classes):
     """Predicted labels (values of ``classes``) of a fitted student."""
-    if strategy in ("logit_regression", "proba_regression"):
-        return classes[np.argmax(student_logits(strategy, student, X, classes), axis=1)]
-    if hasattr(student, "predict_proba"):
-        return classes[np.argmax(student_proba(strategy, student, X, classes), axis=1)]
-    return np.asarray(student.predict(X))
-
-
-def _student_classes(strategy, student, classes):
-    """The student's classes as values of ``classes``."""
-    if strategy == "native":
-        return classes[np.asarray(student.classes_, dtype=np.intp)]
-    return np.asarray(student.classes_)
+    return STRATEGIES[strategy].predict(student, X, classes)

@@ -45,6 +45,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.tree import BaseDecisionTree, DecisionTreeClassifier, export_text
 from sklearn.utils.validation import check_is_fitted
 
+from ._strategies import get_strategy
 from ._utils import markdown_table
 
 __all__ = ["export_rules", "export_student", "to_onnx"]
@@ -124,27 +125,10 @@ def export_student(distilled):
     True
     """
     strategy = _fitted_strategy(distilled)
-    student = distilled.student_
     if strategy == "regression":
-        exported = _plain_estimator(student, "regression")
-    elif strategy == "native":
-        exported = _plain_estimator(student, strategy, classes=distilled.classes_)
-    elif strategy in ("replication", "hard"):
-        exported = _plain_estimator(student, strategy)
-        _warn_missing_classes(exported, distilled.classes_)
-    elif strategy == "logit_regression":
-        exported = _logistic_from_logit_regressor(student, distilled.classes_)
-    elif strategy == "proba_regression":
-        raise TypeError(
-            "a student trained with student_fit='proba_regression' cannot be "
-            "exported to plain scikit-learn: its probabilities are regression "
-            "outputs clipped to [0, 1] and renormalised, which no scikit-learn "
-            "classifier computes. Keep the DistilledClassifier (it needs "
-            "skdistill to load), or distil into a linear regressor with "
-            "student_fit='logit_regression', or into a classifier."
-        )
-    else:  # pragma: no cover - a strategy added without an export path
-        raise TypeError(f"no export path for student_fit_={strategy!r}")
+        exported = _plain_estimator(distilled.student_, "regression")
+    else:
+        exported = get_strategy(strategy).export(distilled.student_, distilled.classes_)
     _untemper(exported, distilled._deployed_temperature())
     exported = _with_feature_selection(exported, distilled)
     _check_plain_sklearn(exported)
@@ -281,7 +265,7 @@ def _warn_missing_classes(exported, classes):
             "the teacher's most likely labels only), so the exported estimator's "
             "predict_proba has columns for its own classes_ "
             f"{exported_classes.tolist()} only. Its predictions are unaffected.",
-            UserWarning, stacklevel=3,
+            UserWarning, stacklevel=4,
         )
 
 
