@@ -4,7 +4,6 @@ import time
 from copy import deepcopy
 
 import numpy as np
-from scipy import sparse
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -14,11 +13,8 @@ from sklearn.base import (
     is_classifier,
     is_regressor,
 )
-from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils import (
-    Bunch,
-    assert_all_finite,
     check_random_state,
     get_tags,
 )
@@ -26,15 +22,12 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from . import _feature_budget, _strategies, _targets, _tune
+from . import _feature_budget, _params, _strategies, _targets, _tune
+from ._docs import COMMON_ATTRIBUTES_DOC, COMMON_PARAMS_DOC
 from . import _fit_steps as steps
 from ._labeling import n_rows_of
 from ._rounds import adversarial_rounds
 from ._validation import (
-    check_int,
-    check_n_jobs,
-    check_option,
-    check_real,
     check_sample_weight,
 )
 from .transfer import _fitting
@@ -97,7 +90,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
     def _validate_fit_data(self, X, y, sample_weight):
         """X, y and sample_weight checked once, in the forms the steps use."""
         X, y = validate_data(self, X, y, skip_check_array=True)
-        X = _fitting.as_rows_container(_indexable_X(X))
+        X = _fitting.as_rows_container(_params.indexable_X(X))
         y = self._check_y(y, self._is_classification())
         return X, y, _check_sample_weight(sample_weight, len(y))
 
@@ -157,7 +150,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         the student's fitted attributes."""
         teacher = teacher_fit.teacher
         targets = steps.training_targets(task, teacher_fit.outputs, settings)
-        self.target_summary_ = _summary(task, teacher_fit, targets)
+        self.target_summary_ = steps.target_summary(task, teacher_fit, targets)
         start = time.perf_counter()
         generators, arrays, sampler = steps.transfer_components(
             settings.transfer, rng, self.random_state is not None,
@@ -217,64 +210,8 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
                   f"{self.n_features_in_} features ({source})")
 
     def _check_params(self):
-        if isinstance(self.teacher, FrozenEstimator):
-            try:
-                check_is_fitted(self.teacher.estimator)
-            except Exception as exc:  # NotFittedError or a non-estimator inside
-                raise ValueError(
-                    "teacher is a FrozenEstimator around an unfitted estimator "
-                    f"({type(self.teacher.estimator).__name__}); fit it before "
-                    "freezing, or pass the unfitted estimator itself."
-                ) from exc
-        for name in ("teacher", "student"):
-            value = getattr(self, name)
-            if not (hasattr(value, "fit") and hasattr(value, "get_params")):
-                raise TypeError(
-                    f"{name} must be a scikit-learn estimator (with fit and "
-                    f"get_params), got {value!r} of type {type(value).__name__}"
-                )
-        if self._is_classification():
-            if not is_classifier(self.teacher):
-                raise TypeError(
-                    f"teacher must be a classifier for {type(self).__name__}, got "
-                    f"{type(self.teacher).__name__}"
-                )
-            _check_auto_or_real(self.temperature, "temperature", low=0, low_inclusive=False)
-            check_option(self.student_fit, "student_fit", _strategies.STUDENT_FIT_OPTIONS)
-        else:
-            if not is_regressor(self.teacher):
-                raise TypeError(
-                    f"teacher must be a regressor for {type(self).__name__}, got "
-                    f"{type(self.teacher).__name__}"
-                )
-            if not is_regressor(self.student):
-                raise TypeError(
-                    "student must be a regressor to learn a regression teacher's "
-                    f"outputs, got {type(self.student).__name__}"
-                )
-        _check_auto_or_real(self.alpha, "alpha", low=0, high=1)
-        check_option(self.teacher_targets, "teacher_targets", _targets.TARGET_SOURCES)
-        if not hasattr(self.cv, "split") and not hasattr(self.cv, "__iter__"):
-            check_int(self.cv, "cv", low=2)
-        check_n_jobs(self.n_jobs)
-        check_int(self.verbose, "verbose", low=0)
-        check_int(self.transfer_rounds, "transfer_rounds", low=0)
-        check_int(self.feature_budget, "feature_budget", low=1, allow_none=True)
-        check_int(self.batch_size, "batch_size", low=1, allow_none=True)
-        transfer = None if _tune.is_auto(self.transfer) else self.transfer
-        generators, _, sampler = _fitting.split_transfer(transfer)
-        for generator in generators:
-            if hasattr(generator, "_check_params"):
-                generator._check_params()
-        if sampler is not None:
-            if not self.transfer_rounds:
-                raise ValueError(
-                    "transfer holds an AdversarialSampler, which only acts in "
-                    "adversarial rounds; set transfer_rounds >= 1 (got "
-                    f"transfer_rounds={self.transfer_rounds!r}) or pass a generator "
-                    "such as Munge() instead"
-                )
-            sampler.check_params()
+        _params.check_params(self.get_params(deep=False), self._is_classification(),
+                             type(self).__name__)
 
     def _check_y(self, y, classification):
         if classification:
@@ -302,8 +239,8 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
     def _validate_X_predict(self, X):
         """X checked against the fit, restricted to the student's features."""
         check_is_fitted(self)
-        X = _indexable_X(X)
-        if hasattr(self, "n_features_in_") and _is_one_dimensional(X):
+        X = _params.indexable_X(X)
+        if hasattr(self, "n_features_in_") and _params.is_one_dimensional(X):
             raise ValueError(
                 "Expected a 2D array for X, got a 1D array instead. Reshape your data "
                 "using array.reshape(-1, 1) for a single feature or "
@@ -314,7 +251,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             # The student may take NaN where the teacher did not (e.g. a
             # linear teacher and a tree student): the estimator as a whole
             # declares no NaN support, so predict refuses NaN too.
-            _check_finite(X)
+            _params.check_finite(X)
         return self._student_input(X)
 
     def predict(self, X):
@@ -452,196 +389,8 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         return tags
 
 
-def _check_auto_or_real(value, name, **bounds):
-    if isinstance(value, str):
-        if not _tune.is_auto(value):
-            raise ValueError(f'{name} must be "auto" or a real number, got {value!r}')
-        return
-    check_real(value, name, **bounds)
-
-
-def _indexable_X(X):
-    """X in a form the teacher, the student and row indexing all accept.
-
-    DataFrames, arrays, lists and CSR/CSC matrices pass through unchanged;
-    other sparse formats become CSR and other array-likes ndarrays.
-    """
-    if sparse.issparse(X):
-        X = X if X.format in ("csr", "csc") else X.tocsr()
-    elif not hasattr(X, "shape") and hasattr(X, "__array__"):
-        X = np.asarray(X)
-    shape = getattr(X, "shape", None)
-    if shape is not None and len(shape) == 2 and 0 in shape:
-        raise ValueError(
-            f"Found array with {shape[0]} sample(s) and {shape[1]} feature(s) "
-            f"(shape={tuple(shape)}) while a minimum of 1 is required: X must have "
-            "at least one row and one column."
-        )
-    return X
-
-
-def _check_finite(X):
-    """Raise ValueError for NaN or infinity in the numeric values of X."""
-    if sparse.issparse(X):
-        values = X.data
-    elif hasattr(X, "select_dtypes"):
-        values = X.select_dtypes(include="number").to_numpy(dtype=np.float64)
-    else:
-        values = np.asarray(X)
-        if values.dtype.kind not in "fc":
-            return  # integers cannot hold NaN; other types are the student's call
-    assert_all_finite(values, input_name="X")
-
-
-def _is_one_dimensional(X):
-    if hasattr(X, "ndim"):
-        return X.ndim == 1
-    return isinstance(X, (list, tuple)) and len(X) > 0 and np.isscalar(X[0])
-
-
 def _check_sample_weight(sample_weight, n_samples):
     return check_sample_weight(sample_weight, n_samples, match="y")
-
-
-def _summary(task, teacher_fit, targets):
-    """What the student was trained on, in a few numbers."""
-    if task.classification:
-        return _classification_summary(teacher_fit.source, teacher_fit.outputs, targets,
-                                       task.y_idx)
-    return _regression_summary(teacher_fit.source, teacher_fit.outputs, task.y)
-
-
-def _classification_summary(source, logits, targets, y_idx):
-    """What the student was trained on, in a few numbers."""
-    teacher_pred = np.argmax(logits, axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        entropy = -np.nansum(np.where(targets > 0, targets * np.log(targets), 0.0), axis=1)
-    return Bunch(
-        source=source,
-        mean_confidence=float(targets.max(axis=1).mean()),
-        mean_entropy=float(entropy.mean()),
-        teacher_accuracy=float(np.mean(teacher_pred == y_idx)),
-    )
-
-
-def _regression_summary(source, predictions, y):
-    return Bunch(source=source, teacher_r2=float(r2_score(y, predictions.reshape(np.shape(y)))))
-
-
-_COMMON_PARAMS_DOC = """
-    teacher_targets : {"auto", "in_sample", "oof", "oob"}, default="auto"
-        Where the teacher's outputs on the training rows come from.
-        ``"in_sample"``: the teacher fit on all rows labels the same rows.
-        ``"oof"``: out-of-fold outputs from ``cv`` clones of the teacher, then
-        a final teacher is refit on all rows. ``"oob"``: out-of-bag outputs of a
-        bagging ensemble (no extra fit). ``"auto"``: ``"in_sample"`` for a
-        ``FrozenEstimator`` teacher, ``"oob"`` for ensembles with an
-        ``oob_score`` parameter and ``bootstrap=True``, else ``"oof"``.
-        In-sample outputs of flexible teachers (forests, boosting) are close
-        to the true labels on their own training rows; out-of-fold and
-        out-of-bag outputs carry the teacher's honest uncertainty.
-    cv : int, cross-validation generator or iterable, default=5
-        Folds for ``teacher_targets="oof"``, as in
-        :func:`sklearn.model_selection.cross_val_predict`.
-    transfer : "auto", generator, array-like, list of these, or None, \
-default="auto"
-        ``"auto"``: chosen on inner validation folds (see above) between
-        no transfer set and a MUNGE set of 10x the training rows (at most
-        50 000; not tried for linear students, sparse or non-finite X).
-        Otherwise: extra rows that the final teacher (``teacher_``, fit on all rows)
-        labels and the student learns besides the training rows: a generator
-        of :mod:`skdistill.transfer` (e.g. ``Munge(size_factor=10)``, whose
-        ``size_factor`` or ``n_samples`` sets how many rows), an array or
-        DataFrame of unlabeled rows with X's columns, or a list of these
-        (their rows are stacked). Transfer rows get the teacher's targets
-        only (tempered probabilities, or predictions for regression; no
-        ``alpha`` mixing) and weight 1; real rows keep their targets and
-        ``sample_weight``. An :class:`~skdistill.transfer.AdversarialSampler`
-        in the list configures the ``transfer_rounds``. Generators need
-        dense, finite X.
-    transfer_rounds : int, default=0
-        Adversarial rounds after the first student fit: candidates drawn
-        around the real rows are labelled by the teacher, the rows where the
-        student disagrees most with it join the transfer set and the student
-        is refit; rounds stop early when the fidelity on held-out generated
-        rows stops improving, and the best round's student is kept (see
-        :class:`~skdistill.transfer.AdversarialSampler`, the default sampler
-        when ``transfer`` holds none).
-    feature_budget : int, default=None
-        Train the student on only this many features: those the teacher
-        relies on most, by the teacher's ``feature_importances_`` when it
-        has one per input column, else by permutation importance of the
-        teacher against its own predictions, on transfer rows when there are
-        any, else on training rows. ``predict`` and friends still take all
-        ``n_features_in_`` columns and select them. A budget of at least the
-        number of features keeps them all.
-    batch_size : int, default=10_000
-        Rows per teacher (and student) call when labelling transfer rows, so
-        that memory is bounded by the batch; ``None`` labels each worker's
-        rows in one call. Batches run in parallel over ``n_jobs`` workers,
-        honouring ``joblib.parallel_config`` (e.g. a dask cluster).
-    random_state : int, RandomState instance or None, default=None
-        Seeds every ``random_state`` parameter of the teacher and student
-        clones that is left at None, so that the same ``random_state`` gives
-        the same student. Parameters set explicitly are kept. Transfer-set
-        generators are seeded the same way.
-    n_jobs : int, default=None
-        Jobs for the out-of-fold teacher fits and for labelling transfer
-        rows (joblib semantics).
-    verbose : int, default=0
-        Print the steps of ``fit``, their durations, the rows labelled and
-        the adversarial rounds; above 1, also joblib's progress.
-"""
-
-_COMMON_ATTRIBUTES_DOC = """
-    teacher_ : estimator
-        The fitted teacher (the ``FrozenEstimator`` itself when one was given).
-    student_ : estimator
-        The fitted student. For the regression strategies of a classifier it
-        may be a ``MultiOutputRegressor`` around a clone of ``student``.
-    n_features_in_ : int
-        Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of features seen during fit, when X has string column names.
-    target_summary_ : Bunch
-        ``source`` of the teacher targets and summary statistics of them.
-    teacher_fit_time_, student_fit_time_ : float
-        Seconds spent fitting the teacher (including out-of-fold fits) and the
-        (first) student.
-    n_transfer_samples_ : int
-        Transfer rows the final student was trained on (0 without transfer).
-    transfer_time_ : float
-        Seconds spent generating and labelling transfer rows, including the
-        adversarial rounds and their student refits.
-    transfer_fidelity_ : ndarray of shape (n_rounds_run + 1,)
-        With ``transfer_rounds``: agreement of the student with the teacher
-        (accuracy to its predictions; R² for regression) on held-out
-        generated rows, after the first fit and after each round run.
-    best_transfer_round_ : int
-        With ``transfer_rounds``: the round whose student was kept.
-    student_features_ : ndarray of int
-        With ``feature_budget``: the columns the student uses, in X's order.
-    student_feature_names_ : ndarray of str
-        With ``feature_budget`` and named columns: their names.
-    teacher_feature_importances_ : ndarray of shape (n_features_in_,)
-        With ``feature_budget``: the teacher's importances that chose them.
-    feature_importance_source_ : str
-        With ``feature_budget``: ``"feature_importances_"`` or ``"permutation"``.
-    alpha_ : float
-        The ``alpha`` used (the chosen one when ``alpha="auto"``).
-    tune_time_ : float
-        Seconds spent choosing the ``"auto"`` settings (0 when none is
-        ``"auto"``); not part of ``teacher_fit_time_`` or ``student_fit_time_``.
-    tuned_params_ : dict
-        The values chosen for the ``"auto"`` parameters (their fallback
-        values, ``temperature=1.0``, ``alpha=0.0``, ``transfer=None``, when
-        there were too few rows to tune); empty when none was ``"auto"``.
-    tune_results_ : list of Bunch
-        Per candidate tried for the ``"auto"`` parameters: ``name``,
-        ``params``, ``score`` (validation accuracy or R²), ``fidelity`` to
-        the inner teacher, ``gain`` (mean per-row loss reduction over
-        "labels only") and ``gain_std_error``. Empty without tuning.
-"""
 
 
 class DistilledClassifier(ClassifierMixin, _BaseDistilled):
@@ -686,7 +435,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
     student : estimator
         The model to train: a native soft student from
         :mod:`skdistill.students`, any classifier, or any regressor.
-    temperature : "auto" or float > 0, default="auto"
+    temperature : "auto" or float >= 1e-3, default="auto"
         Teacher logits are divided by it before the softmax; values above 1
         soften the targets and show the student how the teacher ranks the
         wrong classes. ``"auto"``: 1 or 2, chosen on validation.
@@ -696,7 +445,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
         training on ``y``. ``"auto"``: 0 or 1 (labels only), chosen on
         validation.
 """
-        + _COMMON_PARAMS_DOC.replace("    transfer :", """    student_fit : {"auto", "native", "logit_regression", "proba_regression", \
+        + COMMON_PARAMS_DOC.replace("    transfer :", """    student_fit : {"auto", "native", "logit_regression", "proba_regression", \
 "replication", "hard"}, default="auto"
         How the student learns soft targets. ``"auto"``: ``"native"`` for
         students that take probability matrices, ``"logit_regression"`` for
@@ -716,7 +465,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
         ``temperature="auto"``). ``predict_proba`` and ``decision_function``
         undo it (logits times ``temperature_``) unless ``alpha_`` is 1.
 """
-        + _COMMON_ATTRIBUTES_DOC
+        + COMMON_ATTRIBUTES_DOC
         + """
     See Also
     --------
@@ -811,12 +560,12 @@ class DistilledRegressor(RegressorMixin, _BaseDistilled):
         Weight of the true values: ``(1 - alpha) * teacher + alpha * y``.
         ``"auto"``: 0 or 1 (labels only), chosen on validation.
 """
-        + _COMMON_PARAMS_DOC
+        + COMMON_PARAMS_DOC
         + """
     Attributes
     ----------
 """
-        + _COMMON_ATTRIBUTES_DOC
+        + COMMON_ATTRIBUTES_DOC
         + """
     See Also
     --------
@@ -877,7 +626,7 @@ class DistilledEstimator(_BaseDistilled):
         as is.
     student : estimator
         The model to train.
-    temperature : "auto" or float > 0, default="auto"
+    temperature : "auto" or float >= 1e-3, default="auto"
         See :class:`DistilledClassifier`.
     alpha : "auto" or float in [0, 1], default="auto"
         Weight of the true labels or values in the targets; ``"auto"``

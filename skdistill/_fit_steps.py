@@ -26,7 +26,8 @@ from functools import partial
 import numpy as np
 from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
-from sklearn.utils import _safe_indexing, check_random_state
+from sklearn.metrics import r2_score
+from sklearn.utils import Bunch, _safe_indexing, check_random_state
 
 from . import _strategies, _targets
 from ._labeling import concatenate_rows, n_rows_of, predict_in_batches
@@ -241,6 +242,31 @@ def student_predictions(task, student, X_rows, features=None):
     if task.classification:
         return _strategies.student_predict(task.strategy, student, X_rows, task.classes)
     return np.asarray(student.predict(X_rows), dtype=np.float64)
+
+
+def target_summary(task, teacher_fit, targets):
+    """What the student was trained on, in a few numbers."""
+    if task.classification:
+        return _classification_summary(teacher_fit.source, teacher_fit.outputs, targets,
+                                       task.y_idx)
+    return _regression_summary(teacher_fit.source, teacher_fit.outputs, task.y)
+
+
+def _classification_summary(source, logits, targets, y_idx):
+    """What the student was trained on, in a few numbers."""
+    teacher_pred = np.argmax(logits, axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        entropy = -np.nansum(np.where(targets > 0, targets * np.log(targets), 0.0), axis=1)
+    return Bunch(
+        source=source,
+        mean_confidence=float(targets.max(axis=1).mean()),
+        mean_entropy=float(entropy.mean()),
+        teacher_accuracy=float(np.mean(teacher_pred == y_idx)),
+    )
+
+
+def _regression_summary(source, predictions, y):
+    return Bunch(source=source, teacher_r2=float(r2_score(y, predictions.reshape(np.shape(y)))))
 
 
 def seeded_rng(random_state):

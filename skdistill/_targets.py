@@ -41,8 +41,10 @@ TARGET_SOURCES = ("auto", "in_sample", "oof", "oob")
 # --------------------------------------------------------------------------
 def softmax(logits, temperature=1.0):
     """Row-wise softmax of ``logits / temperature`` (max-shifted, stable)."""
-    z = np.asarray(logits, dtype=np.float64) / temperature
-    z = z - z.max(axis=1, keepdims=True)
+    z = np.asarray(logits, dtype=np.float64)
+    # Shift before dividing: with a tiny temperature, logits / T overflows
+    # to inf and inf - inf is NaN, while (logits - max) / T stays <= 0.
+    z = (z - z.max(axis=1, keepdims=True)) / temperature
     np.exp(z, out=z)
     z /= z.sum(axis=1, keepdims=True)
     return z

@@ -411,7 +411,11 @@ def test_regression_student_learns_teacher_not_labels():
 
 # ------------------------------------------------------------ 7. bad input
 @pytest.mark.parametrize("params, error, match", [
-    ({"temperature": 0.0}, ValueError, r"temperature must be in the range \(0"),
+    ({"temperature": 0.0}, ValueError, r"temperature must be in the range \[0.001"),
+    ({"temperature": 1e-310}, ValueError, r"temperature must be in the range \[0.001"),
+    ({"random_state": -1}, ValueError, r"random_state must be an int in \[0, 2\*\*32 - 1\]"),
+    ({"random_state": 2**40}, ValueError, "random_state must be an int"),
+    ({"random_state": "seed"}, TypeError, "random_state must be None, an int"),
     ({"temperature": -1}, ValueError, "temperature"),
     ({"temperature": "hot"}, ValueError, 'temperature must be "auto" or a real number'),
     ({"temperature": [2.0]}, TypeError, "temperature must be a real number"),
@@ -548,3 +552,17 @@ def test_tempered_tree_export_matches_the_deployed_probabilities(binary_data):
     # labels only (alpha=1): nothing was softened, nothing is sharpened
     labels = model.set_params(alpha=1.0).fit(X, y)
     assert_allclose(labels.predict_proba(X), labels.student_.predict_proba(X))
+
+
+def test_frozen_teacher_with_numpy_strings_takes_object_labels(binary_data):
+    # A CSV gives object labels; a teacher fitted on "<U" labels is the same.
+    X, y = binary_data
+    labels = np.array(["no", "yes"])[y]
+    teacher = LogisticRegression().fit(X, labels)
+    model = DistilledClassifier(FrozenEstimator(teacher), DecisionTreeClassifier(max_depth=3),
+                                temperature=1.0, alpha=0.0, transfer=None,
+                                random_state=0).fit(X, labels.astype(object))
+    assert list(model.classes_) == ["no", "yes"]
+    assert np.mean(model.predict(X) == teacher.predict(X)) > 0.9
+    with pytest.raises(ValueError, match="different types"):
+        DistilledClassifier(FrozenEstimator(teacher), DecisionTreeClassifier()).fit(X, y)

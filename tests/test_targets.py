@@ -171,3 +171,11 @@ def test_resolve_source_auto_rules():
         resolve_source(frozen, "oof")
     with pytest.raises(ValueError, match="teacher_targets='oob' needs a bagging"):
         resolve_source(LogisticRegression(), "oob")
+
+
+def test_softmax_is_stable_for_tiny_temperatures():
+    # (logits - max) / T instead of logits / T - max: no inf - inf = NaN.
+    logits = np.array([[1.0, 3.0, -2.0], [0.5, 0.5, 0.0]])
+    out = softmax(logits, 1e-300)
+    assert np.all(np.isfinite(out))
+    assert_allclose(out, [[0.0, 1.0, 0.0], [0.5, 0.5, 0.0]])

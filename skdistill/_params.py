@@ -1,0 +1,169 @@
+"""The distilled estimators' parameters and inputs, checked in ``fit``.
+
+``PARAMETER_CONSTRAINTS`` is the table of what each parameter accepts (in
+the spirit of scikit-learn's private ``_parameter_constraints``): one check
+per parameter, each raising ``TypeError``/``ValueError`` that names it.
+Checks that involve several parameters follow the table.
+"""
+
+import numbers
+from functools import partial
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import is_classifier, is_regressor
+from sklearn.frozen import FrozenEstimator
+from sklearn.utils import assert_all_finite
+from sklearn.utils.validation import check_is_fitted
+
+from ._strategies import STUDENT_FIT_OPTIONS
+from ._targets import TARGET_SOURCES
+from ._validation import check_int, check_n_jobs, check_option, check_real
+from .transfer import _fitting
+
+AUTO = "auto"
+# Below this temperature every target is one-hot already (logits differ by
+# far more than T); the bound keeps the softmax away from 0/0.
+MIN_TEMPERATURE = 1e-3
+
+
+def check_auto_or_real(value, name, **bounds):
+    """``"auto"`` or a real number within ``bounds``."""
+    if isinstance(value, str):
+        if value != AUTO:
+            raise ValueError(f'{name} must be "auto" or a real number, got {value!r}')
+        return
+    check_real(value, name, **bounds)
+
+
+def check_cv(value, name="cv"):
+    if not hasattr(value, "split") and not hasattr(value, "__iter__"):
+        check_int(value, name, low=2)
+
+
+def check_random_state(value, name="random_state"):
+    """None, an int in [0, 2**32 - 1] or a ``numpy.random.RandomState``."""
+    if value is None or isinstance(value, np.random.RandomState):
+        return
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{name} must be None, an int in [0, 2**32 - 1] or a "
+            f"numpy.random.RandomState, got {value!r} of type {type(value).__name__}")
+    if not 0 <= value <= 2**32 - 1:
+        raise ValueError(f"{name} must be an int in [0, 2**32 - 1] (or None or a "
+                         f"numpy.random.RandomState), got {value!r}")
+
+
+def check_estimator_param(value, name):
+    if not (hasattr(value, "fit") and hasattr(value, "get_params")):
+        raise TypeError(
+            f"{name} must be a scikit-learn estimator (with fit and get_params), got "
+            f"{value!r} of type {type(value).__name__}")
+
+
+PARAMETER_CONSTRAINTS = {
+    "teacher": partial(check_estimator_param, name="teacher"),
+    "student": partial(check_estimator_param, name="student"),
+    "temperature": partial(check_auto_or_real, name="temperature", low=MIN_TEMPERATURE),
+    "alpha": partial(check_auto_or_real, name="alpha", low=0, high=1),
+    "teacher_targets": partial(check_option, name="teacher_targets",
+                               options=TARGET_SOURCES),
+    "cv": check_cv,
+    "student_fit": partial(check_option, name="student_fit", options=STUDENT_FIT_OPTIONS),
+    "transfer_rounds": partial(check_int, name="transfer_rounds", low=0),
+    "feature_budget": partial(check_int, name="feature_budget", low=1, allow_none=True),
+    "batch_size": partial(check_int, name="batch_size", low=1, allow_none=True),
+    "random_state": check_random_state,
+    "n_jobs": check_n_jobs,
+    "verbose": partial(check_int, name="verbose", low=0),
+}
+
+
+def check_params(params, classification, owner):
+    """Check every parameter against the table, then the combinations."""
+    for name, value in params.items():
+        if name in PARAMETER_CONSTRAINTS:
+            PARAMETER_CONSTRAINTS[name](value)
+    _check_frozen_teacher(params["teacher"])
+    _check_task(params["teacher"], params["student"], classification, owner)
+    _check_transfer(params["transfer"], params["transfer_rounds"])
+
+
+def _check_frozen_teacher(teacher):
+    if isinstance(teacher, FrozenEstimator):
+        try:
+            check_is_fitted(teacher.estimator)
+        except Exception as exc:  # NotFittedError or a non-estimator inside
+            raise ValueError(
+                "teacher is a FrozenEstimator around an unfitted estimator "
+                f"({type(teacher.estimator).__name__}); fit it before freezing, or "
+                "pass the unfitted estimator itself."
+            ) from exc
+
+
+def _check_task(teacher, student, classification, owner):
+    if classification and not is_classifier(teacher):
+        raise TypeError(f"teacher must be a classifier for {owner}, got "
+                        f"{type(teacher).__name__}")
+    if not classification and not is_regressor(teacher):
+        raise TypeError(f"teacher must be a regressor for {owner}, got "
+                        f"{type(teacher).__name__}")
+    if not classification and not is_regressor(student):
+        raise TypeError("student must be a regressor to learn a regression teacher's "
+                        f"outputs, got {type(student).__name__}")
+
+
+def _check_transfer(transfer, transfer_rounds):
+    transfer = None if isinstance(transfer, str) and transfer == AUTO else transfer
+    generators, _, sampler = _fitting.split_transfer(transfer)
+    for generator in generators:
+        if hasattr(generator, "_check_params"):
+            generator._check_params()
+    if sampler is None:
+        return
+    if not transfer_rounds:
+        raise ValueError(
+            "transfer holds an AdversarialSampler, which only acts in adversarial "
+            f"rounds; set transfer_rounds >= 1 (got transfer_rounds={transfer_rounds!r}) "
+            "or pass a generator such as Munge() instead")
+    sampler.check_params()
+
+
+# ------------------------------------------------------------------- inputs
+def indexable_X(X):
+    """X in a form the teacher, the student and row indexing all accept.
+
+    DataFrames, arrays, lists and CSR/CSC matrices pass through unchanged;
+    other sparse formats become CSR and other array-likes ndarrays.
+    """
+    if sparse.issparse(X):
+        X = X if X.format in ("csr", "csc") else X.tocsr()
+    elif not hasattr(X, "shape") and hasattr(X, "__array__"):
+        X = np.asarray(X)
+    shape = getattr(X, "shape", None)
+    if shape is not None and len(shape) == 2 and 0 in shape:
+        raise ValueError(
+            f"Found array with {shape[0]} sample(s) and {shape[1]} feature(s) "
+            f"(shape={tuple(shape)}) while a minimum of 1 is required: X must have "
+            "at least one row and one column."
+        )
+    return X
+
+
+def check_finite(X):
+    """Raise ValueError for NaN or infinity in the numeric values of X."""
+    if sparse.issparse(X):
+        values = X.data
+    elif hasattr(X, "select_dtypes"):
+        values = X.select_dtypes(include="number").to_numpy(dtype=np.float64)
+    else:
+        values = np.asarray(X)
+        if values.dtype.kind not in "fc":
+            return  # integers cannot hold NaN; other types are the student's call
+    assert_all_finite(values, input_name="X")
+
+
+def is_one_dimensional(X):
+    if hasattr(X, "ndim"):
+        return X.ndim == 1
+    return isinstance(X, (list, tuple)) and len(X) > 0 and np.isscalar(X[0])
