@@ -75,7 +75,7 @@ def test_api_reference_renders_numpydoc(api_text):
     section = module_sections(api_text)["skdistill"]
     entry = section.split("### `DistilledClassifier`")[1].split("### `")[0]
     assert "class skdistill.DistilledClassifier(teacher, student, *, temperature='auto'" in entry
-    assert "**Parameters**" in entry and "- **temperature** : *\"auto\" or float > 0, default=\"auto\"*" in entry
+    assert "**Parameters**" in entry and "- **temperature** : *\"auto\" or float >= 1e-3, default=\"auto\"*" in entry
     assert "**Attributes**" in entry and "- **classes_**" in entry
     assert "```pycon\n>>> from sklearn.datasets import load_breast_cancer" in entry
     assert "- `fit(X, y, sample_weight=None, X_unlabeled=None)` — Fit the teacher" in entry
