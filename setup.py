@@ -5,7 +5,6 @@ kernel needs no change here.
 """
 
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -31,9 +30,7 @@ def _compiler_supports_openmp(compiler):
         src = Path(tmp) / "omp_test.c"
         src.write_text(OPENMP_TEST)
         try:
-            objects = compiler.compile(
-                [str(src)], output_dir=tmp, extra_postargs=["-fopenmp"]
-            )
+            objects = compiler.compile([str(src)], output_dir=tmp, extra_postargs=["-fopenmp"])
             compiler.link_executable(
                 objects, "omp_test", output_dir=tmp, extra_postargs=["-fopenmp"]
             )
@@ -44,9 +41,7 @@ def _compiler_supports_openmp(compiler):
 
 class BuildExtWithOptionalOpenMP(build_ext):
     def build_extensions(self):
-        use_openmp = sys.platform != "win32" and _compiler_supports_openmp(
-            self.compiler
-        )
+        use_openmp = sys.platform != "win32" and _compiler_supports_openmp(self.compiler)
         if not use_openmp:
             print("skdistill: building kernels WITHOUT OpenMP (serial loops)")
         for ext in self.extensions:
