@@ -19,9 +19,10 @@ from sklearn.utils.parallel import Parallel, delayed
 
 from ._measure import fidelity, latency, model_outputs, performance, size
 from ._model_size import n_rows
+from . import _fit_steps as steps
 from ._targets import resolve_source
+from ._utils import fit_estimator
 from ._tune import plain_settings
-from ._utils import fit_estimator, seed_unset_random_states
 from ._validation import check_distilled as _check_distilled
 from ._validation import check_int, check_n_jobs, check_real
 from ._validation import import_pandas as _import_pandas
@@ -207,12 +208,9 @@ def _shared_teacher(distilled, X, y, train):
     with a student clone seeded exactly as ``distilled.fit`` would seed it
     (random states are drawn for the teacher first, then the student), so
     that reusing the teacher changes nothing but the time spent."""
-    template = clone(distilled)
-    teacher, student = clone(template.teacher), clone(template.student)
-    if template.random_state is not None:
-        rng = check_random_state(template.random_state)
-        seed_unset_random_states(teacher, rng)
-        seed_unset_random_states(student, rng)
+    rng = check_random_state(distilled.random_state)
+    teacher, student = steps.prepare_estimators(
+        distilled.teacher, distilled.student, rng, None, distilled.random_state is not None)
     start = time.perf_counter()
     fitted = fit_estimator(teacher, _safe_indexing(X, train), _safe_indexing(y, train))
     return FrozenEstimator(fitted), student, time.perf_counter() - start
