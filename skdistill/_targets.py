@@ -25,7 +25,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 from sklearn.utils.parallel import Parallel, delayed
 
-from ._utils import fit_estimator
+from ._utils import final_estimator, fit_estimator
 
 # Probabilities are clipped to [PROBA_EPS, 1] before taking logs, so that a
 # teacher that is certain (p = 0 for a class) gives a finite logit of ~-16.
@@ -118,7 +118,7 @@ def teacher_logits(teacher, X, classes):
     """
     teacher_classes = teacher.classes_
     scores = None
-    if hasattr(teacher, "decision_function"):
+    if hasattr(teacher, "decision_function") and not _one_vs_one(teacher, teacher_classes):
         scores = np.asarray(teacher.decision_function(X), dtype=np.float64)
         if scores.ndim == 1:
             # Binary margin d = logit(p1): logits [0, d] softmax to sigmoid(d).
@@ -128,11 +128,15 @@ def teacher_logits(teacher, X, classes):
             scores = None
     if scores is None:
         if not hasattr(teacher, "predict_proba"):
+            pairwise = (" gives one-vs-one scores (decision_function_shape='ovo'), "
+                        "which are not class scores, and has no predict_proba"
+                        if _one_vs_one(teacher, teacher_classes) else
+                        " must implement decision_function (one score per class) or "
+                        "predict_proba to give soft targets")
             raise TypeError(
-                f"teacher {type(teacher).__name__} must implement decision_function "
-                "(one score per class) or predict_proba to give soft targets; use a "
-                "probabilistic teacher (e.g. SVC(probability=True)) or wrap it in "
-                "CalibratedClassifierCV."
+                f"teacher {type(teacher).__name__}{pairwise}; use a probabilistic "
+                "teacher, e.g. CalibratedClassifierCV(SVC(), ensemble=False), or set "
+                "decision_function_shape='ovr'."
             )
         scores = log_proba(teacher.predict_proba(X))
     if not np.all(np.isfinite(scores)):
@@ -141,6 +145,46 @@ def teacher_logits(teacher, X, classes):
             "check the input data for NaN or infinite values."
         )
     return align_columns(scores, teacher_classes, classes)
+
+
+def _one_vs_one(teacher, teacher_classes):
+    """True when ``decision_function`` gives pairwise (one-vs-one) scores,
+    e.g. ``SVC(decision_function_shape="ovo")``, also inside a Pipeline or a
+    FrozenEstimator: with 3 classes they have one column per class but are
+    not class scores."""
+    final = final_estimator(teacher)
+    shape = getattr(final, "decision_function_shape", None)
+    return shape == "ovo" and len(teacher_classes) > 2
+
+
+# Rows on which the teacher's scores are checked against its predictions.
+CONSISTENCY_ROWS = 1000
+MIN_SCORE_AGREEMENT = 0.9
+
+
+def check_scores_follow_predict(teacher, X, classes):
+    """Raise when the argmax of the teacher's logits disagrees with its own
+    ``predict`` on the first rows of X: the scores are then not class
+    scores (e.g. one-vs-one votes), and distilling them would be silently
+    wrong."""
+    rows = _safe_indexing(X, slice(0, min(CONSISTENCY_ROWS, _n_rows(X))))
+    predicted = np.asarray(teacher.predict(rows))
+    from_scores = classes[teacher_logits(teacher, rows, classes).argmax(axis=1)]
+    agreement = float(np.mean(from_scores == predicted))
+    if agreement < MIN_SCORE_AGREEMENT:
+        raise ValueError(
+            f"the teacher {type(final_estimator(teacher)).__name__}'s scores do not "
+            f"follow its predictions (their argmax agrees with predict on "
+            f"{agreement:.0%} of the training rows), so they cannot be used as class "
+            "logits; wrap the teacher in sklearn.calibration.CalibratedClassifierCV "
+            "(e.g. CalibratedClassifierCV(SVC(), ensemble=False)) to give it "
+            "predict_proba."
+        )
+
+
+def _n_rows(X):
+    shape = getattr(X, "shape", None)
+    return int(shape[0]) if shape is not None else len(X)
 
 
 def teacher_outputs(teacher, X, classes=None):
@@ -212,11 +256,15 @@ def fit_teacher(teacher, X, y, *, source, classes=None, sample_weight=None, cv=5
     """
     if source == "in_sample":
         fitted = fit_estimator(teacher, X, y, sample_weight)
-        return TeacherFit(fitted, teacher_outputs(fitted, X, classes), source)
-    if source == "oob":
-        return TeacherFit(*_fit_with_oob_outputs(teacher, X, y, classes, sample_weight),
-                          source)
-    return _fit_with_oof_outputs(teacher, X, y, classes, sample_weight, cv, n_jobs)
+        fit = TeacherFit(fitted, teacher_outputs(fitted, X, classes), source)
+    elif source == "oob":
+        fit = TeacherFit(*_fit_with_oob_outputs(teacher, X, y, classes, sample_weight),
+                         source)
+    else:
+        fit = _fit_with_oof_outputs(teacher, X, y, classes, sample_weight, cv, n_jobs)
+    if classes is not None:
+        check_scores_follow_predict(fit.teacher, X, classes)
+    return fit
 
 
 def fit_teacher_and_outputs(teacher, X, y, *, source, classes=None,

@@ -471,7 +471,7 @@ def test_nan_is_fine_when_teacher_and_student_take_it(binary_data):
 def test_teacher_without_probabilities(multiclass_data):
     X, y = multiclass_data
     model = DistilledClassifier(SVC(decision_function_shape="ovo"), LogisticRegression(), cv=3)
-    with pytest.raises(TypeError, match="decision_function .* or predict_proba"):
+    with pytest.raises(TypeError, match="one-vs-one scores .* no predict_proba"):
         model.fit(X, y)
 
 

@@ -93,7 +93,7 @@ def test_ovo_decision_function_falls_back_or_fails_clearly():
     logits = teacher_logits(with_proba, X, with_proba.classes_)
     assert_allclose(softmax(logits), with_proba.predict_proba(X), atol=1e-6)
     without = SVC(decision_function_shape="ovo").fit(X, y)
-    with pytest.raises(TypeError, match="decision_function .*predict_proba"):
+    with pytest.raises(TypeError, match="one-vs-one scores"):
         teacher_logits(without, X, without.classes_)
 
 
@@ -179,3 +179,43 @@ def test_softmax_is_stable_for_tiny_temperatures():
     out = softmax(logits, 1e-300)
     assert np.all(np.isfinite(out))
     assert_allclose(out, [[0.0, 1.0, 0.0], [0.5, 0.5, 0.0]])
+
+
+def test_three_class_ovo_teacher_is_not_read_as_logits():
+    # 3 classes: K(K-1)/2 = K pairwise columns, which used to be read as class
+    # logits (the student agreed with the teacher on 39% of rows, no error).
+    from sklearn.datasets import load_wine
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.tree import DecisionTreeClassifier
+
+    from skdistill import DistilledClassifier
+
+    X, y = load_wine(return_X_y=True)
+    plain = {"temperature": 1.0, "alpha": 0.0, "transfer": None}
+    for teacher in (SVC(decision_function_shape="ovo"),
+                    make_pipeline(StandardScaler(), SVC(decision_function_shape="ovo")),
+                    FrozenEstimator(SVC(decision_function_shape="ovo").fit(X, y))):
+        with pytest.raises(TypeError, match="one-vs-one scores"):
+            DistilledClassifier(teacher, DecisionTreeClassifier(), **plain).fit(X, y)
+
+
+class _ScrambledScores(LogisticRegression):
+    """A classifier whose decision_function is not its class scores."""
+
+    def decision_function(self, X):
+        return -super().decision_function(X)
+
+    def predict(self, X):
+        return self.classes_[(super().decision_function(X) > 0).astype(int)]
+
+
+def test_scores_that_contradict_predict_are_refused():
+    from sklearn.tree import DecisionTreeClassifier
+
+    from skdistill import DistilledClassifier
+
+    X, y = make_classification(n_samples=200, random_state=0)
+    with pytest.raises(ValueError, match="scores do not follow its predictions"):
+        DistilledClassifier(_ScrambledScores(), DecisionTreeClassifier(), temperature=1.0,
+                            alpha=0.0, transfer=None, teacher_targets="in_sample").fit(X, y)
