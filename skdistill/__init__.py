@@ -4,8 +4,12 @@ Turn a strong but heavy scikit-learn model (the *teacher*) into a small,
 fast, readable one (the *student*) that behaves like it.
 """
 
+# The compiled kernels first: a missing or stale build fails here, with the
+# command that fixes it, rather than deep inside a student's fit.
+from . import _loss  # noqa: F401
 from ._distill import DistilledClassifier, DistilledEstimator, DistilledRegressor
-from .report import distill_path, distillation_report, select_student
+from .report import distillation_report
+from .size_search import distill_path, select_student
 from .transfer import AdversarialSampler, GaussianNoise, Mixup, Munge, UniformBox
 
 __version__ = "0.1.0.dev0"

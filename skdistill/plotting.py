@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from .report import DistillationPath, StudentSelection
+from .size_search import DistillationPath, StudentSelection
 
 __all__ = ["plot_fidelity_curve"]
 

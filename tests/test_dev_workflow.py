@@ -93,7 +93,7 @@ def _set_source_age(src, seconds):
 
 # The kernels load with the native students (``import skdistill`` alone does
 # not load them).
-MODULES = ["skdistill.students"]
+MODULES = ["skdistill", "skdistill.students"]
 
 
 @pytest.mark.parametrize("module", MODULES)
