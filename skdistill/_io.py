@@ -6,6 +6,10 @@ caller trusts the file. ``.joblib``/``.pkl``/``.pickle`` files are unpickled,
 which runs arbitrary code, so they load only when trusted. Tables: CSV/TSV
 (optionally compressed) and Parquet, through pandas.
 
+Output files are checked before any work (:func:`check_output_path`) and
+written atomically (:func:`write_files`): a temporary file in the same
+directory, moved onto the path only once complete.
+
 Errors that the user fixes by changing the command (a missing file, an
 unknown column, an untrusted file without ``--trust``) raise
 :class:`UsageError`; problems found in the content of the files raise
@@ -14,6 +18,9 @@ unknown column, an untrusted file without ``--trust``) raise
 
 import importlib
 import importlib.util
+import os
+import stat
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -134,27 +141,123 @@ def _read(reader, path, what):
         ) from exc
 
 
-def check_model_path(path, what="output file"):
-    """Check an output model path before any work: known extension, existing
-    directory."""
-    _format(path, MODEL_FORMATS, what)
-    parent = Path(path).parent
+def _same_file(path, other):
+    path, other = Path(path), Path(other)
+    if path.resolve() == other.resolve():
+        return True
+    # Hard links, or two spellings resolve() cannot tell apart.
+    return path.exists() and other.exists() and os.path.samefile(path, other)
+
+
+def check_output_path(path, what, inputs=()):
+    """Check, before any work, that ``path`` can be written: a regular file
+    or a new name, in an existing writable directory, and none of the
+    ``inputs``, ``(option, path)`` pairs of the files the command reads.
+
+    Raises
+    ------
+    UsageError
+        Naming ``what`` and the reason.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"the {what} {str(path)!r} is a directory; give a file name")
+    if path.exists() and not path.is_file():
+        raise UsageError(f"the {what} {str(path)!r} exists and is not a regular file")
+    parent = path.parent
     if not parent.is_dir():
         raise UsageError(f"the directory of the {what} does not exist: {str(parent)!r}")
-    return Path(path)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise UsageError(f"the directory of the {what} is not writable: {str(parent)!r}")
+    for option, other in inputs:
+        if other is not None and _same_file(path, other):
+            raise UsageError(
+                f"the {what} {str(path)!r} is the {option} file {str(other)!r}; writing it "
+                "would destroy that input: choose another path"
+            )
+    return path
 
 
-def save_model(model, path):
-    """Write ``model`` with skops (``.skops``) or joblib (``.joblib``/``.pkl``)."""
-    path = check_model_path(path)
-    if _format(path, MODEL_FORMATS, "output file") == "skops":
-        sio = _import_optional("skops.io", "io", f"writing {str(path)!r}")
-        sio.dump(model, path)
+def check_model_path(path, what="output file", inputs=()):
+    """Check an output model path before any work: known extension, and
+    :func:`check_output_path`."""
+    _format(path, MODEL_FORMATS, what)
+    return check_output_path(path, what, inputs)
+
+
+def dump_model(model, file, kind):
+    """Write ``model`` to ``file`` with skops (``kind="skops"``) or joblib."""
+    if kind == "skops":
+        sio = _import_optional("skops.io", "io", f"writing {str(file)!r}")
+        sio.dump(model, file)
     else:
         import joblib
 
-        joblib.dump(model, path)
+        joblib.dump(model, file)
+
+
+def model_writer(model, path):
+    """``write(file)`` saving ``model`` in the format of ``path``'s extension,
+    for :func:`write_files`."""
+    kind = _format(path, MODEL_FORMATS, "output file")
+    return lambda file: dump_model(model, file, kind)
+
+
+def save_model(model, path):
+    """Write ``model`` with skops (``.skops``) or joblib (``.joblib``/``.pkl``),
+    atomically (:func:`write_files`)."""
+    path = check_model_path(path)
+    write_files([(path, model_writer(model, path))])
     return path
+
+
+def _new_file_mode(path):
+    """Permissions for a file written at ``path``: those of the file it
+    replaces, else the usual ones for a new file (0o666 minus the umask)."""
+    if path.exists():
+        return stat.S_IMODE(path.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _staged(path, write):
+    """A temporary file next to ``path`` (same directory, so that
+    ``os.replace`` is an atomic rename) holding what ``write(file)`` wrote;
+    deleted if ``write`` fails."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                     suffix=path.suffix)
+    os.close(fd)
+    try:
+        write(temporary)
+        os.chmod(temporary, _new_file_mode(path))
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return temporary
+
+
+def write_files(writers):
+    """Write several files all or nothing: each ``(path, write)`` pair's
+    ``write(file)`` fills a temporary file next to ``path``; only when every
+    one succeeded are they moved onto their paths (``os.replace``). A failure
+    leaves every path as it was, never half written, and no temporary file.
+    """
+    staged = []
+    try:
+        for path, write in writers:
+            staged.append((_staged(Path(path), write), Path(path)))
+    except BaseException:
+        for temporary, _ in staged:
+            os.unlink(temporary)
+        raise
+    for done, (temporary, path) in enumerate(staged):
+        try:
+            os.replace(temporary, path)
+        except BaseException:
+            for left, _ in staged[done:]:
+                os.unlink(left)
+            raise
 
 
 def read_table(path, what="data file"):

@@ -4,7 +4,10 @@ Commands: ``distill`` (a fitted teacher file + a table -> a student file),
 ``report`` (teacher vs student on a table) and ``demo``. Exit codes: 0 ok,
 1 the job failed on the given files, 2 the command as typed cannot run
 (unknown option or student, missing file or column, a file that needs
-``--trust``). User errors print one clear message, never a traceback; set
+``--trust``, an output path that cannot be written or is one of the input
+files). Outputs are written only once everything is computed, through a
+temporary file moved into place, so a failure never leaves a half-written or
+lost file. User errors print one clear message, never a traceback; set
 ``SKDISTILL_TRACEBACK=1`` to see the traceback of an unexpected failure.
 """
 
@@ -382,18 +385,32 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 2
-    if args.command == "demo":
-        from ._demo import run_demo
-
-        if not args.temperature > 0:
-            parser.error(f"--temperature must be > 0, got {args.temperature}")
-        run_demo(random_state=args.random_state, temperature=args.temperature,
-                 plot_path=None if args.no_plot else args.plot)
-        return 0
-    command = {"distill": run_distill, "report": run_report}.get(args.command)
+    command = {"demo": run_demo_command, "distill": run_distill,
+               "report": run_report}.get(args.command)
     if command is None:  # pragma: no cover
         parser.error(f"unknown command {args.command!r}")
     return _run_guarded(command, args)
+
+
+def run_demo_command(args):
+    """``skdistill demo``: check the options, then run the demo."""
+    from ._io import UsageError, check_output_path
+
+    if not (args.temperature > 0 and math.isfinite(args.temperature)):
+        raise UsageError(f"--temperature must be > 0 and finite, got {args.temperature}")
+    if not 0 <= args.random_state <= 2**32 - 1:
+        # NumPy's seeds: check_random_state would fail after the data is loaded.
+        raise UsageError(
+            f"--random-state must be an integer in [0, 2**32 - 1], got {args.random_state}"
+        )
+    plot_path = None if args.no_plot else args.plot
+    if plot_path is not None:
+        check_output_path(plot_path, "--plot file")
+    from ._demo import run_demo
+
+    run_demo(random_state=args.random_state, temperature=args.temperature,
+             plot_path=plot_path)
+    return 0
 
 
 def _run_guarded(command, args):
@@ -469,9 +486,10 @@ def run_distill(args):
         transfer = "auto"
     else:
         transfer = parse_transfer_spec(args.transfer)
-    _io.check_model_path(args.out, "--out file")
+    inputs = [("--data", args.data), ("--teacher", args.teacher)]
+    _io.check_model_path(args.out, "--out file", inputs)
     if args.report:
-        _check_json_path(args.report, "--report")
+        _check_json_path(args.report, "--report", inputs + [("--out", args.out)])
 
     teacher = _load_fitted(args.teacher, args.trust, "teacher file")
     task = "classification" if is_classifier(teacher) else "regression"
@@ -514,38 +532,48 @@ def run_distill(args):
             saved = export_student(model)
         except TypeError as exc:
             raise _io.InputError(f"--export: {exc}") from exc
-    _io.save_model(saved, args.out)
+    writers = [(args.out, _io.model_writer(saved, args.out))]
+    if args.report:
+        report = _distill_report_data(args, model, student, X, y, task, metrics)
+        writers.append((args.report, lambda file: _dump_json(report, file)))
+    # Everything is computed before the first byte is written, and the two
+    # files are written together: both are replaced, or neither.
+    _io.write_files(writers)
     _say(args, f"wrote {args.out} ({type(saved).__name__})")
     if args.report:
-        report = {
-            "command": "distill",
-            "teacher_file": str(args.teacher),
-            "data_file": str(args.data),
-            "task": task,
-            "n_samples": int(X.shape[0]),
-            "n_features": int(X.shape[1]),
-            "student_spec": args.student,
-            "student": repr(student),
-            "student_fit": model.student_fit_,
-            "temperature": args.temperature,
-            "alpha": args.alpha,
-            "transfer": args.transfer,
-            "tuned_params": {key: value if isinstance(value, (int, float, str)) or value is None
-                             else repr(value)
-                             for key, value in getattr(model, "tuned_params_", {}).items()},
-            "reuse_preprocessing": bool(args.reuse_preprocessing),
-            "training_metrics": metrics,
-            "teacher_fit_seconds": model.teacher_fit_time_,
-            "student_fit_seconds": model.student_fit_time_,
-            "output_file": str(args.out),
-            "exported": bool(args.export),
-        }
-        full = _distillation_report(model, X, y)
-        if full is not None:
-            report["distillation_report"] = full
-        _write_json(report, args.report)
         _say(args, f"wrote {args.report}")
     return 0
+
+
+def _distill_report_data(args, model, student, X, y, task, metrics):
+    """The ``--report`` JSON content of ``skdistill distill``."""
+    report = {
+        "command": "distill",
+        "teacher_file": str(args.teacher),
+        "data_file": str(args.data),
+        "task": task,
+        "n_samples": int(X.shape[0]),
+        "n_features": int(X.shape[1]),
+        "student_spec": args.student,
+        "student": repr(student),
+        "student_fit": model.student_fit_,
+        "temperature": args.temperature,
+        "alpha": args.alpha,
+        "transfer": args.transfer,
+        "tuned_params": {key: value if isinstance(value, (int, float, str)) or value is None
+                         else repr(value)
+                         for key, value in getattr(model, "tuned_params_", {}).items()},
+        "reuse_preprocessing": bool(args.reuse_preprocessing),
+        "training_metrics": metrics,
+        "teacher_fit_seconds": model.teacher_fit_time_,
+        "student_fit_seconds": model.student_fit_time_,
+        "output_file": str(args.out),
+        "exported": bool(args.export),
+    }
+    full = _distillation_report(model, X, y)
+    if full is not None:
+        report["distillation_report"] = full
+    return report
 
 
 def _with_teacher_preprocessing(teacher, student):
@@ -705,14 +733,26 @@ def _fmt(value):
     return f"{value:.4f}"
 
 
-def _check_json_path(path, option):
+def _check_json_path(path, option, inputs=()):
+    """Check a JSON output path before any work: :func:`_io.check_output_path`
+    (not an input file, writable directory), and no extension of a table or
+    model file, which JSON would make unreadable."""
     from pathlib import Path
 
-    from ._io import UsageError
+    from . import _io
 
-    parent = Path(path).parent
-    if not parent.is_dir():
-        raise UsageError(f"the directory of {option} does not exist: {str(parent)!r}")
+    _io.check_output_path(path, f"{option} file", inputs)
+    name = Path(path).name.lower()
+    for compression in _io.COMPRESSION_SUFFIXES:
+        name = name.removesuffix(compression)
+    suffix = Path(name).suffix
+    kind = ("data table" if suffix in _io.TABLE_FORMATS
+            else "model file" if suffix in _io.MODEL_FORMATS else None)
+    if kind is not None:
+        raise _io.UsageError(
+            f"{option} {str(path)!r} has the extension of a {kind} ({suffix!r}) but "
+            "gets JSON; give a .json file name"
+        )
 
 
 def _jsonable(value):
@@ -734,10 +774,17 @@ def _jsonable(value):
     return str(value)
 
 
-def _write_json(data, path):
-    with open(path, "w", encoding="utf-8") as handle:
+def _dump_json(data, file):
+    with open(file, "w", encoding="utf-8") as handle:
         json.dump(_jsonable(data), handle, indent=2, allow_nan=False)
         handle.write("\n")
+
+
+def _write_json(data, path):
+    """Write ``data`` as JSON to ``path`` atomically (:func:`_io.write_files`)."""
+    from ._io import write_files
+
+    write_files([(path, lambda file: _dump_json(data, file))])
 
 
 if __name__ == "__main__":  # pragma: no cover
