@@ -15,8 +15,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-from skdistill import DistilledClassifier, DistilledEstimator, DistilledRegressor
-from skdistill import metrics
+from skdistill import DistilledClassifier, DistilledEstimator, DistilledRegressor, metrics
 from skdistill.metrics import (
     SCORERS,
     brier_distance,

@@ -7,8 +7,7 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.neighbors import NearestNeighbors
 
-from skdistill.transfer import AdversarialSampler, GaussianNoise, Mixup, Munge, UniformBox
-from skdistill.transfer import _base
+from skdistill.transfer import AdversarialSampler, GaussianNoise, Mixup, Munge, UniformBox, _base
 from skdistill.transfer._base import encode_table
 
 GENERATORS = [Munge, GaussianNoise, Mixup, UniformBox]
