@@ -5,7 +5,6 @@ Runs after the first student fit of :mod:`skdistill._distill`, with the
 steps of :mod:`skdistill._fit_steps`.
 """
 
-import math
 from functools import partial
 
 import numpy as np
@@ -74,24 +73,35 @@ def adversarial_rounds(task, teacher, student, sampler, n_rounds, first, *, targ
     best_round, kept = 0, (first, transfer[0])
     current, (X_transfer, transfer_targets) = first, transfer
     n_add = sampler.rows_per_round(n_real)
-    n_candidates = int(math.ceil(n_add * float(sampler.candidate_factor)))
+    n_candidates = sampler.n_candidates(n_real, n_add)
     for round_ in range(1, n_rounds + 1):
         X_cand = sampler.sample_candidates(task.X, n_candidates, random_state=rng)
-        cand_targets = steps.label_rows(task, teacher, X_cand, temperature)
-        student_out = _outputs(task, current, X_cand, features, gives_proba)
-        scores = (sampler.disagreement_scores(cand_targets, student_out)
-                  if task.classification
-                  else sampler.regression_scores(cand_targets, student_out))
-        picked = sampler.most_disputed(scores, n_add)
-        X_transfer = _append(X_transfer, _safe_indexing(X_cand, picked))
-        transfer_targets = _append(transfer_targets, cand_targets[picked])
+        # Only the adversarial sampler needs every candidate labelled; leaf
+        # refill picks by the student's leaves and labels the picked rows.
+        cand_targets = student_out = None
+        if sampler.needs_candidate_targets:
+            cand_targets = steps.label_rows(task, teacher, X_cand, temperature)
+            student_out = _outputs(task, current, X_cand, features, gives_proba)
+        X_trained = task.X if X_transfer is None else concatenate_rows([task.X, X_transfer])
+        picked, note = sampler.select(
+            current, steps.select_columns(X_trained, features),
+            steps.select_columns(X_cand, features), cand_targets, student_out, n_add,
+            classification=task.classification)
+        if len(picked) == 0:
+            log(f"round {round_}: no candidate to add ({note})")
+            break
+        new_rows = _safe_indexing(X_cand, picked)
+        new_targets = (cand_targets[picked] if cand_targets is not None
+                       else steps.label_rows(task, teacher, new_rows, temperature))
+        X_transfer = _append(X_transfer, new_rows)
+        transfer_targets = _append(transfer_targets, new_targets)
         rows = steps.stack_rows(task.X, targets, task.sample_weight, X_transfer,
                                 transfer_targets)
         current = steps.fit_student(task, clone(student), *rows, features=features)
         fidelity.append(_fidelity(task, _outputs(task, current, X_valid, features,
                                                  gives_proba), reference))
-        log(f"round {round_}: +{len(picked)} disputed rows (mean disagreement "
-            f"{scores[picked].mean():.4g}), held-out fidelity {fidelity[-1]:.4f}")
+        log(f"round {round_}: +{len(picked)} rows ({note}), held-out fidelity "
+            f"{fidelity[-1]:.4f}")
         if fidelity[-1] <= fidelity[best_round] + float(sampler.tol):
             break
         best_round, kept = round_, (current, X_transfer)

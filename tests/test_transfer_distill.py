@@ -302,7 +302,7 @@ def test_verbose_reports_labelling_and_rounds(data):
     text = out.getvalue()
     assert "transfer set: 200 rows" in text
     assert "labelled 200 rows with the teacher" in text
-    assert "round 0: held-out fidelity" in text and "round 1: +200 disputed rows" in text
+    assert "round 0: held-out fidelity" in text and "round 1: +200 rows (mean disagreement" in text
 
 
 # ----------------------------------------------------------- feature budget

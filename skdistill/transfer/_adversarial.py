@@ -154,6 +154,23 @@ class AdversarialSampler(BaseEstimator):
         diff = teacher.reshape(len(teacher), -1) - student.reshape(len(student), -1)
         return np.mean(diff ** 2, axis=1)
 
+    # The teacher labels every candidate: the disagreement needs its targets.
+    needs_candidate_targets = True
+
+    def n_candidates(self, n_rows, n_add):
+        """Candidates drawn per round: ``candidate_factor`` per added row."""
+        return int(np.ceil(n_add * float(self.candidate_factor)))
+
+    def select(self, student, X_trained, X_cand, cand_targets, student_out, n_add,
+               classification=True):
+        """Indices of the ``n_add`` most disputed candidates, and a note for
+        the log. ``student`` and ``X_trained`` (the rows it was fitted on)
+        are not needed here; :class:`LeafRefill` uses them."""
+        scores = (self.disagreement_scores(cand_targets, student_out) if classification
+                  else self.regression_scores(cand_targets, student_out))
+        picked = self.most_disputed(scores, n_add)
+        return picked, f"mean disagreement {scores[picked].mean():.4g}"
+
     @staticmethod
     def most_disputed(scores, n):
         """Indices of the ``n`` largest scores, in increasing index order
