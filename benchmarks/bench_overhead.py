@@ -164,7 +164,7 @@ def main(argv=None):
     print(markdown_table(defaults))
     print("goal: defaults / plain <= 2, teacher fits equal (median of repeats, same run)")
     if args.json:
-        write_json(args.json, "overhead", rows, defaults=defaults)
+        write_json(args.json, "overhead", rows, defaults=defaults, quick=args.quick)
     return rows
 
 

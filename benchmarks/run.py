@@ -1,6 +1,6 @@
 """Run the benchmark suite and write the results into docs/benchmarks.md.
 
-    python -m benchmarks [--quick] [--only born_again,compression,large,speed]
+    python -m benchmarks [--quick] [--only born_again,compression,large,leaf_refill,overhead,speed]
                          [--out-dir DIR] [--doc PATH] [--render-only]
 
 Each benchmark runs through its script's ``main`` with ``--json
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from _harness import markdown_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-SUITE = ("born_again", "compression", "large", "speed")
+SUITE = ("born_again", "compression", "large", "leaf_refill", "overhead", "speed")
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 
@@ -142,6 +142,17 @@ def render(out_dir):
     if evidence:
         parts += ["### Defaults (\"auto\") against the same student on labels",
                   _table(evidence)]
+    if "leaf_refill" in payloads:
+        p = payloads["leaf_refill"]
+        parts += ["### Leaf refill against MUNGE at equal transfer rows", _machine_line(p),
+                  _table(p["rows"])]
+    if "overhead" in payloads:
+        p = payloads["overhead"]
+        parts += ["### Overhead", _machine_line(p), "**skdistill against the same steps by hand**",
+                  _table(p["rows"])]
+        if p.get("defaults"):
+            parts += ["**Defaults (\"auto\") against plain distillation, same target source**",
+                      _table(p["defaults"])]
     if "speed" in payloads:
         p = payloads["speed"]
         parts += ["### Speed and size", _machine_line(p)]
