@@ -507,6 +507,10 @@ def run_distill(args):
               "random_state": args.random_state}
     model = DistilledEstimator(FrozenEstimator(teacher), student, **params)
     try:
+        model._check_params()
+    except (ValueError, TypeError) as exc:  # an option out of range: a usage error
+        raise _io.UsageError(str(exc)) from exc
+    try:
         model.fit(X, y)
     except (ValueError, TypeError) as exc:
         raise _io.InputError(

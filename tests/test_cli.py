@@ -528,3 +528,9 @@ def test_report_command_gives_the_numbers_of_distillation_report(files, tmp_path
         "fidelity (agreement with teacher)", "kl_divergence (from teacher)", "total_variation",
         "pickled_bytes", "n_nodes", "n_leaves", "predict_ms_per_1k_rows"]
     assert all(value > 0 for value in cli["predict_ms_per_1k_rows"].values())
+
+
+def test_out_of_range_random_state_is_a_usage_error(files, tmp_path, capsys):
+    args = distill_args(files, tmp_path) + ["--random-state", "-1"]
+    assert main(args) == 2
+    assert "random_state must be an int in [0, 2**32 - 1]" in capsys.readouterr().err
