@@ -6,7 +6,7 @@ import numpy as np
 
 from .size_search import DistillationPath, StudentSelection
 
-__all__ = ["plot_fidelity_curve"]
+__all__ = ["plot_fidelity_curve", "plot_shape_functions"]
 
 
 def _pyplot():
@@ -139,3 +139,117 @@ def plot_fidelity_curve(path, *, ax=None, chosen=None, target_fidelity=None, x="
     ax.grid(True, alpha=0.3)
     ax.legend(loc="lower right", fontsize="small")
     return ax
+
+
+def _additive_model(gam):
+    """``(fitted GAM, score-column labels)`` of a GAM or of a distilled model
+    whose student is one."""
+    model = getattr(gam, "student_", gam)
+    if not hasattr(model, "shape_functions_"):
+        raise TypeError(
+            "gam must be a fitted SoftGAMClassifier or SoftGAMRegressor, or a fitted "
+            f"distilled model with one as student, got {type(model).__name__}"
+        )
+    classes = getattr(model, "classes_", None)
+    if classes is None:
+        return model, ["score"]
+    if model is not gam:
+        # A native student learnt the target columns 0..K-1.
+        classes = np.asarray(gam.classes_)[np.asarray(classes, dtype=np.intp)]
+    if len(classes) == 2:
+        return model, [f"log-odds of {classes[1]}"]
+    return model, [str(label) for label in classes]
+
+
+def plot_shape_functions(gam, feature_names=None, *, features=None, ncols=3):
+    """Plot the shape function of each feature of a generalized additive model.
+
+    One panel per feature: the feature's additive score (log-odds for a
+    classifier) as a step function over its bins, one line per score column,
+    with the score of a missing value in the panel's title when training had
+    NaN. Scores are centred (weighted mean 0 over the training rows), so a
+    panel reads as the change from the average prediction.
+
+    Parameters
+    ----------
+    gam : SoftGAMClassifier, SoftGAMRegressor or distilled model
+        A fitted GAM, or a fitted distilled model whose ``student_`` is one
+        (then the legend shows the real class labels).
+    feature_names : list of str, default=None
+        Defaults to the column names seen in ``fit``, else ``x0, x1, ...``.
+    features : list of int, default=None
+        Indices of the features to plot; all by default.
+    ncols : int, default=3
+        Panels per row.
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    axes : ndarray of matplotlib Axes
+        One per plotted feature, in the order of ``features``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import numpy as np
+    >>> from skdistill.plotting import plot_shape_functions
+    >>> from skdistill.students import SoftGAMClassifier
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(-3, 3, size=(500, 3))
+    >>> y = np.sin(X[:, 0]) + X[:, 1] > 0
+    >>> gam = SoftGAMClassifier(random_state=0).fit(X, y)
+    >>> fig, axes = plot_shape_functions(gam, ["a", "b", "c"], features=[0, 1])
+    >>> [ax.get_title() for ax in axes]
+    ['a', 'b']
+    >>> axes[0].get_ylabel()
+    'log-odds of True'
+    """
+    model, column_labels = _additive_model(gam)
+    n_features = len(model.shape_functions_)
+    if feature_names is None:
+        feature_names = getattr(model, "feature_names_in_",
+                                [f"x{j}" for j in range(n_features)])
+    names = [str(name) for name in feature_names]
+    if len(names) != n_features:
+        raise ValueError(
+            f"feature_names must have one name per feature ({n_features}), got {len(names)}"
+        )
+    features = list(range(n_features)) if features is None else list(features)
+    if not features or not all(_is_number(j) and float(j).is_integer()
+                                and 0 <= j < n_features for j in features):
+        raise ValueError(
+            f"features must be a non-empty list of feature indices in [0, {n_features}), "
+            f"got {features!r}"
+        )
+    if isinstance(ncols, bool) or not isinstance(ncols, numbers.Integral) or ncols < 1:
+        raise ValueError(f"ncols must be an int >= 1, got {ncols!r}")
+    plt = _pyplot()
+    ncols = min(ncols, len(features))
+    nrows = -(-len(features) // ncols)
+    fig, grid = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.8 * nrows),
+                             squeeze=False)
+    for ax in grid.ravel()[len(features):]:
+        ax.set_visible(False)
+    axes = grid.ravel()[:len(features)]
+    for ax, j in zip(axes, features):
+        _draw_shape(ax, model.shape_functions_[int(j)], names[int(j)], column_labels)
+    if len(column_labels) > 1:
+        axes[0].legend(fontsize="small")
+    fig.tight_layout()
+    return fig, axes
+
+
+def _draw_shape(ax, shape, name, column_labels):
+    title = name
+    if np.all(np.isfinite(shape.bin_edges)):
+        for k, label in enumerate(column_labels):
+            ax.stairs(shape.scores[:, k], shape.bin_edges, baseline=None,
+                      color=f"C{k}", label=label)
+    if shape.missing_weight > 0:
+        missing = ", ".join(f"{v:+.2f}" for v in shape.missing_score)
+        title += f" (NaN: {missing})"
+    ax.axhline(0.0, color="0.6", linewidth=0.8, linestyle=":")
+    ax.set_title(title)
+    ax.set_ylabel(column_labels[0] if len(column_labels) == 1 else "score")
+    ax.grid(True, alpha=0.3)

@@ -4,6 +4,7 @@ Each is a full scikit-learn classifier: ``fit(X, y)`` also takes plain labels.
 """
 
 from ._boosting import SoftGradientBoostingClassifier
+from ._gam import SoftGAMClassifier, SoftGAMRegressor
 from ._linear_tree import LinearTreeClassifier, LinearTreeRegressor
 from ._logistic import SoftLogisticRegression
 from ._naive_bayes import SoftGaussianNB
@@ -13,6 +14,8 @@ __all__ = [
     "LinearTreeClassifier",
     "LinearTreeRegressor",
     "SoftDecisionTreeClassifier",
+    "SoftGAMClassifier",
+    "SoftGAMRegressor",
     "SoftGaussianNB",
     "SoftGradientBoostingClassifier",
     "SoftLogisticRegression",
