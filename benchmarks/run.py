@@ -76,13 +76,13 @@ def _plain_seconds(name, rows, plain):
     the large-data rows time it directly (out-of-fold teacher fits
     included); the compression rows fit a frozen teacher, so the one
     in-sample teacher fit is added."""
-    if plain is None:
+    if plain is None or plain.get("fit s") is None:
         return None
     seconds = plain["fit s"]
     if name == "compression":
-        teacher = next(r for r in rows if _case_name(r) == _case_name(plain)
-                       and str(r["student"]).startswith("teacher"))
-        seconds += teacher["fit s"]
+        teacher = next((r for r in rows if _case_name(r) == _case_name(plain)
+                        and str(r["student"]).startswith("teacher")), {})
+        seconds += teacher.get("fit s") or 0.0
     return seconds
 
 
@@ -113,7 +113,7 @@ def defaults_evidence(payloads):
                 "Δ plain (T=1, no transfer) vs labels (pts)": None if plain is None else
                 plain.get("Δacc vs labels (pts)", plain.get("Δ vs labels (pts)")),
                 "not worse by > 0.3": bool(delta is not None and delta >= -0.3),
-                "defaults s / plain s": (None if not plain_seconds
+                "defaults s / plain s": (None if not plain_seconds or "fit s" not in row
                                          else row["fit s"] / plain_seconds),
             })
     return rows
