@@ -92,22 +92,24 @@ def test_render_and_write_doc(tmp_path):
     import run
     from _harness import write_json
 
-    rows = [{"problem": "p", "student": "s", "config": "labels", "accuracy": 0.9,
-             "Δacc vs labels (pts)": 0.0},
+    rows = [{"problem": "p", "student": "teacher (HGB+RF)", "config": "{}", "fit s": 10.0},
+            {"problem": "p", "student": "s", "config": "labels", "accuracy": 0.9,
+             "Δacc vs labels (pts)": 0.0, "fit s": 0.1},
             {"problem": "p", "student": "s", "config": "soft, T=1", "accuracy": 0.91,
-             "Δacc vs labels (pts)": 1.0},
+             "Δacc vs labels (pts)": 1.0, "fit s": 2.0},
             {"problem": "p", "student": "s", "config": "defaults (auto) -> T=2, no transfer",
-             "accuracy": 0.905, "Δacc vs labels (pts)": 0.5}]
+             "accuracy": 0.905, "Δacc vs labels (pts)": 0.5, "fit s": 18.0}]
     write_json(tmp_path / "compression.json", "compression", rows,
                summary=[{"problem": "p", "student": "s"}], quick=True)
     body = run.render(tmp_path)
     assert "### Model Compression protocol: summary" in body and "quick mode" in body
     evidence = run.defaults_evidence({"compression": json.loads(
         (tmp_path / "compression.json").read_text())})
+    # the plain fit used a frozen teacher: its one teacher fit (10 s) is added
     assert evidence == [{"case": "p", "student": "s", "defaults chose": "T=2, no transfer",
                          "Δ defaults vs labels (pts)": 0.5,
                          "Δ plain (T=1, no transfer) vs labels (pts)": 1.0,
-                         "not worse by > 0.3": True}]
+                         "not worse by > 0.3": True, "defaults s / plain s": 1.5}]
     doc = tmp_path / "doc.md"
     doc.write_text(f"# Title\n\nintro\n\n{run.START}\nold\n{run.END}\n\nafter\n")
     run.write_doc(doc, body)
