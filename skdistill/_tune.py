@@ -1,24 +1,32 @@
 """The ``"auto"`` defaults of ``temperature``, ``alpha`` and ``transfer``:
-chosen on inner validation folds of the training rows, falling back to plain
-label training.
+chosen on validation folds of the training rows, falling back to plain label
+training, at no teacher fit beyond those of the target source.
 
 The rule (its evidence is in ``docs/benchmarks.md``):
 
-1. Split the training rows: ``INNER_FOLDS`` (3) stratified folds when a 20%
-   split would hold fewer than ``MIN_VALIDATION_ROWS`` rows (so every row is
-   validated once), else one 20% split. Seeded by ``random_state``.
-2. Per fold, fit the teacher on the training part, with the estimator's own
-   target source (out-of-bag, out-of-fold or in-sample).
-3. Fit one student per candidate -- labels only (``alpha=1``), soft targets
-   (``alpha=0``) at temperature 1 and 2, and the same with a MUNGE transfer
-   set of 10x the rows (at most ``MAX_TRANSFER_ROWS``; not for linear
-   students, sparse or non-finite X) -- and predict the validation part.
-4. Pool the validation predictions; score by accuracy to the *true* labels
+1. Folds. Out-of-fold targets: the first ``INNER_FOLDS`` (3) folds of the
+   target source's ``cv`` (one fold when a 20% split holds
+   ``MIN_VALIDATION_ROWS``), each with the fold teacher fitted without it;
+   the candidates learn that teacher's outputs on the fold's training rows
+   (the out-of-fold outputs there came from teachers that saw the
+   validation rows). Out-of-bag, in-sample or frozen teachers: seeded,
+   stratified inner folds (one 20% split from 20 000 rows) and the one
+   fitted teacher, whose targets of the training rows the candidates learn.
+   That teacher has seen the validation rows, which makes distilled
+   candidates look slightly better than they are: ``docs/benchmarks.md``
+   measures it.
+2. Per fold, fit one student per candidate -- labels only (``alpha=1``),
+   soft targets (``alpha=0``) at temperature 1 and 2 -- then, by successive
+   halving, the MUNGE transfer set of 10x the rows (at most
+   ``MAX_TRANSFER_ROWS``; not for linear students, sparse or non-finite X)
+   at the temperature that won without it; predict the validation part.
+3. Pool the validation predictions; score by accuracy to the *true* labels
    (R² for regression). A distilled candidate is eligible only when its
    paired gain over labels-only exceeds ``MIN_GAIN_STD_ERRORS`` standard
    errors; the eligible candidate with the best score wins (ties: higher
    fidelity to the teacher, then the cheaper candidate).
-5. Refit on all training rows with the winner.
+4. The caller fits the student on all rows with the winner, reusing the
+   teacher and its targets.
 
 Only parameters set to ``"auto"`` vary; numbers and generators set by the
 user are kept. ``feature_budget``, ``transfer_rounds`` and ``X_unlabeled``
@@ -280,16 +288,23 @@ def tune_settings(task, teacher_fit, student, fixed, auto, *, random_state=None,
 
 
 def tuning_folds(task, teacher_fit, random_state):
-    """``(train, valid, teacher)`` triples. Out-of-fold targets: the folds of
-    the target source (at most as many as :func:`n_inner_folds` allows),
-    each with the teacher fitted without its validation rows. Otherwise
-    seeded inner splits, all with the one teacher."""
+    """``(train, valid, teacher, own_targets)`` per fold.
+
+    Out-of-fold targets: the folds of the target source (at most as many as
+    :func:`n_inner_folds` allows), each with the teacher fitted without its
+    validation rows, whose outputs on the fold's training rows are the
+    candidates' targets (``own_targets``): the out-of-fold outputs there
+    came from teachers that saw the validation rows, and students trained
+    on them scored too well on validation (537_houses, depth-6 tree: chosen
+    at -0.80 R² points on test). Otherwise seeded inner splits, all with the
+    one teacher and its targets of the training rows.
+    """
     n_folds = n_inner_folds(len(task.y))
     if teacher_fit.folds:
         pairs = list(zip(teacher_fit.folds, teacher_fit.fold_teachers))[:n_folds]
-        return [(train, valid, teacher) for (train, valid), teacher in pairs]
+        return [(train, valid, teacher, True) for (train, valid), teacher in pairs]
     splits = inner_splits(task.y, task.classification, random_state)
-    return [(train, valid, teacher_fit.teacher) for train, valid in splits]
+    return [(train, valid, teacher_fit.teacher, False) for train, valid in splits]
 
 
 def _stages(grid, auto):
@@ -331,7 +346,7 @@ def _score_candidates(task, teacher_fit, student, grid, folds, random_state, say
 
 def _pooled(task, teacher_fit, folds):
     """The validation rows of all folds: labels, weights, teacher outputs."""
-    valid = np.concatenate([v for _, v, _ in folds])
+    valid = np.concatenate([fold[1] for fold in folds])
     return Bunch(
         y=task.y[valid],
         weights=None if task.sample_weight is None else task.sample_weight[valid],
@@ -358,15 +373,17 @@ def _fold_predictions(task, outputs, student, grid, fold, random_state, index, n
     """Each candidate's student, fitted on the fold's training rows (the
     teacher's targets there, plus transfer rows the fold's teacher labels),
     predicting the fold's validation rows."""
-    train, valid, teacher = fold
+    train, valid, teacher, own_targets = fold
     sub = _sub_task(task, train)
     X_val = _safe_indexing(task.X, valid)
+    fold_outputs = (steps.teacher_outputs_on(sub, teacher, sub.X) if own_targets
+                    else outputs[train])
     transfer_cache = {}
     predictions = []
     for params in grid:
         start = time.perf_counter()
         settings = Settings(**params)
-        targets = steps.training_targets(sub, outputs[train], settings)
+        targets = steps.training_targets(sub, fold_outputs, settings)
         X_transfer, transfer_targets = _candidate_transfer(
             sub, teacher, settings, random_state, transfer_cache)
         rows = steps.stack_rows(sub.X, targets, sub.sample_weight, X_transfer,
