@@ -174,6 +174,9 @@ def test_choose_needs_a_gain_beyond_the_noise():
     assert results[1].gain < results[1].gain_std_error
     results.append(Bunch(name="clear", params={"alpha": 0.0}, score=0.93, fidelity=0.9))
     assert _tune.choose(results, [base, noisy, clear]).name == "clear"
+    # a stricter bar (teachers that saw the validation rows) keeps the labels
+    assert _tune.choose(results, [base, noisy, clear], min_std_errors=100).name == (
+        "labels only")
     # without a labels-only candidate the best score wins
     assert _tune.choose(results[1:2], [noisy]).name == "noisy"
 
@@ -190,8 +193,10 @@ def test_tuning_scores_the_candidates_and_prunes_munge_temperatures(data):
     for r in results:
         assert 0.5 <= r.score <= 1 and 0.5 <= r.fidelity <= 1
         assert np.isfinite(r.gain) and r.gain_std_error >= 0
+    # the forest's out-of-bag teacher labels every fold and has seen the
+    # validation rows: candidates need two standard errors
     eligible = [r for r in results
-                if r.name == "labels only" or r.gain > _tune.MIN_GAIN_STD_ERRORS
+                if r.name == "labels only" or r.gain > _tune.MIN_GAIN_STD_ERRORS_SEEN
                 * r.gain_std_error]
     best = max(eligible, key=lambda r: (r.score, r.fidelity))
     assert _tune.describe(model.tuned_params_) == best.name
