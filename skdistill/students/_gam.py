@@ -4,19 +4,26 @@ The model is ``F(x) = intercept + sum_j f_j(x_j)`` with each ``f_j`` a step
 function over quantile bins of feature ``j``, learnt as InterpretML's
 Explainable Boosting Machine learns it (Lou, Caruana & Gehrke, KDD 2012,
 "Intelligible models for classification and regression"): cyclic boosting,
-each round visiting the features in turn and adding to ``f_j`` one Newton step
-per bin, with the gradient taken after the previous feature's update. For the
-soft cross-entropy the step of bin ``b`` is ``sum w (t - p) / (sum w p (1 - p)
-+ l2)`` (times ``(K - 1) / K`` for K > 2 classes, as in Friedman 2001), which
+each round visiting the features in turn and adding to ``f_j`` a small step
+function (a few runs of adjacent bins), with the gradient taken after the
+previous feature's update. For the soft cross-entropy the step of a run of
+bins is the Newton step ``sum w (t - p) / (sum w p (1 - p) + l2)`` over its
+rows (times ``(K - 1) / K`` for K > 2 classes, as in Friedman 2001), which
 needs the targets ``t`` only as probabilities, so the student learns a
 teacher's soft targets as easily as labels. Tan, Caruana, Hooker & Lou
 ("Distill-and-Compare", AIES 2018) distil black boxes into such models.
+Optionally, the pairs of features ranked first by FAST (Lou, Caruana,
+Gehrke & Hooker, KDD 2013) get two-feature tables boosted after the main
+effects (GA2M).
 
 A GAM has no scikit-learn equivalent: there is no ``to_sklearn()``, and
 :func:`skdistill.export.export_student` raises ``TypeError`` for it. Read it
 through ``shape_functions_`` (tables), ``export_text`` (a scorecard) or
 :func:`skdistill.plotting.plot_shape_functions`.
 """
+
+from functools import partial
+from itertools import combinations
 
 import numpy as np
 from scipy.special import expit, log_expit
@@ -167,31 +174,77 @@ def feature_step(grad, hess, l2, factor, max_leaves):
     return step
 
 
-def cyclic_boosting(train, val, n_slots, init, loss, params):
-    """Score tables (one (n_slots_j, n_columns) array per feature) after
+def best_quadrants(grad, hess, l2):
+    """``(a, c, gain)`` of the best cut of a grid of (n_i, n_j, n_columns)
+    sums into the four quadrants ``rows < a`` or not times ``columns < c`` or
+    not, by the Newton gain (as :func:`best_split`); gain 0 when the grid
+    cannot be cut. This is the FAST pair score (Lou, Caruana, Gehrke &
+    Hooker, KDD 2013), computed for every cut at once from 2-D prefix sums."""
+    if grad.shape[0] < 2 or grad.shape[1] < 2:
+        return 0, 0, 0.0
+
+    def quadrants(sums):
+        prefix = sums.cumsum(axis=0).cumsum(axis=1)
+        top_left, top, left = prefix[:-1, :-1], prefix[:-1, -1:], prefix[-1:, :-1]
+        total = prefix[-1, -1]
+        return (top_left, top - top_left, left - top_left,
+                total - top - left + top_left), total
+
+    def score(g, h):
+        return np.divide(g * g, h + l2, out=np.zeros(np.broadcast(g, h).shape),
+                         where=h + l2 > MIN_HESSIAN)
+
+    (g_parts, g_total), (h_parts, h_total) = quadrants(grad), quadrants(hess)
+    gain = sum(score(g, h) for g, h in zip(g_parts, h_parts)) - score(g_total, h_total)
+    gain = gain.sum(axis=2)
+    a, c = np.unravel_index(np.argmax(gain), gain.shape)
+    return int(a) + 1, int(c) + 1, float(gain[a, c])
+
+
+def pair_step(grad, hess, shape, l2, factor):
+    """((n_i + 1) * (n_j + 1), n_columns) update of one pair's scores: one
+    Newton step per quadrant of the best cut (:func:`best_quadrants`). The
+    last row and column (a missing value) are not updated: the main effects
+    model missing values."""
+    n_columns = grad.shape[1]
+    grad, hess = (s.reshape(*shape, n_columns)[:-1, :-1] for s in (grad, hess))
+    step = np.zeros((*shape, n_columns))
+    a, c, gain = best_quadrants(grad, hess, l2)
+    if gain > 0:
+        for rows in (slice(0, a), slice(a, shape[0] - 1)):
+            for cols in (slice(0, c), slice(c, shape[1] - 1)):
+                step[rows, cols] = newton_step(grad[rows, cols].sum(axis=(0, 1)),
+                                               hess[rows, cols].sum(axis=(0, 1)),
+                                               l2, factor)
+    return step.reshape(-1, n_columns)
+
+
+def cyclic_boosting(terms, train, val, loss, params):
+    """Score tables (one (n_slots, n_columns) array per term) after
     ``params.max_rounds`` rounds, or those of the round with the lowest
     validation loss when ``val`` is given.
 
-    ``train`` and ``val`` are Bunches of ``bins`` (a list, one int array per
-    feature), ``targets`` (n, n_columns) and ``weight``. Returns the tables,
-    the number of rounds they contain and the per-round train and validation
-    losses.
+    Each term is a Bunch of ``slots`` and ``val_slots`` (the slot of each
+    training and validation row), ``n_slots`` and ``step``, a function of the
+    per-slot sums of the Newton terms returning the update. ``train`` and
+    ``val`` are Bunches of ``targets`` (n, n_columns), ``weight`` and ``raw``,
+    the scores boosting starts from. Returns the tables, the number of rounds
+    they contain and the per-round train and validation losses.
     """
-    tables = [np.zeros((n, len(init))) for n in n_slots]
-    raw = np.tile(init, (len(train.weight), 1))
-    raw_val = None if val is None else np.tile(init, (len(val.weight), 1))
+    tables = [np.zeros((term.n_slots, train.raw.shape[1])) for term in terms]
+    raw = train.raw.copy()
+    raw_val = None if val is None else val.raw.copy()
     train_loss, val_loss = [], []
     best, best_tables, best_round, stale = np.inf, tables, 0, 0
     for round_ in range(1, params.max_rounds + 1):
-        for j, table in enumerate(tables):
-            grad, hess = bin_sums(train.bins[j], len(table),
+        for term, table in zip(terms, tables):
+            grad, hess = bin_sums(term.slots, term.n_slots,
                                   *loss.newton_terms(raw, train.targets), train.weight)
-            step = params.learning_rate * feature_step(
-                grad, hess, params.l2_regularization, loss.factor, params.max_leaves)
+            step = params.learning_rate * term.step(grad, hess)
             table += step
-            raw += step[train.bins[j]]
+            raw += step[term.slots]
             if val is not None:
-                raw_val += step[val.bins[j]]
+                raw_val += step[term.val_slots]
         train_loss.append(loss.mean_loss(raw, train.targets, train.weight))
         if val is None:
             continue
@@ -208,20 +261,37 @@ def cyclic_boosting(train, val, n_slots, init, loss, params):
     return best_tables, best_round, train_loss, val_loss
 
 
-def centred_tables(tables, intercept, bin_weights):
+def top_pairs(pair_bins, train, loss, n_pairs, l2):
+    """The ``n_pairs`` feature pairs of largest FAST gain at the residuals of
+    ``train.raw`` (the main-effects model), best first; pairs of gain 0 are
+    left out. ``pair_bins`` are the coarser per-feature bins of the pairs."""
+    residual, hessian = loss.newton_terms(train.raw, train.targets)
+    gains = []
+    for i, j in combinations(range(len(pair_bins)), 2):
+        shape = (pair_bins[i].n_slots, pair_bins[j].n_slots)
+        slots = pair_bins[i].slots * shape[1] + pair_bins[j].slots
+        grad, hess = bin_sums(slots, shape[0] * shape[1], residual, hessian, train.weight)
+        grad, hess = (s.reshape(*shape, -1)[:-1, :-1] for s in (grad, hess))
+        gains.append((best_quadrants(grad, hess, l2)[2], (i, j)))
+    gains.sort(key=lambda item: -item[0])
+    return [pair for gain, pair in gains[:n_pairs] if gain > 0]
+
+
+def centred_tables(tables, intercept, slot_weights, unseen_missing_to_zero):
     """Tables with a zero weighted mean over the training rows (the mean moves
     into the intercept), as EBM reports them: each shape function then reads
     as the change from the average prediction. With several score columns
     (softmax), each bin's scores are also centred across classes, which does
-    not change the probabilities. A missing-value bin that no training row
-    reached scores 0: the average."""
+    not change the probabilities. With ``unseen_missing_to_zero``, a
+    missing-value bin (the last slot) that no training row reached scores 0:
+    the average."""
     intercept = np.array(intercept, dtype=np.float64)
     centred = []
-    for table, weight in zip(tables, bin_weights):
+    for table, weight in zip(tables, slot_weights):
         mean = weight @ table / weight.sum()
         table = table - mean
         intercept += mean
-        if weight[-1] == 0:
+        if unseen_missing_to_zero and weight[-1] == 0:
             table[-1] = 0.0
         if table.shape[1] > 1:
             table -= table.mean(axis=1, keepdims=True)
@@ -231,19 +301,46 @@ def centred_tables(tables, intercept, bin_weights):
     return centred, intercept
 
 
-def shape_function(x, weight, thresholds, table):
-    """The public table of one feature (see ``shape_functions_``)."""
+def bin_edges(x, weight, thresholds):
+    """The smallest training value, the cut points and the largest value."""
     finite = x[~np.isnan(x) & (weight > 0)]
     low, high = (finite.min(), finite.max()) if len(finite) else (np.nan, np.nan)
-    slot_weight = np.bincount(bin_indices(x, thresholds), weights=weight,
-                              minlength=len(table))
-    return Bunch(
-        bin_edges=np.concatenate([[low], thresholds, [high]]),
-        scores=table[:-1].copy(),
-        missing_score=table[-1].copy(),
-        bin_weight=slot_weight[:-1],
-        missing_weight=float(slot_weight[-1]),
-    )
+    return np.concatenate([[low], thresholds, [high]])
+
+
+def shape_function(edges, table, slot_weight):
+    """The public table of one feature (see ``shape_functions_``)."""
+    return Bunch(bin_edges=edges, scores=table[:-1].copy(), missing_score=table[-1].copy(),
+                 bin_weight=slot_weight[:-1], missing_weight=float(slot_weight[-1]))
+
+
+def interaction_table(pair, edges, table, slot_weight):
+    """The public table of one pair (see ``interactions_``)."""
+    shape = (len(edges[0]), len(edges[1]))  # bins + 1 missing slot per feature
+    grid = table.reshape(*shape, -1)
+    return Bunch(features=pair, bin_edges=edges, scores=grid[:-1, :-1].copy(),
+                 missing_score=grid[-1, -1].copy(),
+                 bin_weight=slot_weight.reshape(shape)[:-1, :-1])
+
+
+def _term(slots, n_slots, train, val, step):
+    """A boosted term: the slot of every row, of the training and of the
+    validation rows, and its update rule."""
+    return Bunch(all_slots=slots, slots=slots[train.rows], n_slots=n_slots, step=step,
+                 val_slots=None if val is None else slots[val.rows])
+
+
+def _rows(targets, weight, rows, init):
+    return Bunch(rows=rows, targets=np.ascontiguousarray(targets[rows]),
+                 weight=weight[rows], raw=np.tile(init, (len(rows), 1)))
+
+
+def _with_scores(part, terms, tables, slots):
+    """``part`` with ``raw`` raised by the terms' scores at its rows."""
+    raw = part.raw.copy()
+    for term, table in zip(terms, tables):
+        raw += table[term[slots]]
+    return Bunch(**{**part, "raw": raw})
 
 
 # --------------------------------------------------------------------------
@@ -253,11 +350,14 @@ class _BaseGAM(BaseEstimator):
     """Parameters, fit and the additive score shared by the classifier and
     the regressor."""
 
-    def __init__(self, *, max_bins=64, max_leaves=3, learning_rate=0.05, max_rounds=1000,
+    def __init__(self, *, max_bins=64, max_leaves=3, interactions=0,
+                 max_interaction_bins=32, learning_rate=0.1, max_rounds=1000,
                  l2_regularization=1.0, early_stopping=True, validation_fraction=0.15,
                  n_iter_no_change=20, tol=1e-6, random_state=None):
         self.max_bins = max_bins
         self.max_leaves = max_leaves
+        self.interactions = interactions
+        self.max_interaction_bins = max_interaction_bins
         self.learning_rate = learning_rate
         self.max_rounds = max_rounds
         self.l2_regularization = l2_regularization
@@ -277,6 +377,9 @@ class _BaseGAM(BaseEstimator):
         return Bunch(
             max_bins=check_int(self.max_bins, "max_bins", low=2, high=65535),
             max_leaves=check_int(self.max_leaves, "max_leaves", low=2, allow_none=True),
+            interactions=check_int(self.interactions, "interactions", low=0),
+            max_interaction_bins=check_int(self.max_interaction_bins,
+                                           "max_interaction_bins", low=2, high=65535),
             learning_rate=check_real(self.learning_rate, "learning_rate", low=0.0,
                                      low_inclusive=False),
             max_rounds=check_int(self.max_rounds, "max_rounds", low=1),
@@ -293,43 +396,79 @@ class _BaseGAM(BaseEstimator):
         return validate_data(self, X, reset=reset, dtype=np.float64,
                              ensure_all_finite="allow-nan")
 
+    def _split(self, targets, weight, init, params):
+        """Training and validation rows (None without early stopping)."""
+        if not self.early_stopping:
+            return _rows(targets, weight, np.arange(len(weight)), init), None
+        n_positive = int(np.count_nonzero(weight))
+        if n_positive < 2:
+            raise ValueError(
+                "early_stopping=True holds out rows for validation and needs at least "
+                f"2 rows of positive sample_weight, got n_samples={n_positive}; use "
+                "more rows or early_stopping=False"
+            )
+        # The split stratifies on the argmax column: give regression one.
+        split_targets = targets if targets.shape[1] > 1 else np.zeros_like(targets)
+        rows, val_rows = _validation_split(split_targets, weight, params.validation_fraction,
+                                           check_random_state(self.random_state))
+        return _rows(targets, weight, rows, init), _rows(targets, weight, val_rows, init)
+
     def _fit_additive(self, X, targets, weight, init, loss, params):
-        """Bin, boost and centre; sets every fitted attribute but the classes."""
-        thresholds = [feature_thresholds(X[:, j], weight, params.max_bins)
-                      for j in range(X.shape[1])]
-        bins = [bin_indices(X[:, j], t) for j, t in enumerate(thresholds)]
-        n_slots = [len(t) + 2 for t in thresholds]
-        rows = np.arange(len(weight))
-        val = None
-        if self.early_stopping:
-            n_positive = int(np.count_nonzero(weight))
-            if n_positive < 2:
-                raise ValueError(
-                    "early_stopping=True holds out rows for validation and needs at least "
-                    f"2 rows of positive sample_weight, got n_samples={n_positive}; use "
-                    "more rows or early_stopping=False"
-                )
-            rng = check_random_state(self.random_state)
-            # The split stratifies on the argmax column: give regression one.
-            split_targets = targets if targets.shape[1] > 1 else np.zeros_like(targets)
-            rows, val_rows = _validation_split(split_targets, weight,
-                                               params.validation_fraction, rng)
-            val = _part(bins, targets, weight, val_rows)
-        train = _part(bins, targets, weight, rows)
-        tables, n_rounds, train_loss, val_loss = cyclic_boosting(
-            train, val, n_slots, init, loss, params)
-        bin_weights = [np.bincount(b, weights=weight, minlength=n)
-                       for b, n in zip(bins, n_slots)]
-        tables, self.intercept_ = centred_tables(tables, init, bin_weights)
-        self.shape_functions_ = [
-            shape_function(X[:, j], weight, thresholds[j], tables[j])
-            for j in range(X.shape[1])
-        ]
-        self.n_iter_ = n_rounds
+        """Bin, boost the main effects, then the pairs, and centre; sets every
+        fitted attribute but the classes."""
+        train, val = self._split(targets, weight, init, params)
+        step = partial(feature_step, l2=params.l2_regularization, factor=loss.factor,
+                       max_leaves=params.max_leaves)
+        edges, mains = [], []
+        for x in X.T:
+            thresholds = feature_thresholds(x, weight, params.max_bins)
+            edges.append(bin_edges(x, weight, thresholds))
+            mains.append(_term(bin_indices(x, thresholds), len(thresholds) + 2, train, val,
+                               step))
+        tables, self.n_iter_, train_loss, val_loss = cyclic_boosting(
+            mains, train, val, loss, params)
+        pairs, pair_edges, pair_terms, pair_tables = [], [], [], []
+        if params.interactions:
+            train = _with_scores(train, mains, tables, "slots")
+            val = None if val is None else _with_scores(val, mains, tables, "val_slots")
+            pairs, pair_edges, pair_terms = self._pair_terms(X, weight, train, val, loss,
+                                                             params)
+        self.n_interaction_iter_ = 0
+        if pair_terms:
+            pair_tables, self.n_interaction_iter_, pair_train, pair_val = cyclic_boosting(
+                pair_terms, train, val, loss, params)
+            train_loss, val_loss = train_loss + pair_train, val_loss + pair_val
+        weights = [np.bincount(t.all_slots, weights=weight, minlength=t.n_slots)
+                   for t in mains + pair_terms]
+        tables, self.intercept_ = centred_tables(tables, init, weights[:len(mains)], True)
+        pair_tables, self.intercept_ = centred_tables(pair_tables, self.intercept_,
+                                                      weights[len(mains):], False)
+        self.shape_functions_ = [shape_function(*parts) for parts in zip(edges, tables, weights)]
+        self.interactions_ = [interaction_table(*parts) for parts in zip(
+            pairs, pair_edges, pair_tables, weights[len(mains):])]
         self.train_score_ = np.asarray(train_loss)
         if self.early_stopping:
             self.validation_score_ = np.asarray(val_loss)
         return self
+
+    def _pair_terms(self, X, weight, train, val, loss, params):
+        """The pairs chosen by FAST at the main-effects model, their bin edges
+        and their boosted terms."""
+        edges, bins = [], []
+        for x in X.T:
+            thresholds = feature_thresholds(x, weight, params.max_interaction_bins)
+            edges.append(bin_edges(x, weight, thresholds))
+            bins.append(_term(bin_indices(x, thresholds), len(thresholds) + 2, train, val,
+                              None))
+        pairs = top_pairs(bins, train, loss, params.interactions, params.l2_regularization)
+        terms = []
+        for i, j in pairs:
+            shape = (bins[i].n_slots, bins[j].n_slots)
+            step = partial(pair_step, shape=shape, l2=params.l2_regularization,
+                           factor=loss.factor)
+            terms.append(_term(bins[i].all_slots * shape[1] + bins[j].all_slots,
+                               shape[0] * shape[1], train, val, step))
+        return pairs, [(edges[i], edges[j]) for i, j in pairs], terms
 
     def _raw_score(self, X):
         """(n_samples, n_columns) additive scores of validated ``X``."""
@@ -339,6 +478,14 @@ class _BaseGAM(BaseEstimator):
         for j, shape in enumerate(self.shape_functions_):
             table = np.vstack([shape.scores, shape.missing_score])
             raw += table[bin_indices(X[:, j], shape.bin_edges[1:-1])]
+        for pair in self.interactions_:
+            n_i, n_j = (len(e) for e in pair.bin_edges)  # bins + 1 missing slot each
+            grid = np.empty((n_i, n_j, raw.shape[1]))
+            grid[:] = pair.missing_score
+            grid[:-1, :-1] = pair.scores
+            slots = [bin_indices(X[:, f], e[1:-1]) for f, e in zip(pair.features,
+                                                                   pair.bin_edges)]
+            raw += grid.reshape(n_i * n_j, -1)[slots[0] * n_j + slots[1]]
         return raw
 
     @property
@@ -356,15 +503,18 @@ class _BaseGAM(BaseEstimator):
         return mean_abs / total if total > 0 else mean_abs
 
     def export_text(self, feature_names=None, *, decimals=3):
-        """The model as a scorecard: the intercept, then every feature's bins
-        and their scores (one column per score column).
+        """The model as a scorecard: what the scores mean, the intercept, then
+        every feature's bins (``(low, high]``) and their scores, one column
+        per score column. A row's score is the intercept plus one line of
+        each feature (and the pair tables of ``interactions_``, listed by
+        name only).
 
         Parameters
         ----------
         feature_names : list of str, default=None
             Defaults to ``feature_names_in_`` or ``x0, x1, ...``.
         decimals : int, default=3
-            Digits after the decimal point.
+            Digits after the decimal point of cut points and scores.
 
         Returns
         -------
@@ -373,19 +523,34 @@ class _BaseGAM(BaseEstimator):
         check_is_fitted(self)
         check_int(decimals, "decimals", low=0)
         names = _feature_names(self, feature_names)
+
         def fmt(values):
             return "  ".join(f"{v:+.{decimals}f}" for v in np.atleast_1d(values))
-        lines = [f"intercept: {fmt(self.intercept_)}"]
+
+        lines = [f"# {type(self).__name__}, scores: {self._score_meaning()}",
+                 f"intercept: {fmt(self.intercept_)}"]
         for name, shape in zip(names, self.shape_functions_):
             lines.append(f"{name}:")
-            edges = shape.bin_edges
-            for b, scores in enumerate(shape.scores):
-                low = "-inf" if b == 0 else f"{edges[b]:.{decimals}g}"
-                high = "inf" if b == len(shape.scores) - 1 else f"{edges[b + 1]:.{decimals}g}"
+            cuts = [f"{edge:.{decimals}f}" for edge in shape.bin_edges[1:-1]]
+            for low, high, scores in zip(["-inf", *cuts], [*cuts, "inf"], shape.scores):
                 lines.append(f"  ({low}, {high}]: {fmt(scores)}")
             if shape.missing_weight > 0:
                 lines.append(f"  missing: {fmt(shape.missing_score)}")
+        for pair in self.interactions_:
+            i, j = pair.features
+            lines.append(f"{names[i]} x {names[j]}: a {pair.scores.shape[0]} x "
+                         f"{pair.scores.shape[1]} table (interactions_)")
         return "\n".join(lines) + "\n"
+
+    def _score_meaning(self):
+        classes = getattr(self, "classes_", None)
+        if classes is None:
+            return "the predicted value"
+        # .item(): NumPy 2 scalars print as np.str_('a').
+        labels = [c.item() if isinstance(c, np.generic) else c for c in classes]
+        if len(labels) == 2:
+            return f"log-odds of class {labels[1]!r}"
+        return f"one column per class {labels}"
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -424,7 +589,15 @@ _PARAMETERS_DOC = """
         adjacent bins (greedily, by Newton gain), each run taking one step:
         EBM's small tree per feature. None gives every bin its own step
         (faster to fit the training rows, quicker to overfit them).
-    learning_rate : float, default=0.05
+    interactions : int, default=0
+        Number of feature pairs to model after the main effects (GA2M, Lou
+        et al., KDD 2013): the pairs with the largest FAST gain at the
+        residuals of the main-effects model, each boosted like a feature with
+        one cut on each of its two features per round (four quadrants). 0
+        keeps the model a pure scorecard.
+    max_interaction_bins : int, default=32
+        Most quantile bins per feature inside a pair.
+    learning_rate : float, default=0.1
         Shrinkage of each Newton step. Small steps let features that share
         information split it instead of the first one visited taking all.
     max_rounds : int, default=1000
@@ -456,17 +629,31 @@ _ATTRIBUTES_DOC = """
         training had no NaN); ``bin_weight`` (n_bins,) and ``missing_weight``:
         training weight per bin. Each feature's scores have a weighted mean of
         0 over the training rows.
+    interactions_ : list of Bunch, one per modelled pair
+        ``features`` (i, j); ``bin_edges`` (edges of i, edges of j), as in
+        ``shape_functions_`` but with ``max_interaction_bins``; ``scores``
+        (n_bins_i, n_bins_j, n_columns); ``missing_score``: the score when
+        either value is missing (pairs learn nothing from missing values);
+        ``bin_weight`` (n_bins_i, n_bins_j). Scores are centred like the
+        shape functions but not purified: a pair may hold part of a main
+        effect. Empty when ``interactions=0``.
     intercept_ : ndarray of shape (n_columns,)
         Score of the average row: ``decision_function`` is the intercept plus
         each feature's score.
     n_iter_ : int
-        Rounds in the final model (the best round with early stopping).
+        Rounds of main effects in the final model (the best round with early
+        stopping).
+    n_interaction_iter_ : int
+        Rounds of pair terms in the final model, boosted after the main
+        effects (0 without pairs).
     train_score_ : ndarray of shape (n_rounds_run,)
-        Training loss after each round run.
+        Training loss after each round run, main-effect rounds then pair
+        rounds.
     validation_score_ : ndarray of shape (n_rounds_run,)
         Held-out loss after each round run (early stopping only).
     feature_importances_ : ndarray of shape (n_features_in_,)
-        Mean absolute score per feature, normalised to sum to 1.
+        Mean absolute main-effect score per feature over the training rows,
+        normalised to sum to 1 (pairs not included).
     n_features_in_ : int
         Number of features seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -492,8 +679,8 @@ class SoftGAMClassifier(SoftTargetClassifierMixin, _BaseGAM):
     :func:`~skdistill.export.export_rules` raise ``TypeError`` for a GAM
     student; use :meth:`export_text`, ``shape_functions_`` or
     :func:`skdistill.plotting.plot_shape_functions` to read it, and keep the
-    fitted model (it needs skdistill to load). Pairwise interactions are not
-    modelled.
+    fitted model (it needs skdistill to load). With ``interactions=k`` it is
+    a GA2M: k two-feature tables are added after the main effects.
 """ + _PARAMETERS_DOC + """
     Attributes
     ----------
@@ -625,11 +812,11 @@ class SoftGAMRegressor(RegressorMixin, _BaseGAM):
 
     The regression counterpart of :class:`SoftGAMClassifier`: an intercept
     plus one step function per feature, learnt by cyclic boosting of
-    per-feature histograms on the squared error (each bin's step is the
-    weighted mean residual, shrunk by ``l2_regularization``). A student for
-    :class:`skdistill.DistilledRegressor`; it has no ``to_sklearn()``.
-    Pairwise interactions are not modelled. Early stopping uses the held-out
-    mean squared error.
+    per-feature histograms on the squared error (each run of bins steps by
+    its weighted mean residual, shrunk by ``l2_regularization``). A student
+    for :class:`skdistill.DistilledRegressor`; it has no ``to_sklearn()``.
+    The loss of ``train_score_``, ``validation_score_`` and early stopping is
+    half the weighted mean squared error.
 """ + _PARAMETERS_DOC + """
     Attributes
     ----------""" + _ATTRIBUTES_DOC + """

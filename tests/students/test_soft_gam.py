@@ -12,7 +12,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skdistill import DistilledClassifier
 from skdistill.export import export_rules, export_student
 from skdistill.students import SoftGAMClassifier, SoftGAMRegressor
-from skdistill.students._gam import feature_step, feature_thresholds
+from skdistill.students._gam import best_quadrants, feature_step, feature_thresholds
 
 EARLY_STOPPING_REASON = (
     "the early-stopping split holds out different rows of weighted and of "
@@ -30,6 +30,7 @@ def _expected_failed_checks(estimator):
 @parametrize_with_checks([
     SoftGAMClassifier(random_state=0),
     SoftGAMClassifier(max_leaves=None, early_stopping=False, max_rounds=50),
+    SoftGAMClassifier(interactions=2, max_rounds=50, random_state=0),
     SoftGAMRegressor(random_state=0),
     SoftGAMRegressor(early_stopping=False, max_rounds=50),
 ], expected_failed_checks=_expected_failed_checks)
@@ -101,6 +102,10 @@ def test_multiclass_soft_targets_of_an_additive_softmax():
     # Scores are centred across classes in every bin.
     np.testing.assert_allclose(gam.shape_functions_[1].scores.sum(axis=1), 0, atol=1e-12)
     np.testing.assert_allclose(gam.decision_function(X).sum(axis=1), 0, atol=1e-12)
+    # HistGradientBoostingClassifier.predict_proba gives Fortran-ordered targets.
+    fortran = SoftGAMClassifier(early_stopping=False, max_rounds=300).fit(
+        X, np.asfortranarray(targets))
+    np.testing.assert_allclose(fortran.predict_proba(X), proba, atol=1e-12)
 
 
 def test_decision_function_is_the_intercept_plus_the_table_scores():
@@ -130,11 +135,13 @@ def test_early_stopping_keeps_the_best_validation_round():
     np.testing.assert_array_equal(again.predict_proba(X), gam.predict_proba(X))
 
 
-def test_sample_weight_equals_repetition():
+@pytest.mark.parametrize("interactions", [0, 2])
+def test_sample_weight_equals_repetition(interactions):
     X, p1 = _additive_data(n=400)
     y = (p1 > 0.5).astype(int)
     w = np.random.RandomState(0).randint(0, 4, len(y))
-    params = {"early_stopping": False, "max_rounds": 40, "max_bins": 16}
+    params = {"early_stopping": False, "max_rounds": 40, "max_bins": 16,
+              "interactions": interactions}
     weighted = SoftGAMClassifier(**params).fit(X, y, sample_weight=w)
     repeated = SoftGAMClassifier(**params).fit(np.repeat(X, w, axis=0), np.repeat(y, w))
     np.testing.assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X),
@@ -190,6 +197,74 @@ def test_a_round_updates_each_feature_with_at_most_max_leaves_steps():
     grad = np.r_[np.full(4, -1.0), np.full(6, 2.0), 0.0][:, None]
     step = feature_step(grad, np.ones_like(grad), l2=0.0, factor=1.0, max_leaves=2)
     np.testing.assert_allclose(step[:, 0], np.r_[np.full(4, -1.0), np.full(6, 2.0), 0])
+
+
+# ------------------------------------------------------------- interactions
+def _interaction_data(n=4000, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.uniform(-2, 2, size=(n, 4))
+    logit = np.sin(X[:, 0]) + X[:, 1] * X[:, 2]  # x3 is noise
+    return X, expit(logit)
+
+
+def test_pairs_are_found_and_learnt():
+    X, p1 = _interaction_data()
+    targets = np.column_stack([1 - p1, p1])
+    entropy = -np.mean(np.sum(targets * np.log(targets), axis=1))
+
+    def excess(model):
+        return -np.mean(np.sum(targets * np.log(model.predict_proba(X)), axis=1)) - entropy
+
+    gam = SoftGAMClassifier(random_state=0).fit(X, targets)
+    ga2m = SoftGAMClassifier(interactions=2, random_state=0).fit(X, targets)
+    assert ga2m.interactions_[0].features == (1, 2)
+    assert ga2m.n_iter_ == gam.n_iter_  # the main effects are fit first, alone
+    assert ga2m.n_interaction_iter_ > 0
+    # Measured: 0.127 nats for main effects only, 0.0008 with the pairs.
+    assert excess(gam) > 0.1
+    assert excess(ga2m) < 0.005
+    pair = ga2m.interactions_[0]
+    n_i, n_j = len(pair.bin_edges[0]) - 1, len(pair.bin_edges[1]) - 1
+    assert pair.scores.shape == (n_i, n_j, 1) and pair.bin_weight.shape == (n_i, n_j)
+    # The table follows x1 * x2 at its cells' centres.
+    mid = [(e[:-1] + e[1:]) / 2 for e in pair.bin_edges]
+    product = np.multiply.outer(mid[0], mid[1])
+    # Measured: 0.999.
+    assert np.corrcoef(pair.scores[:, :, 0].ravel(), product.ravel())[0, 1] > 0.98
+
+
+def test_decision_function_adds_the_pair_tables():
+    X, p1 = _interaction_data(n=1500)
+    X[::7, 1] = np.nan
+    ga2m = SoftGAMClassifier(interactions=3, random_state=0).fit(X, p1 > 0.5)
+    rows = X[:40]
+    total = np.full(len(rows), ga2m.intercept_[0])
+    for j, shape in enumerate(ga2m.shape_functions_):
+        table = np.r_[shape.scores[:, 0], shape.missing_score]
+        bins = np.searchsorted(shape.bin_edges[1:-1], rows[:, j])
+        total += table[np.where(np.isnan(rows[:, j]), len(table) - 1, bins)]
+    for pair in ga2m.interactions_:
+        i, j = pair.features
+        b_i = np.searchsorted(pair.bin_edges[0][1:-1], rows[:, i])
+        b_j = np.searchsorted(pair.bin_edges[1][1:-1], rows[:, j])
+        missing = np.isnan(rows[:, i]) | np.isnan(rows[:, j])
+        cell = pair.scores[np.minimum(b_i, pair.scores.shape[0] - 1),
+                           np.minimum(b_j, pair.scores.shape[1] - 1), 0]
+        total += np.where(missing, pair.missing_score[0], cell)
+    np.testing.assert_allclose(ga2m.decision_function(rows), total, atol=1e-12)
+    # Pairs are centred too: the intercept is the mean training score.
+    assert ga2m.intercept_[0] == pytest.approx(ga2m.decision_function(X).mean(), abs=1e-10)
+
+
+def test_best_quadrants_finds_a_block_structure():
+    grad = np.zeros((5, 6, 1))
+    grad[:2, :4] = 1.0
+    grad[2:, 4:] = -2.0
+    a, c, gain = best_quadrants(grad, np.ones_like(grad), l2=0.0)
+    assert (a, c) == (2, 4)
+    # Quadrant sums 8, 0, 0, -12 against a total of -4 (hessian = cell count).
+    assert gain == pytest.approx(8**2 / 8 + 12**2 / 6 - 4**2 / 30)
+    assert best_quadrants(grad[:1], np.ones_like(grad[:1]), l2=0.0) == (0, 0, 0.0)
 
 
 # ----------------------------------------------------------- missing values
@@ -284,15 +359,21 @@ def test_export_student_refuses_a_gam_with_a_clear_message(distilled):
 
 def test_export_text_is_a_scorecard():
     X, p1 = _additive_data(n=500)
-    gam = SoftGAMClassifier(max_bins=4, random_state=0).fit(X, p1 > 0.5)
+    gam = SoftGAMClassifier(max_bins=4, interactions=1, random_state=0).fit(
+        X, np.where(p1 > 0.5, "yes", "no"))
     text = gam.export_text(["a", "b", "c"], decimals=2)
     lines = text.splitlines()
-    assert lines[0] == f"intercept: {gam.intercept_[0]:+.2f}"
-    assert lines[1] == "a:" and lines[2].startswith("  (-inf, ")
-    assert len(lines) == 1 + 3 * (1 + 4)
-    edge = gam.shape_functions_[1].bin_edges[1]
-    score = gam.shape_functions_[1].scores[0, 0]
-    assert f"  (-inf, {edge:.2g}]: {score:+.2f}" in lines
+    assert lines[0] == "# SoftGAMClassifier, scores: log-odds of class 'yes'"
+    assert lines[1] == f"intercept: {gam.intercept_[0]:+.2f}"
+    assert lines[2] == "a:" and lines[3].startswith("  (-inf, ")
+    assert len(lines) == 2 + 3 * (1 + 4) + 1
+    shape = gam.shape_functions_[1]
+    assert lines[7:12] == ["b:"] + [
+        f"  ({low}, {high}]: {score:+.2f}" for low, high, score in zip(
+            ["-inf"] + [f"{e:.2f}" for e in shape.bin_edges[1:-1]],
+            [f"{e:.2f}" for e in shape.bin_edges[1:-1]] + ["inf"], shape.scores[:, 0])]
+    i, j = gam.interactions_[0].features
+    assert lines[-1].startswith(f"{'abc'[i]} x {'abc'[j]}: a ")
     with pytest.raises(ValueError, match="one name per feature"):
         gam.export_text(["a"])
 
