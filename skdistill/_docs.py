@@ -18,7 +18,7 @@ COMMON_PARAMS_DOC = """
         :func:`sklearn.model_selection.cross_val_predict`.
     transfer : "auto", generator, array-like, list of these, or None, \
 default="auto"
-        ``"auto"``: chosen on inner validation folds (see above) between
+        ``"auto"``: chosen on validation folds (see above) between
         no transfer set and a MUNGE set of 10x the training rows (at most
         50 000; not tried for linear students, sparse or non-finite X).
         Otherwise: extra rows that the final teacher (``teacher_``, fit on all rows)
@@ -310,7 +310,7 @@ ESTIMATOR_DOC = """Distil any teacher: a :class:`DistilledClassifier` for a clas
         See :class:`DistilledClassifier`.
     alpha : "auto" or float in [0, 1], default="auto"
         Weight of the true labels or values in the targets; ``"auto"``
-        chooses on inner validation folds (see :class:`DistilledClassifier`).
+        chooses on validation folds (see :class:`DistilledClassifier`).
     teacher_targets : {"auto", "in_sample", "oof", "oob"}, default="auto"
         See :class:`DistilledClassifier`.
     cv : int, cross-validation generator or iterable, default=5

@@ -308,37 +308,7 @@ def build_parser():
         epilog=DISTILL_EXAMPLES.format(students=_students_help()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_input_arguments(distill, teacher_required=True)
-    distill.add_argument("--student", required=True, metavar="SPEC",
-                         help="student as NAME[:key=value,...], e.g. tree:max_depth=4")
-    distill.add_argument("--temperature", type=_auto_or_float, default="auto",
-                         help="softmax temperature of the teacher targets, or auto "
-                              "(default: auto, chosen on inner validation folds)")
-    distill.add_argument("--alpha", type=_auto_or_float, default="auto",
-                         help="weight of the true labels in the targets, in [0, 1], "
-                              "or auto (default: auto, chosen on inner validation folds)")
-    distill.add_argument("--student-fit", default="auto",
-                         choices=["auto", "native", "logit_regression", "proba_regression",
-                                  "replication", "hard"],
-                         help="how the student learns soft targets (default auto)")
-    distill.add_argument("--transfer", metavar="SPEC", default="auto",
-                         help="transfer set added to the data, e.g. munge:10; none; "
-                              "or auto (default: auto, a MUNGE set or none, chosen on "
-                              "inner validation folds)")
-    distill.add_argument("--reuse-preprocessing", action="store_true",
-                         help="for a Pipeline teacher: put its fitted preprocessing "
-                              "steps (frozen) in front of the student, so that the "
-                              "student sees the same encoded features")
-    distill.add_argument("--random-state", type=int, default=0,
-                         help="seed of the student (default 0)")
-    distill.add_argument("--out", required=True, metavar="PATH",
-                         help="where to write the student (.skops, or .joblib/.pkl)")
-    distill.add_argument("--export", action="store_true",
-                         help="write the plain scikit-learn student "
-                              "(skdistill.export.export_student) instead of the "
-                              "DistilledEstimator; it loads without skdistill")
-    distill.add_argument("--report", metavar="PATH",
-                         help="write a JSON report (metrics on the training data)")
+    _add_distill_arguments(distill)
 
     report = commands.add_parser(
         "report", help="compare a teacher and a student on a table",
@@ -353,6 +323,40 @@ def build_parser():
                              "student (.skops, or trusted .joblib/.pkl)")
     report.add_argument("--json", metavar="PATH", help="also write the metrics as JSON")
     return parser
+
+
+def _add_distill_arguments(distill):
+    _add_input_arguments(distill, teacher_required=True)
+    distill.add_argument("--student", required=True, metavar="SPEC",
+                         help="student as NAME[:key=value,...], e.g. tree:max_depth=4")
+    distill.add_argument("--temperature", type=_auto_or_float, default="auto",
+                         help="softmax temperature of the teacher targets, or auto "
+                              "(default: auto, chosen on validation folds)")
+    distill.add_argument("--alpha", type=_auto_or_float, default="auto",
+                         help="weight of the true labels in the targets, in [0, 1], "
+                              "or auto (default: auto, chosen on validation folds)")
+    distill.add_argument("--student-fit", default="auto",
+                         choices=["auto", "native", "logit_regression", "proba_regression",
+                                  "replication", "hard"],
+                         help="how the student learns soft targets (default auto)")
+    distill.add_argument("--transfer", metavar="SPEC", default="auto",
+                         help="transfer set added to the data, e.g. munge:10; none; "
+                              "or auto (default: auto, a MUNGE set or none, chosen on "
+                              "validation folds)")
+    distill.add_argument("--reuse-preprocessing", action="store_true",
+                         help="for a Pipeline teacher: put its fitted preprocessing "
+                              "steps (frozen) in front of the student, so that the "
+                              "student sees the same encoded features")
+    distill.add_argument("--random-state", type=int, default=0,
+                         help="seed of the student (default 0)")
+    distill.add_argument("--out", required=True, metavar="PATH",
+                         help="where to write the student (.skops, or .joblib/.pkl)")
+    distill.add_argument("--export", action="store_true",
+                         help="write the plain scikit-learn student "
+                              "(skdistill.export.export_student) instead of the "
+                              "DistilledEstimator; it loads without skdistill")
+    distill.add_argument("--report", metavar="PATH",
+                         help="write a JSON report (metrics on the training data)")
 
 
 def _add_input_arguments(parser, *, teacher_required):
@@ -467,30 +471,10 @@ def _load_fitted(path, trust, what):
 def run_distill(args):
     """``skdistill distill``: load, distil, save; return the exit code."""
     from sklearn.base import is_classifier
-    from sklearn.frozen import FrozenEstimator
 
     from . import _io
-    from ._distill import DistilledEstimator
 
-    # Everything checkable from the command line itself, before any work.
-    if args.temperature != "auto" and not (args.temperature > 0
-                                           and math.isfinite(args.temperature)):
-        raise _io.UsageError(f"--temperature must be > 0 or auto, got {args.temperature}")
-    if args.alpha != "auto" and not 0 <= args.alpha <= 1:
-        raise _io.UsageError(f"--alpha must be in [0, 1] or auto, got {args.alpha}")
-    check_student_name(args.student)
-    spec = args.transfer.strip().lower()
-    if spec == "none":
-        transfer = None
-    elif spec == "auto":
-        transfer = "auto"
-    else:
-        transfer = parse_transfer_spec(args.transfer)
-    inputs = [("--data", args.data), ("--teacher", args.teacher)]
-    _io.check_model_path(args.out, "--out file", inputs)
-    if args.report:
-        _check_json_path(args.report, "--report", inputs + [("--out", args.out)])
-
+    transfer = _checked_distill_args(args)
     teacher = _load_fitted(args.teacher, args.trust, "teacher file")
     task = "classification" if is_classifier(teacher) else "regression"
     student = build_student(args.student, task)
@@ -501,6 +485,41 @@ def run_distill(args):
     X = _io.align_features(teacher, X, "teacher")
     _say(args, f"teacher: {type(teacher).__name__} ({task}) from {args.teacher}")
     _say(args, f"data: {X.shape[0]} rows x {X.shape[1]} features from {args.data}")
+    model = _distilled(args, teacher, student, transfer, X, y)
+    metrics = _training_metrics(model, teacher, X, y, task)
+    _say_fit(args, model, student, metrics)
+    _write_distill_outputs(args, model, student, X, y, task, metrics)
+    return 0
+
+
+def _checked_distill_args(args):
+    """Everything checkable from the command line itself, before any work;
+    returns the ``transfer`` parameter."""
+    from . import _io
+
+    if args.temperature != "auto" and not (args.temperature > 0
+                                           and math.isfinite(args.temperature)):
+        raise _io.UsageError(f"--temperature must be > 0 or auto, got {args.temperature}")
+    if args.alpha != "auto" and not 0 <= args.alpha <= 1:
+        raise _io.UsageError(f"--alpha must be in [0, 1] or auto, got {args.alpha}")
+    check_student_name(args.student)
+    spec = args.transfer.strip().lower()
+    transfer = {"none": None, "auto": "auto"}.get(spec)
+    if spec not in ("none", "auto"):
+        transfer = parse_transfer_spec(args.transfer)
+    inputs = [("--data", args.data), ("--teacher", args.teacher)]
+    _io.check_model_path(args.out, "--out file", inputs)
+    if args.report:
+        _check_json_path(args.report, "--report", inputs + [("--out", args.out)])
+    return transfer
+
+
+def _distilled(args, teacher, student, transfer, X, y):
+    """The fitted DistilledEstimator around the frozen teacher."""
+    from sklearn.frozen import FrozenEstimator
+
+    from . import _io
+    from ._distill import DistilledEstimator
 
     params = {"temperature": args.temperature, "alpha": args.alpha,
               "transfer": transfer, "student_fit": args.student_fit,
@@ -511,22 +530,31 @@ def run_distill(args):
     except (ValueError, TypeError) as exc:  # an option out of range: a usage error
         raise _io.UsageError(str(exc)) from exc
     try:
-        model.fit(X, y)
+        return model.fit(X, y)
     except (ValueError, TypeError) as exc:
         raise _io.InputError(
             f"distillation failed: {exc}{_non_numeric_hint(X, student)}"
         ) from exc
-    metrics = _training_metrics(model, teacher, X, y, task)
+
+
+def _say_fit(args, model, student, metrics):
     _say(args, f"student: {student!r} (student_fit={model.student_fit_}) in "
                f"{model.student_fit_time_:.2f}s")
     if getattr(model, "tuned_params_", None):
         from ._tune import describe
 
-        where = ("chosen on inner validation folds" if model.tune_results_
+        where = ("chosen on validation folds" if model.tune_results_
                  else "fallback values, too few rows to tune")
-        _say(args, f"auto settings ({where}): {describe(model.tuned_params_)}")
+        _say(args, f"auto settings ({where}, {model.tune_time_:.2f}s): "
+                   f"{describe(model.tuned_params_)}")
     _say(args, "training rows: " + ", ".join(
         f"{key} {value:.4f}" for key, value in metrics.items() if isinstance(value, float)))
+
+
+def _write_distill_outputs(args, model, student, X, y, task, metrics):
+    """The model (or its export) and the report, written together: both are
+    replaced, or neither, and only once everything is computed."""
+    from . import _io
 
     saved = model
     if args.export:
@@ -540,13 +568,10 @@ def run_distill(args):
     if args.report:
         report = _distill_report_data(args, model, student, X, y, task, metrics)
         writers.append((args.report, lambda file: _dump_json(report, file)))
-    # Everything is computed before the first byte is written, and the two
-    # files are written together: both are replaced, or neither.
     _io.write_files(writers)
     _say(args, f"wrote {args.out} ({type(saved).__name__})")
     if args.report:
         _say(args, f"wrote {args.report}")
-    return 0
 
 
 def _distill_report_data(args, model, student, X, y, task, metrics):
