@@ -10,10 +10,19 @@ round fits one scikit-learn regression tree per class to ``p_k - q_k`` and
 replaces its leaf values by one Newton step ``sum w (p - q) / sum w q (1 - q)``
 (times ``(K - 1) / K`` for K > 2 classes, as in the papers and in
 :class:`sklearn.ensemble.GradientBoostingClassifier`). On one-hot labels with
-``subsample=1`` the model is scikit-learn's ``GradientBoostingClassifier``
-(``criterion="squared_error"``, the default from scikit-learn 1.9).
+``subsample=1`` and without early stopping the model is scikit-learn's
+``GradientBoostingClassifier`` (``criterion="squared_error"``, the default
+from scikit-learn 1.9).
+
+Shallow trees with shrinkage need many rounds, and more on soft targets than
+on labels: a target of 0.9 asks for a smaller step than a label (at q = 0.5,
+0.4 / 0.25 against 0.5 / 0.25), so an underfitted soft student lags behind
+the same model on labels (issue 11: 30 rounds of depth 3). Early stopping on
+the held-out soft cross-entropy, on by default above 10000 rows as in
+``HistGradientBoostingClassifier``, chooses the number of rounds.
 """
 
+from collections import deque
 
 import numpy as np
 from scipy.sparse import issparse
@@ -41,6 +50,10 @@ from ._tree import (
 # Newton denominators below this are treated as zero (the leaf's rows are all
 # predicted with certainty already): the leaf value is then 0, as in sklearn.
 MIN_HESSIAN = 1e-150
+
+# early_stopping="auto" holds out rows above this many, as scikit-learn's
+# HistGradientBoosting does.
+AUTO_EARLY_STOPPING_ROWS = 10_000
 
 
 def _loss_gradient(raw, targets, sample_weight=None):
@@ -84,8 +97,8 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
     one per class otherwise, softmax link), starts from the log of the
     weighted class prior and adds, each round and for each class, a
     regression tree fitted to the negative gradient ``p - q`` whose leaves are
-    set by a Newton step. On labels with ``subsample=1`` it reproduces
-    :class:`sklearn.ensemble.GradientBoostingClassifier`.
+    set by a Newton step. On labels with ``subsample=1`` and without early
+    stopping it reproduces :class:`sklearn.ensemble.GradientBoostingClassifier`.
 
     Parameters
     ----------
@@ -111,10 +124,13 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
         Features considered at each split.
     max_leaf_nodes : int, default=None
         Grow trees best-first with at most this many leaves.
-    early_stopping : bool, default=False
+    early_stopping : "auto" or bool, default="auto"
         Hold out ``validation_fraction`` of the rows and stop when their soft
         cross-entropy has not improved by ``tol`` for ``n_iter_no_change``
-        rounds.
+        rounds; ``n_estimators`` is then a cap. ``"auto"`` turns it on when
+        ``fit`` gets more than 10000 rows, as
+        :class:`~sklearn.ensemble.HistGradientBoostingClassifier` does (a
+        transfer set usually takes a distillation fit past that).
     validation_fraction : float in (0, 1), default=0.1
         Share of rows held out for early stopping (stratified on the most
         probable class when every class has at least two rows).
@@ -137,6 +153,8 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
         The fitted trees; their leaf values are Newton steps (before ``learning_rate``).
     n_estimators_ : int
         Rounds actually fitted (fewer than ``n_estimators`` after early stopping).
+    do_early_stopping_ : bool
+        Whether this fit held out rows and stopped on them.
     prior_ : ndarray of shape (n_classes,)
         Weighted mean of the training targets.
     init_score_ : ndarray of shape (n_trees_per_iteration_,)
@@ -145,8 +163,8 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
     train_score_ : ndarray of shape (n_estimators_,)
         Weighted soft cross-entropy on the (in-bag) training rows after each round.
     validation_score_ : ndarray of shape (n_estimators_,)
-        Soft cross-entropy on the held-out rows after each round (early
-        stopping only).
+        Soft cross-entropy on the held-out rows after each round (only when
+        ``do_early_stopping_``).
     n_features_in_ : int
         Number of features seen in ``fit``.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -174,7 +192,7 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
     def __init__(self, *, learning_rate=0.1, n_estimators=100, subsample=1.0,
                  max_depth=3, min_samples_split=2, min_samples_leaf=1,
                  min_weight_fraction_leaf=0.0, min_impurity_decrease=0.0,
-                 max_features=None, max_leaf_nodes=None, early_stopping=False,
+                 max_features=None, max_leaf_nodes=None, early_stopping="auto",
                  validation_fraction=0.1, n_iter_no_change=10, tol=1e-4,
                  random_state=None):
         self.learning_rate = learning_rate
@@ -199,10 +217,11 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
         check_int(self.n_estimators, "n_estimators", low=1)
         check_real(self.subsample, "subsample", low=0.0, low_inclusive=False, high=1.0)
         check_tree_growth_params(self)
-        if not isinstance(self.early_stopping, (bool, np.bool_)):
+        if not (isinstance(self.early_stopping, (bool, np.bool_))
+                or (isinstance(self.early_stopping, str) and self.early_stopping == "auto")):
             raise TypeError(
-                f"early_stopping must be a bool, got {self.early_stopping!r} of type "
-                f"{type(self.early_stopping).__name__}"
+                f"early_stopping must be 'auto' or a bool, got {self.early_stopping!r} "
+                f"of type {type(self.early_stopping).__name__}"
             )
         check_real(self.validation_fraction, "validation_fraction", low=0.0,
                    low_inclusive=False, high=1.0, high_inclusive=False)
@@ -232,61 +251,75 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
         if issparse(X):
             X = X.tocsr()
         targets, classes, _ = soft_targets_from_y(y)
+        # The loss kernels need C order; HistGradientBoostingClassifier's
+        # predict_proba (more than two classes) returns Fortran order.
+        targets = np.ascontiguousarray(targets)
         check_consistent_length(X, targets)
         sample_weight = check_sample_weight(sample_weight, targets.shape[0])
         rng = check_random_state(self.random_state)
-        n_classes = targets.shape[1]
+        self.classes_ = classes
+        self.n_classes_ = targets.shape[1]
+        self.do_early_stopping_ = self._early_stopping_on(X.shape[0])
         # Binary: one raw column, the logit of class 1.
-        modelled = targets[:, 1:] if n_classes == 2 else targets
+        modelled = targets[:, 1:] if self.n_classes_ == 2 else targets
+        self.n_trees_per_iteration_ = modelled.shape[1]
 
-        if self.early_stopping:
+        val = None
+        if self.do_early_stopping_:
             train, val = _validation_split(targets, sample_weight,
                                            self.validation_fraction, rng)
-            X_train, X_val = X[train], X[val]
-            t_train, t_val = modelled[train], modelled[val]
-            w_train, w_val = sample_weight[train], sample_weight[val]
-        else:
-            X_train, t_train, w_train = X, modelled, sample_weight
-
-        self.classes_ = classes
-        self.n_classes_ = n_classes
-        self.n_trees_per_iteration_ = modelled.shape[1]
-        self.prior_ = _weighted_prior(targets if not self.early_stopping
-                                      else targets[train], w_train)
+            val = (X[val], modelled[val], sample_weight[val])
+            X, targets, modelled = X[train], targets[train], modelled[train]
+            sample_weight = sample_weight[train]
+        self.prior_ = _weighted_prior(targets, sample_weight)
         self.init_score_ = _init_score(self.prior_)
-
-        raw = np.tile(self.init_score_, (X_train.shape[0], 1))
-        raw_val = np.tile(self.init_score_, (X_val.shape[0], 1)) if self.early_stopping else None
-        trees, train_scores, val_scores = [], [], []
-        # sklearn trees fit sparse data in CSC and apply it in CSR.
-        X_fit = _tree_fit_matrix(X_train)
-        loss_history = np.full(self.n_iter_no_change, np.inf)
-        for i in range(self.n_estimators):
-            in_bag = self._in_bag_rows(w_train, rng)
-            stage = self._fit_stage(X_fit, X_train, t_train, w_train, raw, in_bag, rng)
-            trees.append(stage)
-            bag = slice(None) if in_bag is None else in_bag
-            train_scores.append(soft_cross_entropy(raw[bag], t_train[bag], w_train[bag]))
-            if self.early_stopping:
-                for k, tree in enumerate(stage):
-                    raw_val[:, k] += self.learning_rate * tree.predict(X_val, check_input=False)
-                val_loss = soft_cross_entropy(raw_val, t_val, w_val)
-                val_scores.append(val_loss)
-                # sklearn's rule: continue while better (by tol) than some
-                # loss of the last n_iter_no_change rounds.
-                if np.any(val_loss + self.tol < loss_history):
-                    loss_history[i % len(loss_history)] = val_loss
-                else:
-                    break
+        trees, train_scores, val_scores = self._boost(X, modelled, sample_weight, val, rng)
 
         self.estimators_ = np.empty((len(trees), self.n_trees_per_iteration_), dtype=object)
         for i, stage in enumerate(trees):
             self.estimators_[i, :] = stage
         self.n_estimators_ = len(trees)
         self.train_score_ = np.asarray(train_scores)
-        if self.early_stopping:
+        if self.do_early_stopping_:
             self.validation_score_ = np.asarray(val_scores)
         return self
+
+    def _early_stopping_on(self, n_samples):
+        """Whether this fit holds out rows to stop on (``"auto"``: above
+        ``AUTO_EARLY_STOPPING_ROWS`` rows, as HistGradientBoosting decides)."""
+        if isinstance(self.early_stopping, str):  # "auto"
+            return n_samples > AUTO_EARLY_STOPPING_ROWS
+        return bool(self.early_stopping)
+
+    def _boost(self, X, targets, sample_weight, val, rng):
+        """Fit the rounds; return the stages and the per-round training and
+        validation losses. ``val`` is ``(X, targets, sample_weight)`` of the
+        held-out rows, or None (no early stopping)."""
+        raw = np.tile(self.init_score_, (X.shape[0], 1))
+        raw_val = None if val is None else np.tile(self.init_score_, (val[0].shape[0], 1))
+        trees, train_scores, val_scores = [], [], []
+        # sklearn trees fit sparse data in CSC and apply it in CSR.
+        X_fit = _tree_fit_matrix(X)
+        loss_history = np.full(self.n_iter_no_change, np.inf)
+        for i in range(self.n_estimators):
+            in_bag = self._in_bag_rows(sample_weight, rng)
+            stage = self._fit_stage(X_fit, X, targets, sample_weight, raw, in_bag, rng)
+            trees.append(stage)
+            bag = slice(None) if in_bag is None else in_bag
+            train_scores.append(soft_cross_entropy(raw[bag], targets[bag], sample_weight[bag]))
+            if val is None:
+                continue
+            for k, tree in enumerate(stage):
+                raw_val[:, k] += self.learning_rate * tree.predict(val[0], check_input=False)
+            val_loss = soft_cross_entropy(raw_val, val[1], val[2])
+            val_scores.append(val_loss)
+            # sklearn's rule: continue while better (by tol) than some
+            # loss of the last n_iter_no_change rounds.
+            if np.any(val_loss + self.tol < loss_history):
+                loss_history[i % len(loss_history)] = val_loss
+            else:
+                break
+        return trees, train_scores, val_scores
 
     def _in_bag_rows(self, sample_weight, rng):
         """Rows the round's trees are fitted on (None: all of them).
@@ -316,7 +349,8 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
         factor = 1.0 if n_columns == 1 else (n_columns - 1) / n_columns
         if in_bag is not None:
             X_fit = _tree_fit_matrix(X_apply[in_bag])
-            residual_fit, hessian_fit, w_fit = residual[in_bag], hessian[in_bag], sample_weight[in_bag]
+            residual_fit, hessian_fit = residual[in_bag], hessian[in_bag]
+            w_fit = sample_weight[in_bag]
         else:
             residual_fit, hessian_fit, w_fit = residual, hessian, sample_weight
         stage = []
@@ -368,10 +402,8 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
             yield raw
 
     def _raw_predict(self, X):
-        raw = None
-        for raw in self._staged_raw(X):
-            pass
-        return raw
+        # _staged_raw updates one array in place: its last state is the model's.
+        return deque(self._staged_raw(X), maxlen=1)[0]
 
     def decision_function(self, X):
         """Raw scores: the logit of ``classes_[1]`` for two classes (shape
@@ -517,7 +549,7 @@ def _validation_split(targets, sample_weight, validation_fraction, rng):
         return train_test_split(rows, test_size=validation_fraction, random_state=rng)
     except ValueError as exc:
         raise ValueError(
-            f"early_stopping=True with validation_fraction={validation_fraction} "
+            f"early stopping with validation_fraction={validation_fraction} "
             f"leaves no training or no validation rows among the {len(rows)} rows "
             "of positive sample_weight; use more rows or early_stopping=False"
         ) from exc
