@@ -45,7 +45,9 @@ def cases(quick):
     gbm = {"n_estimators": n_estimators, "max_depth": 3, "random_state": 0}
     return [
         (f"boosting ({n_estimators} rounds, depth 3)",
-         lambda: SoftGradientBoostingClassifier(**gbm), lambda: sklearn_gbc(**gbm)),
+         # early stopping off: the comparison is with the same 50-round model
+         lambda: SoftGradientBoostingClassifier(early_stopping=False, **gbm),
+         lambda: sklearn_gbc(**gbm)),
         ("tree (depth 8)",
          lambda: SoftDecisionTreeClassifier(max_depth=8, random_state=0),
          lambda: DecisionTreeClassifier(max_depth=8, random_state=0)),
