@@ -8,9 +8,11 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-DATASETS = Path(os.environ.get(
-    "SKDISTILL_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets"
-))
+DATASETS = Path(
+    os.environ.get(
+        "SKDISTILL_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets"
+    )
+)
 
 
 def median_time(func, repeats=3):

@@ -40,8 +40,7 @@ def load_born_again(name):
     import pandas as pd
 
     frame = pd.read_csv(DATASETS / "born_again" / f"{name}.csv")
-    return (frame.iloc[:, :-1].to_numpy(dtype=np.float64),
-            frame.iloc[:, -1].to_numpy())
+    return (frame.iloc[:, :-1].to_numpy(dtype=np.float64), frame.iloc[:, -1].to_numpy())
 
 
 def binary_metrics(proba, y_true, teacher_pred, classes=(0, 1)):
@@ -64,8 +63,7 @@ def fit_default_rule(model, X, y):
     Returns the fitted model and a short name of the chosen candidate."""
     from skdistill import _tune
 
-    auto = {name: "auto" for name in _tune.TUNED_PARAMS
-            if name in model.get_params(deep=False)}
+    auto = {name: "auto" for name in _tune.TUNED_PARAMS if name in model.get_params(deep=False)}
     fitted = clone(model).set_params(**auto).fit(X, y)
     return fitted, _tune.describe(fitted.tuned_params_)
 

@@ -58,10 +58,11 @@ def students(quick):
     so labels and soft targets get the same validation rows."""
     return {
         "30 x depth 3": SoftGradientBoostingClassifier(
-            n_estimators=30, max_depth=3, early_stopping=False, random_state=0),
+            n_estimators=30, max_depth=3, early_stopping=False, random_state=0
+        ),
         "early stopping (depth 3)": SoftGradientBoostingClassifier(
-            n_estimators=300 if quick else 1000, max_depth=3, early_stopping=True,
-            random_state=0),
+            n_estimators=300 if quick else 1000, max_depth=3, early_stopping=True, random_state=0
+        ),
     }
 
 
@@ -69,9 +70,10 @@ def configurations(quick):
     """(name, DistilledClassifier params) of the soft-target fits."""
     configs = [("soft, T=1", {"temperature": 1.0, "transfer": None})]
     if not quick:
-        configs += [(f"+MUNGE 10x, T={t:g}", {"temperature": t,
-                                              "transfer": Munge(size_factor=10)})
-                    for t in (1.0, 2.0)]
+        configs += [
+            (f"+MUNGE 10x, T={t:g}", {"temperature": t, "transfer": Munge(size_factor=10)})
+            for t in (1.0, 2.0)
+        ]
     return configs
 
 
@@ -80,25 +82,43 @@ def run_problem(problem, X, y, quick, n_train=4000, n_valid=1000, verbose=True):
     teacher, hgb_params = teacher_for(X_train, y_train, X_valid, y_valid, quick)
     teacher = clone(teacher).fit(X_train, y_train)
     teacher_pred = teacher.predict(X_test)
-    rows = [{"problem": problem, "student": "teacher (HGB+RF)", "targets": str(hgb_params),
-             **binary_metrics(teacher.predict_proba(X_test), y_test, teacher_pred)}]
+    rows = [
+        {
+            "problem": problem,
+            "student": "teacher (HGB+RF)",
+            "targets": str(hgb_params),
+            **binary_metrics(teacher.predict_proba(X_test), y_test, teacher_pred),
+        }
+    ]
 
     def record(name, targets, model, seconds):
         rounds = getattr(model, "student_", model).n_estimators_
-        rows.append({"problem": problem, "student": name, "targets": targets,
-                     **binary_metrics(model.predict_proba(X_test), y_test, teacher_pred),
-                     "rounds": rounds, "fit s": seconds})
+        rows.append(
+            {
+                "problem": problem,
+                "student": name,
+                "targets": targets,
+                **binary_metrics(model.predict_proba(X_test), y_test, teacher_pred),
+                "rounds": rounds,
+                "fit s": seconds,
+            }
+        )
         if verbose:
-            print(f"  {problem} | {name} | {targets}: test acc {rows[-1]['accuracy']:.4f}, "
-                  f"{rounds} rounds", file=sys.stderr, flush=True)
+            print(
+                f"  {problem} | {name} | {targets}: test acc {rows[-1]['accuracy']:.4f}, "
+                f"{rounds} rounds",
+                file=sys.stderr,
+                flush=True,
+            )
 
     for name, student in students(quick).items():
         start = time.perf_counter()
         model = clone(student).fit(X_train, y_train)
         record(name, "labels", model, time.perf_counter() - start)
         for config, params in configurations(quick):
-            distiller = DistilledClassifier(FrozenEstimator(teacher), student, alpha=0.0,
-                                            random_state=0, **params)
+            distiller = DistilledClassifier(
+                FrozenEstimator(teacher), student, alpha=0.0, random_state=0, **params
+            )
             start = time.perf_counter()
             model = distiller.fit(X_train, y_train)
             record(name, config, model, time.perf_counter() - start)
@@ -109,8 +129,7 @@ def add_ratios(rows):
     """Accuracy difference and RMSE gap ratio against the same student on labels."""
     teacher = rows[0]
     for row in rows[1:]:
-        base = next(r for r in rows if r["student"] == row["student"]
-                    and r["targets"] == "labels")
+        base = next(r for r in rows if r["student"] == row["student"] and r["targets"] == "labels")
         gap = base["RMSE"] - teacher["RMSE"]
         row["Δacc vs labels (pts)"] = 100 * (row["accuracy"] - base["accuracy"])
         row["RMSE gap ratio"] = (base["RMSE"] - row["RMSE"]) / gap if gap > 0 else None
@@ -125,12 +144,17 @@ def summary(rows):
         if row["student"].startswith("teacher") or row["targets"] == "labels":
             continue
         ratio = row["RMSE gap ratio"]
-        out.append({
-            "problem": row["problem"], "student": row["student"], "targets": row["targets"],
-            "Δacc (pts)": row["Δacc vs labels (pts)"], "RMSE gap ratio": ratio,
-            "soft >= labels": row["Δacc vs labels (pts)"] >= 0,
-            f"ratio >= {GOAL_RATIO}": ratio is not None and ratio >= GOAL_RATIO,
-        })
+        out.append(
+            {
+                "problem": row["problem"],
+                "student": row["student"],
+                "targets": row["targets"],
+                "Δacc (pts)": row["Δacc vs labels (pts)"],
+                "RMSE gap ratio": ratio,
+                "soft >= labels": row["Δacc vs labels (pts)"] >= 0,
+                f"ratio >= {GOAL_RATIO}": ratio is not None and ratio >= GOAL_RATIO,
+            }
+        )
     return out
 
 
@@ -150,18 +174,24 @@ def run(quick=False, problems=("letter.p1", "letter.p2", "magic"), verbose=True)
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="letter.p1 only, small teacher, soft T=1 only")
-    parser.add_argument("--problems", help="comma-separated subset of "
-                        "letter.p1,letter.p2,magic (default: all; --quick: letter.p1)")
+    parser.add_argument(
+        "--quick", action="store_true", help="letter.p1 only, small teacher, soft T=1 only"
+    )
+    parser.add_argument(
+        "--problems",
+        help="comma-separated subset of "
+        "letter.p1,letter.p2,magic (default: all; --quick: letter.p1)",
+    )
     parser.add_argument("--json", metavar="PATH")
     args = parser.parse_args(argv)
     problems = ("letter.p1",) if args.quick else ("letter.p1", "letter.p2", "magic")
     if args.problems:
         problems = tuple(p.strip() for p in args.problems.split(","))
     rows = run(args.quick, problems)
-    print("## Boosted soft student: labels vs soft targets "
-          "(4000 train / 1000 validation / rest test)\n")
+    print(
+        "## Boosted soft student: labels vs soft targets "
+        "(4000 train / 1000 validation / rest test)\n"
+    )
     print(table(rows) + "\n")
     print("## Goal: soft >= labels and RMSE gap ratio >= 0.3\n")
     print(markdown_table(summary(rows)) + "\n", flush=True)

@@ -74,48 +74,77 @@ from skdistill.transfer import Munge  # noqa: E402
 def students(quick):
     """name -> (student for distillation, the same model on labels, MUNGE factors)."""
     out = {
-        "soft tree (depth 8)": (SoftDecisionTreeClassifier(max_depth=8, random_state=0),
-                                None, (10,) if quick else (10, 50, 100)),
-        "soft logistic": (make_pipeline(StandardScaler(),
-                                        SoftLogisticRegression(max_iter=500)),
-                          None, (10,) if quick else (10, 50, 100)),
+        "soft tree (depth 8)": (
+            SoftDecisionTreeClassifier(max_depth=8, random_state=0),
+            None,
+            (10,) if quick else (10, 50, 100),
+        ),
+        "soft logistic": (
+            make_pipeline(StandardScaler(), SoftLogisticRegression(max_iter=500)),
+            None,
+            (10,) if quick else (10, 50, 100),
+        ),
     }
     if not quick:
         # Boosting fits cost ~1 s per tree per 40k rows here: 10x only.
         out["soft boosted (30 x depth 3)"] = (
-            SoftGradientBoostingClassifier(n_estimators=30, random_state=0), None, (10,))
-        mlp = dict(hidden_layer_sizes=(64,), early_stopping=True, max_iter=300,
-                   random_state=0)
-        out["MLP (64)"] = (make_pipeline(StandardScaler(), MLPRegressor(**mlp)),
-                           make_pipeline(StandardScaler(), MLPClassifier(**mlp)),
-                           (10, 50))
+            SoftGradientBoostingClassifier(n_estimators=30, random_state=0),
+            None,
+            (10,),
+        )
+        mlp = dict(hidden_layer_sizes=(64,), early_stopping=True, max_iter=300, random_state=0)
+        out["MLP (64)"] = (
+            make_pipeline(StandardScaler(), MLPRegressor(**mlp)),
+            make_pipeline(StandardScaler(), MLPClassifier(**mlp)),
+            (10, 50),
+        )
     return out
 
 
 def split(X, y, n_train, n_valid, seed=0):
     X_train, X_rest, y_train, y_rest = train_test_split(
-        X, y, train_size=n_train, stratify=y, random_state=seed)
+        X, y, train_size=n_train, stratify=y, random_state=seed
+    )
     X_valid, X_test, y_valid, y_test = train_test_split(
-        X_rest, y_rest, train_size=n_valid, stratify=y_rest, random_state=seed)
+        X_rest, y_rest, train_size=n_valid, stratify=y_rest, random_state=seed
+    )
     return X_train, y_train, X_valid, y_valid, X_test, y_test
 
 
 def teacher_for(X_train, y_train, X_valid, y_valid, quick):
     """The ensemble: HGB with learning rate and leaves chosen on the
     validation rows, averaged with a random forest."""
-    grid = ([{"learning_rate": 0.1, "max_leaf_nodes": 31}] if quick else
-            [{"learning_rate": lr, "max_leaf_nodes": leaves}
-             for lr in (0.05, 0.1) for leaves in (15, 63)])
+    grid = (
+        [{"learning_rate": 0.1, "max_leaf_nodes": 31}]
+        if quick
+        else [
+            {"learning_rate": lr, "max_leaf_nodes": leaves}
+            for lr in (0.05, 0.1)
+            for leaves in (15, 63)
+        ]
+    )
     n_iter = 300 if len(y_train) >= 1000 else 50  # small: the smoke test
-    best = max(grid, key=lambda p: HistGradientBoostingClassifier(
-        max_iter=n_iter, random_state=0, **p).fit(X_train, y_train).score(X_valid, y_valid))
+    best = max(
+        grid,
+        key=lambda p: (
+            HistGradientBoostingClassifier(max_iter=n_iter, random_state=0, **p)
+            .fit(X_train, y_train)
+            .score(X_valid, y_valid)
+        ),
+    )
     n_trees = 100 if quick else 500
-    return VotingClassifier([
-        ("hgb", HistGradientBoostingClassifier(max_iter=n_iter, random_state=0, **best)),
-        ("rf", RandomForestClassifier(n_estimators=n_trees if n_iter == 300 else 30,
-                                      random_state=0,
-                                      n_jobs=1)),
-    ], voting="soft"), best
+    return VotingClassifier(
+        [
+            ("hgb", HistGradientBoostingClassifier(max_iter=n_iter, random_state=0, **best)),
+            (
+                "rf",
+                RandomForestClassifier(
+                    n_estimators=n_trees if n_iter == 300 else 30, random_state=0, n_jobs=1
+                ),
+            ),
+        ],
+        voting="soft",
+    ), best
 
 
 def configurations(factors, X_train):
@@ -125,10 +154,10 @@ def configurations(factors, X_train):
     for factor in factors:
         configs.append((f"+MUNGE {factor}x, T=1", {"transfer": Munge(size_factor=factor)}))
         if factor == 10:
-            configs.append(("+MUNGE 10x, T=2", {"transfer": Munge(size_factor=10),
-                                                "temperature": 2.0}))
-    configs.append(("+RANDOM 10x, T=1",
-                    {"transfer": independent_marginals(X_train, 10 * n, 0)}))
+            configs.append(
+                ("+MUNGE 10x, T=2", {"transfer": Munge(size_factor=10), "temperature": 2.0})
+            )
+    configs.append(("+RANDOM 10x, T=1", {"transfer": independent_marginals(X_train, 10 * n, 0)}))
     return configs
 
 
@@ -140,22 +169,36 @@ def run_problem(problem, X, y, quick, n_train=4000, n_valid=1000, verbose=True):
     teacher_time = time.perf_counter() - start
     teacher_test = fitted_teacher.predict(X_test)
     teacher_valid = fitted_teacher.predict(X_valid)
-    rows = [{"problem": problem, "student": "teacher (HGB+RF)", "config": str(hgb_params),
-             "val acc": float(np.mean(teacher_valid == y_valid)),
-             **binary_metrics(fitted_teacher.predict_proba(X_test), y_test, teacher_test),
-             "fit s": teacher_time}]
+    rows = [
+        {
+            "problem": problem,
+            "student": "teacher (HGB+RF)",
+            "config": str(hgb_params),
+            "val acc": float(np.mean(teacher_valid == y_valid)),
+            **binary_metrics(fitted_teacher.predict_proba(X_test), y_test, teacher_test),
+            "fit s": teacher_time,
+        }
+    ]
     frozen = FrozenEstimator(fitted_teacher)
     for name, (student, on_labels, factors) in students(quick).items():
+
         def record(config, model, seconds):
-            rows.append({
-                "problem": problem, "student": name, "config": config,
-                "val acc": float(np.mean(model.predict(X_valid) == y_valid)),
-                **binary_metrics(model.predict_proba(X_test), y_test, teacher_test),
-                "fit s": seconds,
-            })
+            rows.append(
+                {
+                    "problem": problem,
+                    "student": name,
+                    "config": config,
+                    "val acc": float(np.mean(model.predict(X_valid) == y_valid)),
+                    **binary_metrics(model.predict_proba(X_test), y_test, teacher_test),
+                    "fit s": seconds,
+                }
+            )
             if verbose:
-                print(f"  {problem} | {name} | {config}: test acc "
-                      f"{rows[-1]['accuracy']:.4f}", file=sys.stderr, flush=True)
+                print(
+                    f"  {problem} | {name} | {config}: test acc {rows[-1]['accuracy']:.4f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
 
         start = time.perf_counter()
         model = clone(on_labels if on_labels is not None else student).fit(X_train, y_train)
@@ -169,8 +212,12 @@ def run_problem(problem, X, y, quick, n_train=4000, n_valid=1000, verbose=True):
         # teacher on its inner split (in-sample targets, as above).
         start = time.perf_counter()
         model, chosen = fit_default_rule(
-            DistilledClassifier(clone(teacher), student, teacher_targets="in_sample",
-                                random_state=0), X_train, y_train)
+            DistilledClassifier(
+                clone(teacher), student, teacher_targets="in_sample", random_state=0
+            ),
+            X_train,
+            y_train,
+        )
         record(f"{DEFAULTS_LABEL} -> {chosen}", model, time.perf_counter() - start)
     return add_ratios(rows)
 
@@ -179,13 +226,11 @@ def add_ratios(rows):
     """Gap ratios (RMSE and accuracy) against the label-trained student."""
     teacher = rows[0]
     for row in rows[1:]:
-        base = next(r for r in rows if r["student"] == row["student"]
-                    and r["config"] == "labels")
+        base = next(r for r in rows if r["student"] == row["student"] and r["config"] == "labels")
         rmse_gap = base["RMSE"] - teacher["RMSE"]
         acc_gap = teacher["accuracy"] - base["accuracy"]
         row["RMSE ratio"] = (base["RMSE"] - row["RMSE"]) / rmse_gap if rmse_gap > 0 else None
-        row["acc ratio"] = ((row["accuracy"] - base["accuracy"]) / acc_gap
-                            if acc_gap > 0 else None)
+        row["acc ratio"] = (row["accuracy"] - base["accuracy"]) / acc_gap if acc_gap > 0 else None
         row["Δacc vs labels (pts)"] = 100 * (row["accuracy"] - base["accuracy"])
     return rows
 
@@ -203,21 +248,30 @@ def summary(rows):
             grid = [r for r in srows if not r["config"].startswith(DEFAULTS_LABEL)]
             chosen = max(grid, key=lambda r: r["val acc"])  # first of ties: cheaper
             auto = next(r for r in srows if r["config"].startswith(DEFAULTS_LABEL))
-            out.append({
-                "problem": problem, "student": student,
-                "labels acc": labels["accuracy"], "val-selected": chosen["config"],
-                "val-selected acc": chosen["accuracy"],
-                "val-selected RMSE ratio": chosen["RMSE ratio"],
-                "defaults chose": auto["config"][len(DEFAULTS_LABEL + " -> "):],
-                "defaults acc": auto["accuracy"],
-                "defaults Δ (pts)": auto["Δacc vs labels (pts)"],
-                "teacher acc": teacher["accuracy"],
-            })
+            out.append(
+                {
+                    "problem": problem,
+                    "student": student,
+                    "labels acc": labels["accuracy"],
+                    "val-selected": chosen["config"],
+                    "val-selected acc": chosen["accuracy"],
+                    "val-selected RMSE ratio": chosen["RMSE ratio"],
+                    "defaults chose": auto["config"][len(DEFAULTS_LABEL + " -> ") :],
+                    "defaults acc": auto["accuracy"],
+                    "defaults Δ (pts)": auto["Δacc vs labels (pts)"],
+                    "teacher acc": teacher["accuracy"],
+                }
+            )
     return out
 
 
-def run(quick=False, problems=("letter.p1", "letter.p2", "magic"), n_train=4000,
-        n_valid=1000, verbose=True):
+def run(
+    quick=False,
+    problems=("letter.p1", "letter.p2", "magic"),
+    n_train=4000,
+    n_valid=1000,
+    verbose=True,
+):
     rows = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -228,10 +282,16 @@ def run(quick=False, problems=("letter.p1", "letter.p2", "magic"), n_train=4000,
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="letter.p1 and magic, tree and logistic students, MUNGE 10x")
-    parser.add_argument("--problems", help="comma-separated subset of "
-                        "letter.p1,letter.p2,magic (default: all; --quick: letter.p1,magic)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="letter.p1 and magic, tree and logistic students, MUNGE 10x",
+    )
+    parser.add_argument(
+        "--problems",
+        help="comma-separated subset of "
+        "letter.p1,letter.p2,magic (default: all; --quick: letter.p1,magic)",
+    )
     parser.add_argument("--json", metavar="PATH")
     args = parser.parse_args(argv)
     problems = ("letter.p1", "magic") if args.quick else ("letter.p1", "letter.p2", "magic")

@@ -59,8 +59,7 @@ def students():
     return {
         GAMS[0]: SoftGAMClassifier(random_state=0),
         GAMS[1]: SoftGAMClassifier(interactions=10, random_state=0),
-        "soft logistic": make_pipeline(StandardScaler(),
-                                       SoftLogisticRegression(max_iter=500)),
+        "soft logistic": make_pipeline(StandardScaler(), SoftLogisticRegression(max_iter=500)),
     }
 
 
@@ -68,8 +67,9 @@ def fitted_student(config, student, frozen, X_train, y_train):
     if config == "labels":
         return clone(student).fit(X_train, y_train)
     transfer = Munge(size_factor=10) if config.startswith("+MUNGE") else None
-    return DistilledClassifier(frozen, clone(student), temperature=1.0, alpha=0.0,
-                               transfer=transfer, random_state=0).fit(X_train, y_train)
+    return DistilledClassifier(
+        frozen, clone(student), temperature=1.0, alpha=0.0, transfer=transfer, random_state=0
+    ).fit(X_train, y_train)
 
 
 def rounds(model):
@@ -89,28 +89,51 @@ def run_problem(problem, X, y, quick, n_train=4000, n_valid=1000, verbose=True):
     start = time.perf_counter()
     teacher = teacher.fit(X_train, y_train)
     teacher_pred = teacher.predict(X_test)
-    rows = [{"problem": problem, "student": "teacher (HGB+RF)", "config": str(hgb_params),
-             **binary_metrics(teacher.predict_proba(X_test), y_test, teacher_pred),
-             "fit s": time.perf_counter() - start, "rounds": None}]
+    rows = [
+        {
+            "problem": problem,
+            "student": "teacher (HGB+RF)",
+            "config": str(hgb_params),
+            **binary_metrics(teacher.predict_proba(X_test), y_test, teacher_pred),
+            "fit s": time.perf_counter() - start,
+            "rounds": None,
+        }
+    ]
     frozen = FrozenEstimator(teacher)
     for name, student in students().items():
         for config in CONFIGS:
             start = time.perf_counter()
             model = fitted_student(config, student, frozen, X_train, y_train)
-            rows.append({"problem": problem, "student": name, "config": config,
-                         **binary_metrics(model.predict_proba(X_test), y_test,
-                                          teacher_pred),
-                         "fit s": time.perf_counter() - start, "rounds": rounds(model)})
+            rows.append(
+                {
+                    "problem": problem,
+                    "student": name,
+                    "config": config,
+                    **binary_metrics(model.predict_proba(X_test), y_test, teacher_pred),
+                    "fit s": time.perf_counter() - start,
+                    "rounds": rounds(model),
+                }
+            )
             if verbose:
-                print(f"  {problem} | {name} | {config}: acc {rows[-1]['accuracy']:.4f} "
-                      f"RMSE {rows[-1]['RMSE']:.4f}", file=sys.stderr, flush=True)
+                print(
+                    f"  {problem} | {name} | {config}: acc {rows[-1]['accuracy']:.4f} "
+                    f"RMSE {rows[-1]['RMSE']:.4f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
         if name in GAMS:
             start = time.perf_counter()
             model = clone(student).fit(X_test, teacher.predict_proba(X_test))
-            rows.append({"problem": problem, "student": name, "config": CEILING,
-                         **binary_metrics(model.predict_proba(X_test), y_test,
-                                          teacher_pred),
-                         "fit s": time.perf_counter() - start, "rounds": rounds(model)})
+            rows.append(
+                {
+                    "problem": problem,
+                    "student": name,
+                    "config": CEILING,
+                    **binary_metrics(model.predict_proba(X_test), y_test, teacher_pred),
+                    "fit s": time.perf_counter() - start,
+                    "rounds": rounds(model),
+                }
+            )
     return add_ratios(rows)
 
 
@@ -128,19 +151,27 @@ def goals(rows):
             labels = next(r for r in gam if r["config"] == "labels")
             distilled = [r for r in gam if r["config"] in CONFIGS[1:]]
             ceiling = next(r for r in gam if r["config"] == CEILING)
-            best = max(distilled, key=lambda r: -np.inf if r["RMSE ratio"] is None
-                       else r["RMSE ratio"])
-            not_worse = all(r["accuracy"] >= labels["accuracy"]
-                            and r["RMSE"] <= labels["RMSE"] for r in distilled)
+            best = max(
+                distilled, key=lambda r: -np.inf if r["RMSE ratio"] is None else r["RMSE ratio"]
+            )
+            not_worse = all(
+                r["accuracy"] >= labels["accuracy"] and r["RMSE"] <= labels["RMSE"]
+                for r in distilled
+            )
             met = best["RMSE ratio"] is not None and best["RMSE ratio"] >= 0.5
-            out.append({
-                "problem": problem, "student": student,
-                "best distilled": best["config"], "RMSE ratio": best["RMSE ratio"],
-                "ceiling ratio": ceiling["RMSE ratio"],
-                "ratio >= 0.5 (magic goal)": ("yes" if met else "no")
-                if problem == "magic" else "",
-                "distilled >= labels (acc and RMSE)": "yes" if not_worse else "no",
-            })
+            out.append(
+                {
+                    "problem": problem,
+                    "student": student,
+                    "best distilled": best["config"],
+                    "RMSE ratio": best["RMSE ratio"],
+                    "ceiling ratio": ceiling["RMSE ratio"],
+                    "ratio >= 0.5 (magic goal)": ("yes" if met else "no")
+                    if problem == "magic"
+                    else "",
+                    "distilled >= labels (acc and RMSE)": "yes" if not_worse else "no",
+                }
+            )
     return out
 
 
@@ -162,11 +193,16 @@ def run(quick=False, problems=PROBLEMS, verbose=True):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="magic and letter.p1, a smaller teacher (one HGB setting, "
-                             "100 forest trees)")
-    parser.add_argument("--problems", help="comma-separated subset of "
-                        "magic,letter.p1,letter.p2 (default: all; --quick: magic,letter.p1)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="magic and letter.p1, a smaller teacher (one HGB setting, 100 forest trees)",
+    )
+    parser.add_argument(
+        "--problems",
+        help="comma-separated subset of "
+        "magic,letter.p1,letter.p2 (default: all; --quick: magic,letter.p1)",
+    )
     parser.add_argument("--json", metavar="PATH")
     args = parser.parse_args(argv)
     problems = PROBLEMS[:2] if args.quick else PROBLEMS

@@ -122,10 +122,15 @@ def logistic_hard(quick, repeats):
     t_ours, t_ref = interleaved_median_times([ours, reference], repeats)
     sample = X[:20_000]
     delta = np.abs(fits["ours"].predict_proba(sample) - fits["ref"].predict_proba(sample)).max()
-    return _row("logistic_hard (vs LogisticRegression lbfgs)", f"n={n} d={d} K={k}",
-                t_ours, t_ref, goal="time ratio <= 1.0", met=t_ours <= t_ref,
-                notes=f"max|dp|={delta:.1e}, n_iter {fits['ours'].n_iter_[0]}"
-                      f"/{fits['ref'].n_iter_[0]}")
+    return _row(
+        "logistic_hard (vs LogisticRegression lbfgs)",
+        f"n={n} d={d} K={k}",
+        t_ours,
+        t_ref,
+        goal="time ratio <= 1.0",
+        met=t_ours <= t_ref,
+        notes=f"max|dp|={delta:.1e}, n_iter {fits['ours'].n_iter_[0]}/{fits['ref'].n_iter_[0]}",
+    )
 
 
 @benchmark
@@ -146,11 +151,16 @@ def logistic_soft_vs_replication(quick, repeats):
 
     t_ours, t_ref = interleaved_median_times([ours, reference], repeats)
     delta = np.abs(fits["ours"].predict_proba(X) - fits["ref"].predict_proba(X)).max()
-    return _row("logistic_soft (vs replication trick)", f"n={n} d={d} K={k}",
-                t_ours, t_ref, goal=">= 3x, max|dp| <= 1e-3",
-                met=t_ref / t_ours >= 3 and delta <= 1e-3,
-                notes=f"max|dp|={delta:.1e}, replicated rows={len(y_rep)}, n_iter "
-                      f"{fits['ours'].n_iter_[0]}/{fits['ref'].n_iter_[0]}")
+    return _row(
+        "logistic_soft (vs replication trick)",
+        f"n={n} d={d} K={k}",
+        t_ours,
+        t_ref,
+        goal=">= 3x, max|dp| <= 1e-3",
+        met=t_ref / t_ours >= 3 and delta <= 1e-3,
+        notes=f"max|dp|={delta:.1e}, replicated rows={len(y_rep)}, n_iter "
+        f"{fits['ours'].n_iter_[0]}/{fits['ref'].n_iter_[0]}",
+    )
 
 
 def _kernel_row(quick, repeats, dtype):
@@ -169,15 +179,21 @@ def _kernel_row(quick, repeats, dtype):
 
     t_ours, t_ref = interleaved_median_times([ours, reference], repeats)
     loss, grad = multinomial_loss_gradient(raw, targets, weight)
-    ref_loss, ref_grad = reference_multinomial(raw.astype(np.float64),
-                                               targets.astype(np.float64),
-                                               weight.astype(np.float64))
-    return _row(f"kernel_multinomial_{np.dtype(dtype).name} (vs NumPy)",
-                f"n={n} K={k}", t_ours, t_ref, goal=">= 3x", met=t_ref / t_ours >= 3,
-                notes=f"{n * k / t_ours / 1e6:.0f} M entries/s, "
-                      f"{openmp_max_threads()} threads; rel dloss="
-                      f"{abs(loss - ref_loss) / ref_loss:.1e}, "
-                      f"max dgrad={np.abs(grad - ref_grad).max():.1e}")
+    ref_loss, ref_grad = reference_multinomial(
+        raw.astype(np.float64), targets.astype(np.float64), weight.astype(np.float64)
+    )
+    return _row(
+        f"kernel_multinomial_{np.dtype(dtype).name} (vs NumPy)",
+        f"n={n} K={k}",
+        t_ours,
+        t_ref,
+        goal=">= 3x",
+        met=t_ref / t_ours >= 3,
+        notes=f"{n * k / t_ours / 1e6:.0f} M entries/s, "
+        f"{openmp_max_threads()} threads; rel dloss="
+        f"{abs(loss - ref_loss) / ref_loss:.1e}, "
+        f"max dgrad={np.abs(grad - ref_grad).max():.1e}",
+    )
 
 
 @benchmark
@@ -196,8 +212,9 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
     parser.add_argument("--repeats", type=int, default=3, help="timing repeats (>= 3)")
     parser.add_argument("--json", metavar="PATH", help="write the results as JSON")
-    parser.add_argument("--only", metavar="NAME", help="run the rows whose function "
-                        "name contains NAME")
+    parser.add_argument(
+        "--only", metavar="NAME", help="run the rows whose function name contains NAME"
+    )
     args = parser.parse_args(argv)
     if args.repeats < 3:
         parser.error(f"--repeats must be >= 3, got {args.repeats}")
@@ -213,14 +230,22 @@ def main(argv=None):
             print(f"done: {rows[-1]['benchmark']}", file=sys.stderr, flush=True)
 
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"OpenMP: {openmp_enabled()} ({openmp_max_threads()} threads), "
-          f"cpus: {os.cpu_count()}, load average at end: {load:.2f}, "
-          f"repeats: {args.repeats}\n")
+    print(
+        f"OpenMP: {openmp_enabled()} ({openmp_max_threads()} threads), "
+        f"cpus: {os.cpu_count()}, load average at end: {load:.2f}, "
+        f"repeats: {args.repeats}\n"
+    )
     print(markdown_table(rows))
     if args.json:
-        write_json(args.json, "bench_kernels", rows, quick=args.quick,
-                   repeats=args.repeats, openmp=openmp_enabled(),
-                   openmp_threads=openmp_max_threads())
+        write_json(
+            args.json,
+            "bench_kernels",
+            rows,
+            quick=args.quick,
+            repeats=args.repeats,
+            openmp=openmp_enabled(),
+            openmp_threads=openmp_max_threads(),
+        )
     return rows
 
 

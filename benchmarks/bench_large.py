@@ -65,7 +65,8 @@ def classification_students(quick):
     if not quick:
         out["soft Gaussian NB"] = SoftGaussianNB()
         out["soft boosted (20 x depth 3)"] = SoftGradientBoostingClassifier(
-            n_estimators=20, random_state=0)
+            n_estimators=20, random_state=0
+        )
     return out
 
 
@@ -77,24 +78,45 @@ def regression_students(quick):
     return out
 
 
-def _case(task, dataset, name, teacher, student, distilled_cls, X_train, y_train,
-          X_test, y_test, score, verbose):
+def _case(
+    task,
+    dataset,
+    name,
+    teacher,
+    student,
+    distilled_cls,
+    X_train,
+    y_train,
+    X_test,
+    y_test,
+    score,
+    verbose,
+):
     rows = []
 
     def record(config, model, seconds):
-        rows.append({"dataset": dataset, "task": task, "student": name, "config": config,
-                     "test score": score(y_test, model.predict(X_test)),
-                     "fit s": seconds})
+        rows.append(
+            {
+                "dataset": dataset,
+                "task": task,
+                "student": name,
+                "config": config,
+                "test score": score(y_test, model.predict(X_test)),
+                "fit s": seconds,
+            }
+        )
         if verbose:
-            print(f"  {dataset} | {name} | {config}: {rows[-1]['test score']:.4f}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  {dataset} | {name} | {config}: {rows[-1]['test score']:.4f}",
+                file=sys.stderr,
+                flush=True,
+            )
 
     start = time.perf_counter()
     record("labels", clone(student).fit(X_train, y_train), time.perf_counter() - start)
     model = untuned(distilled_cls(teacher, student, random_state=0))
     start = time.perf_counter()
-    record(PLAIN_LABEL, clone(model).fit(X_train, y_train),
-           time.perf_counter() - start)
+    record(PLAIN_LABEL, clone(model).fit(X_train, y_train), time.perf_counter() - start)
     start = time.perf_counter()
     fitted, chosen = fit_default_rule(model, X_train, y_train)
     record(f"{DEFAULTS_LABEL} -> {chosen}", fitted, time.perf_counter() - start)
@@ -116,34 +138,71 @@ def run(quick=False, n_rows=None, verbose=True):
             keep = rng.choice(len(y), n_rows, replace=False)
             X, y = X[keep], y[keep]
         X_train, X_test, y_train, y_test = train_test_split(
-            X, y, test_size=0.3, stratify=y, random_state=0)
+            X, y, test_size=0.3, stratify=y, random_state=0
+        )
         n_iter = 20 if n_rows else 100 if quick else 300
         teacher = HistGradientBoostingClassifier(max_iter=n_iter, random_state=0)
         start = time.perf_counter()
         fitted = clone(teacher).fit(X_train, y_train)
-        rows.append({"dataset": "adult", "task": "accuracy", "student": "teacher (HGB)",
-                     "config": "labels", "test score": fitted.score(X_test, y_test),
-                     "fit s": time.perf_counter() - start})
+        rows.append(
+            {
+                "dataset": "adult",
+                "task": "accuracy",
+                "student": "teacher (HGB)",
+                "config": "labels",
+                "test score": fitted.score(X_test, y_test),
+                "fit s": time.perf_counter() - start,
+            }
+        )
         for name, student in classification_students(quick).items():
-            rows += _case("accuracy", "adult", name, teacher, student, DistilledClassifier,
-                          X_train, y_train, X_test, y_test,
-                          lambda a, b: float(np.mean(a == b)), verbose)
+            rows += _case(
+                "accuracy",
+                "adult",
+                name,
+                teacher,
+                student,
+                DistilledClassifier,
+                X_train,
+                y_train,
+                X_test,
+                y_test,
+                lambda a, b: float(np.mean(a == b)),
+                verbose,
+            )
 
         X, y = load_pmlb("537_houses")
         if n_rows:
             keep = rng.choice(len(y), n_rows, replace=False)
             X, y = X[keep], y[keep]
-        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3,
-                                                            random_state=0)
+        X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=0)
         teacher = HistGradientBoostingRegressor(max_iter=n_iter, random_state=0)
         start = time.perf_counter()
         fitted = clone(teacher).fit(X_train, y_train)
-        rows.append({"dataset": "537_houses", "task": "R2", "student": "teacher (HGB)",
-                     "config": "labels", "test score": r2_score(y_test, fitted.predict(X_test)),
-                     "fit s": time.perf_counter() - start})
+        rows.append(
+            {
+                "dataset": "537_houses",
+                "task": "R2",
+                "student": "teacher (HGB)",
+                "config": "labels",
+                "test score": r2_score(y_test, fitted.predict(X_test)),
+                "fit s": time.perf_counter() - start,
+            }
+        )
         for name, student in regression_students(quick).items():
-            rows += _case("R2", "537_houses", name, teacher, student, DistilledRegressor,
-                          X_train, y_train, X_test, y_test, r2_score, verbose)
+            rows += _case(
+                "R2",
+                "537_houses",
+                name,
+                teacher,
+                student,
+                DistilledRegressor,
+                X_train,
+                y_train,
+                X_test,
+                y_test,
+                r2_score,
+                verbose,
+            )
     return rows
 
 

@@ -29,7 +29,6 @@ import time
 import warnings
 from pathlib import Path
 
-import numpy as np
 from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 
@@ -49,23 +48,40 @@ def run_problem(problem, X, y, min_rows, verbose=True):
     teacher = clone(teacher).fit(X_train, y_train)
     teacher_test = teacher.predict(X_test)
     student = SoftDecisionTreeClassifier(max_depth=8, random_state=0)
-    base = DistilledClassifier(FrozenEstimator(teacher), student, temperature=1.0,
-                               alpha=0.0, random_state=0)
-    rows = [{"problem": problem, "config": "teacher", "transfer rows": None,
-             **binary_metrics(teacher.predict_proba(X_test), y_test, teacher_test),
-             "fit s": None}]
+    base = DistilledClassifier(
+        FrozenEstimator(teacher), student, temperature=1.0, alpha=0.0, random_state=0
+    )
+    rows = [
+        {
+            "problem": problem,
+            "config": "teacher",
+            "transfer rows": None,
+            **binary_metrics(teacher.predict_proba(X_test), y_test, teacher_test),
+            "fit s": None,
+        }
+    ]
 
     def record(config, model, seconds):
-        rows.append({"problem": problem, "config": config,
-                     "transfer rows": getattr(model, "n_transfer_samples_", 0),
-                     **binary_metrics(model.predict_proba(X_test), y_test, teacher_test),
-                     "fit s": seconds})
+        rows.append(
+            {
+                "problem": problem,
+                "config": config,
+                "transfer rows": getattr(model, "n_transfer_samples_", 0),
+                **binary_metrics(model.predict_proba(X_test), y_test, teacher_test),
+                "fit s": seconds,
+            }
+        )
         if verbose:
-            print(f"  {problem} | {config}: fidelity {rows[-1]['fidelity']:.4f}",
-                  file=sys.stderr, flush=True)
+            print(
+                f"  {problem} | {config}: fidelity {rows[-1]['fidelity']:.4f}",
+                file=sys.stderr,
+                flush=True,
+            )
 
-    configs = [("labels", clone(student)),
-               ("MUNGE 10x", clone(base).set_params(transfer=Munge(size_factor=10)))]
+    configs = [
+        ("labels", clone(student)),
+        ("MUNGE 10x", clone(base).set_params(transfer=Munge(size_factor=10))),
+    ]
     for config, model in configs:
         start = time.perf_counter()
         model.fit(X_train, y_train)
@@ -74,11 +90,13 @@ def run_problem(problem, X, y, min_rows, verbose=True):
     # after MUNGE 10x, each against MUNGE with as many transfer rows.
     for start_with, transfer in (("", []), ("MUNGE 10x + ", [Munge(size_factor=10)])):
         model = clone(base).set_params(
-            transfer=transfer + [LeafRefill(min_rows=min_rows)], transfer_rounds=5)
+            transfer=transfer + [LeafRefill(min_rows=min_rows)], transfer_rounds=5
+        )
         start = time.perf_counter()
         model.fit(X_train, y_train)
-        record(f"{start_with}leaf refill (min_rows={min_rows})", model,
-               time.perf_counter() - start)
+        record(
+            f"{start_with}leaf refill (min_rows={min_rows})", model, time.perf_counter() - start
+        )
         if model.n_transfer_samples_ == 0:
             continue  # no round was kept: nothing to compare at equal rows
         same = clone(base).set_params(transfer=Munge(n_samples=model.n_transfer_samples_))

@@ -55,32 +55,56 @@ def by_hand_logit_regression(teacher, student, X, y):
 
 
 CASES = [
-    ("forest(100) -> tree, replication", RandomForestClassifier(n_estimators=100, random_state=0),
-     DecisionTreeClassifier(max_depth=6, random_state=0), by_hand_replication),
-    ("HGB(100) -> ridge, logit regression", HistGradientBoostingClassifier(random_state=0),
-     Ridge(), by_hand_logit_regression),
-    ("forest(100) -> logistic, replication",
-     RandomForestClassifier(n_estimators=100, random_state=0),
-     LogisticRegression(max_iter=1000), by_hand_replication),
+    (
+        "forest(100) -> tree, replication",
+        RandomForestClassifier(n_estimators=100, random_state=0),
+        DecisionTreeClassifier(max_depth=6, random_state=0),
+        by_hand_replication,
+    ),
+    (
+        "HGB(100) -> ridge, logit regression",
+        HistGradientBoostingClassifier(random_state=0),
+        Ridge(),
+        by_hand_logit_regression,
+    ),
+    (
+        "forest(100) -> logistic, replication",
+        RandomForestClassifier(n_estimators=100, random_state=0),
+        LogisticRegression(max_iter=1000),
+        by_hand_replication,
+    ),
 ]
 
 
 def run(n_samples, repeats):
-    X, y = make_classification(n_samples=n_samples, n_features=20, n_informative=10,
-                               random_state=0)
+    X, y = make_classification(
+        n_samples=n_samples, n_features=20, n_informative=10, random_state=0
+    )
     rows = []
     for name, teacher, student, by_hand in CASES:
-        model = DistilledClassifier(teacher, student, temperature=TEMPERATURE,
-                                    alpha=0.0, transfer=None,
-                                    teacher_targets="in_sample")
+        model = DistilledClassifier(
+            teacher,
+            student,
+            temperature=TEMPERATURE,
+            alpha=0.0,
+            transfer=None,
+            teacher_targets="in_sample",
+        )
         hand_time, skd_time = interleaved_median_times(
             [lambda: by_hand(teacher, student, X, y), lambda: clone(model).fit(X, y)],
             repeats,
         )
         fitted = clone(model).fit(X, y)
-        rows.append({"case": name, "n_samples": n_samples, "strategy": fitted.student_fit_,
-                     "by hand (s)": hand_time, "skdistill (s)": skd_time,
-                     "ratio": skd_time / hand_time})
+        rows.append(
+            {
+                "case": name,
+                "n_samples": n_samples,
+                "strategy": fitted.student_fit_,
+                "by hand (s)": hand_time,
+                "skdistill (s)": skd_time,
+                "ratio": skd_time / hand_time,
+            }
+        )
     return rows
 
 
@@ -103,13 +127,21 @@ def counting(estimator):
 def defaults_cases(quick):
     n_trees = 50 if quick else 200
     return [
-        ("bagging: forest -> soft tree",
-         counting(RandomForestClassifier(n_estimators=n_trees, random_state=0))),
-        ("boosting: HGB -> soft tree",
-         counting(HistGradientBoostingClassifier(max_iter=100, random_state=0))),
-        ("pipeline: scaler + MLP -> soft tree",
-         make_pipeline(StandardScaler(), counting(MLPClassifier(
-             hidden_layer_sizes=(64,), max_iter=200, random_state=0)))),
+        (
+            "bagging: forest -> soft tree",
+            counting(RandomForestClassifier(n_estimators=n_trees, random_state=0)),
+        ),
+        (
+            "boosting: HGB -> soft tree",
+            counting(HistGradientBoostingClassifier(max_iter=100, random_state=0)),
+        ),
+        (
+            "pipeline: scaler + MLP -> soft tree",
+            make_pipeline(
+                StandardScaler(),
+                counting(MLPClassifier(hidden_layer_sizes=(64,), max_iter=200, random_state=0)),
+            ),
+        ),
     ]
 
 
@@ -121,8 +153,9 @@ def run_defaults(n_samples, repeats, quick):
 
     from skdistill.students import SoftDecisionTreeClassifier
 
-    X, y = make_classification(n_samples=n_samples, n_features=20, n_informative=10,
-                               random_state=0)
+    X, y = make_classification(
+        n_samples=n_samples, n_features=20, n_informative=10, random_state=0
+    )
     rows = []
     for name, teacher in defaults_cases(quick):
         student = SoftDecisionTreeClassifier(max_depth=6)
@@ -136,16 +169,22 @@ def run_defaults(n_samples, repeats, quick):
                 fitted = clone(model).fit(X, y)
                 counts.append(len(TEACHER_FITS))
             plain_time, defaults_time = interleaved_median_times(
-                [lambda: clone(plain).fit(X, y), lambda: clone(defaults).fit(X, y)],
-                repeats)
-        rows.append({"case": name, "n_samples": n_samples,
-                     "source": fitted.target_summary_.source,
-                     "teacher fits (plain)": counts[0],
-                     "teacher fits (defaults)": counts[1],
-                     "defaults chose": describe(fitted.tuned_params_),
-                     "plain (s)": plain_time, "defaults (s)": defaults_time,
-                     "ratio": defaults_time / plain_time,
-                     "tune (s)": fitted.tune_time_})
+                [lambda: clone(plain).fit(X, y), lambda: clone(defaults).fit(X, y)], repeats
+            )
+        rows.append(
+            {
+                "case": name,
+                "n_samples": n_samples,
+                "source": fitted.target_summary_.source,
+                "teacher fits (plain)": counts[0],
+                "teacher fits (defaults)": counts[1],
+                "defaults chose": describe(fitted.tuned_params_),
+                "plain (s)": plain_time,
+                "defaults (s)": defaults_time,
+                "ratio": defaults_time / plain_time,
+                "tune (s)": fitted.tune_time_,
+            }
+        )
     return rows
 
 
@@ -159,8 +198,9 @@ def main(argv=None):
     rows = run(n_samples, 3 if args.quick else args.repeats)
     print(markdown_table(rows))
     print("goal: ratio <= 1.1 (median of repeats, same run)\n")
-    defaults = run_defaults(2_000 if args.quick else 5_000,
-                            3 if args.quick else args.repeats, args.quick)
+    defaults = run_defaults(
+        2_000 if args.quick else 5_000, 3 if args.quick else args.repeats, args.quick
+    )
     print(markdown_table(defaults))
     print("goal: defaults / plain <= 2, teacher fits equal (median of repeats, same run)")
     if args.json:

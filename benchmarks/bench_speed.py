@@ -44,43 +44,75 @@ def bench_latency(n_trees=500, repeats=5, n_rows=None):
     if n_rows:  # a random subsample (the file is sorted by class)
         keep = np.random.RandomState(0).choice(len(y), n_rows, replace=False)
         X, y = X[keep], y[keep]
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3,
-                                                        stratify=y, random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.3, stratify=y, random_state=0
+    )
     with limited_threads():
         model = DistilledClassifier(
             RandomForestClassifier(n_estimators=n_trees, random_state=0, n_jobs=1),
-            SoftDecisionTreeClassifier(max_depth=6, random_state=0), random_state=0,
-            temperature=1.0, alpha=0.0, transfer=None,
+            SoftDecisionTreeClassifier(max_depth=6, random_state=0),
+            random_state=0,
+            temperature=1.0,
+            alpha=0.0,
+            transfer=None,
         )
         model.fit(X_train, y_train)
         teacher, student = model.teacher_, model.student_
         batch = np.resize(X_test, (10_000, X_test.shape[1]))
         one = X_test[:1]
         rows = []
-        for name, data, reps in (("1 row", one, max(repeats, 20)), ("10 000 rows", batch,
-                                                                     repeats)):
+        for name, data, reps in (
+            ("1 row", one, max(repeats, 20)),
+            ("10 000 rows", batch, repeats),
+        ):
             t_teacher, t_student, t_distilled = interleaved_median_times(
-                [lambda d=data: teacher.predict_proba(d),
-                 lambda d=data: student.predict_proba(d),
-                 lambda d=data: model.predict_proba(d)], reps)
-            rows.append({
-                "what": f"predict_proba, {name}", "teacher": t_teacher,
-                "student": t_student, "DistilledClassifier": t_distilled,
-                "ratio (teacher/student)": t_teacher / t_student,
-                "ratio (teacher/Distilled)": t_teacher / t_distilled, "goal": ">= 100x",
-            })
+                [
+                    lambda d=data: teacher.predict_proba(d),
+                    lambda d=data: student.predict_proba(d),
+                    lambda d=data: model.predict_proba(d),
+                ],
+                reps,
+            )
+            rows.append(
+                {
+                    "what": f"predict_proba, {name}",
+                    "teacher": t_teacher,
+                    "student": t_student,
+                    "DistilledClassifier": t_distilled,
+                    "ratio (teacher/student)": t_teacher / t_student,
+                    "ratio (teacher/Distilled)": t_teacher / t_distilled,
+                    "goal": ">= 100x",
+                }
+            )
         t_size, s_size = len(pickle.dumps(teacher)), len(pickle.dumps(student))
-        rows.append({"what": "pickled bytes", "teacher": float(t_size), "student": float(s_size),
-                     "DistilledClassifier": float(len(pickle.dumps(model))),
-                     "ratio (teacher/student)": t_size / s_size,
-                     "ratio (teacher/Distilled)": None, "goal": ">= 100x"})
+        rows.append(
+            {
+                "what": "pickled bytes",
+                "teacher": float(t_size),
+                "student": float(s_size),
+                "DistilledClassifier": float(len(pickle.dumps(model))),
+                "ratio (teacher/student)": t_size / s_size,
+                "ratio (teacher/Distilled)": None,
+                "goal": ">= 100x",
+            }
+        )
         t_nodes, s_nodes = _n_nodes(teacher), _n_nodes(student)
-        rows.append({"what": "tree nodes", "teacher": float(t_nodes), "student": float(s_nodes),
-                     "DistilledClassifier": None, "ratio (teacher/student)": t_nodes / s_nodes,
-                     "ratio (teacher/Distilled)": None, "goal": ">= 100x"})
-        acc = {"teacher": float(np.mean(teacher.predict(X_test) == y_test)),
-               "student": float(np.mean(model.predict(X_test) == y_test)),
-               "fidelity": float(np.mean(model.predict(X_test) == teacher.predict(X_test)))}
+        rows.append(
+            {
+                "what": "tree nodes",
+                "teacher": float(t_nodes),
+                "student": float(s_nodes),
+                "DistilledClassifier": None,
+                "ratio (teacher/student)": t_nodes / s_nodes,
+                "ratio (teacher/Distilled)": None,
+                "goal": ">= 100x",
+            }
+        )
+        acc = {
+            "teacher": float(np.mean(teacher.predict(X_test) == y_test)),
+            "student": float(np.mean(model.predict(X_test) == y_test)),
+            "fidelity": float(np.mean(model.predict(X_test) == teacher.predict(X_test))),
+        }
     return rows, acc
 
 
@@ -100,8 +132,11 @@ def main(argv=None):
         results["latency"], results["accuracy"] = rows, acc
         print("## RF(500) -> depth-6 soft tree on magic: latency and size\n")
         print(markdown_table(rows))
-        print(f"\ntest accuracy: teacher {acc['teacher']:.4f}, student {acc['student']:.4f}, "
-              f"fidelity {acc['fidelity']:.4f}\n", flush=True)
+        print(
+            f"\ntest accuracy: teacher {acc['teacher']:.4f}, student {acc['student']:.4f}, "
+            f"fidelity {acc['fidelity']:.4f}\n",
+            flush=True,
+        )
     if "kernels" in sections:
         import bench_kernels
 
@@ -117,7 +152,8 @@ def main(argv=None):
         n_label = 100_000 if args.quick else 1_000_000
         X_label = Munge(n_samples=n_label, random_state=1).sample(X_real)
         results["labelling"] = bench_transfer.bench_labelling(
-            forest, X_label, 10_000 if args.quick else 50_000, 3)
+            forest, X_label, 10_000 if args.quick else 50_000, 3
+        )
         print("## Labelling transfer rows: 2 jobs vs 1 (bench_transfer.py)\n")
         print(markdown_table(results["labelling"]) + "\n", flush=True)
     if args.json:

@@ -44,16 +44,22 @@ def cases(quick):
     n_estimators = 10 if quick else 50
     gbm = {"n_estimators": n_estimators, "max_depth": 3, "random_state": 0}
     return [
-        (f"boosting ({n_estimators} rounds, depth 3)",
-         # early stopping off: the comparison is with the same 50-round model
-         lambda: SoftGradientBoostingClassifier(early_stopping=False, **gbm),
-         lambda: sklearn_gbc(**gbm)),
-        ("tree (depth 8)",
-         lambda: SoftDecisionTreeClassifier(max_depth=8, random_state=0),
-         lambda: DecisionTreeClassifier(max_depth=8, random_state=0)),
-        ("tree (full depth)",
-         lambda: SoftDecisionTreeClassifier(random_state=0),
-         lambda: DecisionTreeClassifier(random_state=0)),
+        (
+            f"boosting ({n_estimators} rounds, depth 3)",
+            # early stopping off: the comparison is with the same 50-round model
+            lambda: SoftGradientBoostingClassifier(early_stopping=False, **gbm),
+            lambda: sklearn_gbc(**gbm),
+        ),
+        (
+            "tree (depth 8)",
+            lambda: SoftDecisionTreeClassifier(max_depth=8, random_state=0),
+            lambda: DecisionTreeClassifier(max_depth=8, random_state=0),
+        ),
+        (
+            "tree (full depth)",
+            lambda: SoftDecisionTreeClassifier(random_state=0),
+            lambda: DecisionTreeClassifier(random_state=0),
+        ),
         ("gaussian NB", SoftGaussianNB, GaussianNB),
     ]
 
@@ -62,8 +68,12 @@ def run(n_samples, n_features, class_counts, repeats, quick):
     rows = []
     for n_classes in class_counts:
         X, y = make_classification(
-            n_samples=n_samples + n_samples // 4, n_features=n_features, n_informative=10,
-            n_classes=n_classes, n_clusters_per_class=2, random_state=0,
+            n_samples=n_samples + n_samples // 4,
+            n_features=n_features,
+            n_informative=10,
+            n_classes=n_classes,
+            n_clusters_per_class=2,
+            random_state=0,
         )
         X_train, y_train = X[:n_samples], y[:n_samples]
         X_test, y_test = X[n_samples:], y[n_samples:]
@@ -71,18 +81,21 @@ def run(n_samples, n_features, class_counts, repeats, quick):
             (ours_time, theirs_time), (ours, theirs) = _timed_fits(
                 (make_ours, make_theirs), X_train, y_train, repeats
             )
-            rows.append({
-                "model": name,
-                "n_classes": n_classes,
-                "n_train": n_samples,
-                "ours_fit_s": ours_time,
-                "sklearn_fit_s": theirs_time,
-                "ratio": ours_time / theirs_time,
-                "ours_acc": float(np.mean(ours.predict(X_test) == y_test)),
-                "sklearn_acc": float(np.mean(theirs.predict(X_test) == y_test)),
-                "max_proba_diff": float(np.abs(
-                    ours.predict_proba(X_test) - theirs.predict_proba(X_test)).max()),
-            })
+            rows.append(
+                {
+                    "model": name,
+                    "n_classes": n_classes,
+                    "n_train": n_samples,
+                    "ours_fit_s": ours_time,
+                    "sklearn_fit_s": theirs_time,
+                    "ratio": ours_time / theirs_time,
+                    "ours_acc": float(np.mean(ours.predict(X_test) == y_test)),
+                    "sklearn_acc": float(np.mean(theirs.predict(X_test) == y_test)),
+                    "max_proba_diff": float(
+                        np.abs(ours.predict_proba(X_test) - theirs.predict_proba(X_test)).max()
+                    ),
+                }
+            )
             print(f"done: {name}, K={n_classes}", file=sys.stderr, flush=True)
     return rows
 
@@ -94,10 +107,10 @@ def _timed_fits(makers, X, y, repeats):
     def fitter(i):
         def fit():
             fitted[i] = makers[i]().fit(X, y)
+
         return fit
 
-    times = interleaved_median_times([fitter(i) for i in range(len(makers))],
-                                     repeats=repeats)
+    times = interleaved_median_times([fitter(i) for i in range(len(makers))], repeats=repeats)
     return times, fitted
 
 

@@ -82,7 +82,10 @@ def bench_generation(n_real, n_features, n_out, repeats):
             cached.sample(X)  # fills the neighbour cache
             run = partial(cached.sample, X)
         else:
-            run = lambda make=make: make().sample(X)  # a fresh generator: no cache
+
+            def run(make=make):
+                return make().sample(X)  # a fresh generator: no cache
+
         seconds, out = median_time(run, repeats)
         out_mb = out.nbytes / 1e6
         del out
@@ -90,18 +93,26 @@ def bench_generation(n_real, n_features, n_out, repeats):
         run()
         peak = tracemalloc.get_traced_memory()[1] / 1e6
         tracemalloc.stop()
-        rows.append({
-            "generator": name, "real rows": n_real, "features": n_features,
-            "rows made": n_out, "seconds": seconds, "rows/s": n_out / seconds,
-            "output MB": out_mb, "peak traced MB": peak,
-        })
+        rows.append(
+            {
+                "generator": name,
+                "real rows": n_real,
+                "features": n_features,
+                "rows made": n_out,
+                "seconds": seconds,
+                "rows/s": n_out / seconds,
+                "output MB": out_mb,
+                "peak traced MB": peak,
+            }
+        )
     return rows
 
 
 # --------------------------------------------------------------- labelling
 def fitted_forest(n_train, n_features, n_estimators):
-    X, y = make_classification(n_samples=n_train, n_features=n_features,
-                               n_informative=10, random_state=0)
+    X, y = make_classification(
+        n_samples=n_train, n_features=n_features, n_informative=10, random_state=0
+    )
     forest = RandomForestClassifier(n_estimators=n_estimators, random_state=0, n_jobs=-1)
     forest.fit(X, y)
     forest.set_params(n_jobs=None)  # labelling parallelism comes from predict_in_batches
@@ -110,22 +121,37 @@ def fitted_forest(n_train, n_features, n_estimators):
 
 
 def label_rows(forest, X, batch_size, n_jobs):
-    return predict_in_batches(partial(teacher_outputs, forest, classes=forest.classes_),
-                              X, batch_size=batch_size, n_jobs=n_jobs)
+    return predict_in_batches(
+        partial(teacher_outputs, forest, classes=forest.classes_),
+        X,
+        batch_size=batch_size,
+        n_jobs=n_jobs,
+    )
 
 
 def bench_labelling(forest, X_label, batch_size, repeats):
     label_rows(forest, X_label[:20_000], batch_size, 2)  # start the workers once
     whole, one, two = interleaved_median_times(
-        [lambda: forest.predict_proba(X_label),
-         lambda: label_rows(forest, X_label, batch_size, 1),
-         lambda: label_rows(forest, X_label, batch_size, 2)], repeats)
-    return [{
-        "rows": len(X_label), "trees": forest.n_estimators, "batch_size": batch_size,
-        "predict_proba, one call (s)": whole, "1 job (s)": one, "2 jobs (s)": two,
-        "speed-up 2 vs 1": one / two, "rows/s (2 jobs)": len(X_label) / two,
-        "goal": ">= 1.8x",
-    }]
+        [
+            lambda: forest.predict_proba(X_label),
+            lambda: label_rows(forest, X_label, batch_size, 1),
+            lambda: label_rows(forest, X_label, batch_size, 2),
+        ],
+        repeats,
+    )
+    return [
+        {
+            "rows": len(X_label),
+            "trees": forest.n_estimators,
+            "batch_size": batch_size,
+            "predict_proba, one call (s)": whole,
+            "1 job (s)": one,
+            "2 jobs (s)": two,
+            "speed-up 2 vs 1": one / two,
+            "rows/s (2 jobs)": len(X_label) / two,
+            "goal": ">= 1.8x",
+        }
+    ]
 
 
 def _status_mb(field):
@@ -171,20 +197,32 @@ def bench_memory(forest, X_label, batch_size):
         np.save(rows_path, X_label)
         for batch in ("none-control", "one call", str(batch_size)):
             out = subprocess.run(
-                [sys.executable, __file__, "--memory-child", str(teacher_path),
-                 str(rows_path), batch], capture_output=True, text=True, check=True,
+                [
+                    sys.executable,
+                    __file__,
+                    "--memory-child",
+                    str(teacher_path),
+                    str(rows_path),
+                    batch,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout
             result = json.loads(out.strip().splitlines()[-1])
-            rows.append({
-                "labelling": {"none-control": "nothing (control)", "one call": "one call"}.get(
-                    batch, f"batch_size={batch}"),
-                "rows": len(X_label) if batch != "none-control" else 0,
-                "input MB": X_label.nbytes / 1e6,
-                "baseline RSS MB": result["baseline MB"],
-                "peak RSS MB": result["peak MB"],
-                "peak above baseline MB": result["peak MB"] - result["baseline MB"],
-                "seconds": result["seconds"],
-            })
+            rows.append(
+                {
+                    "labelling": {"none-control": "nothing (control)", "one call": "one call"}.get(
+                        batch, f"batch_size={batch}"
+                    ),
+                    "rows": len(X_label) if batch != "none-control" else 0,
+                    "input MB": X_label.nbytes / 1e6,
+                    "baseline RSS MB": result["baseline MB"],
+                    "peak RSS MB": result["peak MB"],
+                    "peak above baseline MB": result["peak MB"] - result["baseline MB"],
+                    "seconds": result["seconds"],
+                }
+            )
     return rows
 
 
@@ -195,17 +233,19 @@ def students():
         from skdistill.students import SoftDecisionTreeClassifier, SoftLogisticRegression
 
         return {
-            "SoftDecisionTree(depth 8)": SoftDecisionTreeClassifier(max_depth=8,
-                                                                    random_state=0),
+            "SoftDecisionTree(depth 8)": SoftDecisionTreeClassifier(max_depth=8, random_state=0),
             "SoftLogisticRegression": make_pipeline(
-                StandardScaler(), SoftLogisticRegression(max_iter=1000)),
+                StandardScaler(), SoftLogisticRegression(max_iter=1000)
+            ),
         }
     except ImportError:
         return {
-            "DecisionTree(depth 8) [fallback: replication]":
-                DecisionTreeClassifier(max_depth=8, random_state=0),
+            "DecisionTree(depth 8) [fallback: replication]": DecisionTreeClassifier(
+                max_depth=8, random_state=0
+            ),
             "LogisticRegression [fallback: replication]": make_pipeline(
-                StandardScaler(), LogisticRegression(max_iter=2000)),
+                StandardScaler(), LogisticRegression(max_iter=2000)
+            ),
         }
 
 
@@ -233,37 +273,61 @@ def bench_quality(factors, n_train, n_trees):
     rows = []
     for problem, X, y in kdd06_problems():
         X_train, X_test, y_train, y_test = train_test_split(
-            X, y, train_size=n_train, stratify=y, random_state=0)
+            X, y, train_size=n_train, stratify=y, random_state=0
+        )
         teacher = RandomForestClassifier(n_estimators=n_trees, random_state=0, n_jobs=-1)
         start = time.perf_counter()
         fitted_teacher = clone(teacher).fit(X_train, y_train)
         teacher_time = time.perf_counter() - start
         teacher_proba = fitted_teacher.predict_proba(X_test)
         teacher_pred = teacher_proba.argmax(axis=1)
-        rows.append({"problem": problem, "model": f"teacher: random forest ({n_trees})",
-                     "transfer rows": 0, **_metrics(teacher_proba, y_test, teacher_pred),
-                     "fit s": teacher_time})
+        rows.append(
+            {
+                "problem": problem,
+                "model": f"teacher: random forest ({n_trees})",
+                "transfer rows": 0,
+                **_metrics(teacher_proba, y_test, teacher_pred),
+                "fit s": teacher_time,
+            }
+        )
         for name, student in students().items():
             start = time.perf_counter()
             hard = clone(student).fit(X_train, y_train)
-            rows.append({"problem": problem, "model": f"{name}, labels",
-                         "transfer rows": 0,
-                         **_metrics(hard.predict_proba(X_test), y_test, teacher_pred),
-                         "fit s": time.perf_counter() - start})
+            rows.append(
+                {
+                    "problem": problem,
+                    "model": f"{name}, labels",
+                    "transfer rows": 0,
+                    **_metrics(hard.predict_proba(X_test), y_test, teacher_pred),
+                    "fit s": time.perf_counter() - start,
+                }
+            )
             for factor in (0, *factors):
                 model = DistilledClassifier(
-                    teacher, student, random_state=0, temperature=1.0, alpha=0.0,
+                    teacher,
+                    student,
+                    random_state=0,
+                    temperature=1.0,
+                    alpha=0.0,
                     transfer=Munge(size_factor=factor) if factor else None,
                 )
                 start = time.perf_counter()
                 model.fit(X_train, y_train)
                 label = "soft targets" if not factor else f"soft + MUNGE {factor}x"
-                rows.append({"problem": problem, "model": f"{name}, {label}",
-                             "transfer rows": model.n_transfer_samples_,
-                             **_metrics(model.predict_proba(X_test), y_test, teacher_pred),
-                             "fit s": time.perf_counter() - start})
-                print(f"  {problem} | {rows[-1]['model']}: acc {rows[-1]['accuracy']:.4f}",
-                      file=sys.stderr, flush=True)
+                rows.append(
+                    {
+                        "problem": problem,
+                        "model": f"{name}, {label}",
+                        "transfer rows": model.n_transfer_samples_,
+                        **_metrics(model.predict_proba(X_test), y_test, teacher_pred),
+                        "fit s": time.perf_counter() - start,
+                    }
+                )
+                print(
+                    f"  {problem} | {rows[-1]['model']}: acc {rows[-1]['accuracy']:.4f}",
+                    file=sys.stderr,
+                    flush=True,
+                )
     return rows
 
 
@@ -275,13 +339,20 @@ def gap_recovered(rows):
         if "MUNGE" not in row["model"] and "soft targets" not in row["model"]:
             continue
         name = row["model"].split(",")[0]
-        teacher = next(r for r in rows if r["problem"] == row["problem"]
-                       and r["model"].startswith("teacher"))
-        base = next(r for r in rows if r["problem"] == row["problem"]
-                    and r["model"] == f"{name}, labels")
+        teacher = next(
+            r for r in rows if r["problem"] == row["problem"] and r["model"].startswith("teacher")
+        )
+        base = next(
+            r for r in rows if r["problem"] == row["problem"] and r["model"] == f"{name}, labels"
+        )
         gap = base["RMSE"] - teacher["RMSE"]
-        out.append({"problem": row["problem"], "model": row["model"],
-                    "RMSE gap closed": (base["RMSE"] - row["RMSE"]) / gap if gap else None})
+        out.append(
+            {
+                "problem": row["problem"],
+                "model": row["model"],
+                "RMSE gap closed": (base["RMSE"] - row["RMSE"]) / gap if gap else None,
+            }
+        )
     return out
 
 
@@ -289,7 +360,8 @@ def gap_recovered(rows):
 def bench_digits():
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.5, stratify=y, random_state=0)
+        X, y, test_size=0.5, stratify=y, random_state=0
+    )
     teacher = RandomForestClassifier(n_estimators=300, random_state=0, n_jobs=1)
     teacher_pred = clone(teacher).fit(X_train, y_train).predict(X_test)
     demo_students = {
@@ -306,8 +378,7 @@ def bench_digits():
         "Mixup(10)": {"transfer": Mixup(size_factor=10)},
         "UniformBox(10)": {"transfer": UniformBox(size_factor=10)},
         "transfer_rounds=3 (Munge candidates)": {"transfer_rounds": 3},
-        "Munge(10) + transfer_rounds=3": {"transfer": Munge(size_factor=10),
-                                          "transfer_rounds": 3},
+        "Munge(10) + transfer_rounds=3": {"transfer": Munge(size_factor=10), "transfer_rounds": 3},
     }
     rows = []
     for student_name, student in demo_students.items():
@@ -317,16 +388,25 @@ def bench_digits():
                 pred = clone(student).fit(X_train, y_train).predict(X_test)
                 n_transfer = 0
             else:
-                model = DistilledClassifier(teacher, student, temperature=2.0,
-                                            alpha=0.0, random_state=0,
-                                            **{"transfer": None, **params}).fit(X_train, y_train)
+                model = DistilledClassifier(
+                    teacher,
+                    student,
+                    temperature=2.0,
+                    alpha=0.0,
+                    random_state=0,
+                    **{"transfer": None, **params},
+                ).fit(X_train, y_train)
                 pred, n_transfer = model.predict(X_test), model.n_transfer_samples_
-            rows.append({
-                "student": student_name, "setting": setting, "transfer rows": n_transfer,
-                "accuracy": float(np.mean(pred == y_test)),
-                "fidelity": float(np.mean(pred == teacher_pred)),
-                "fit s": time.perf_counter() - start,
-            })
+            rows.append(
+                {
+                    "student": student_name,
+                    "setting": setting,
+                    "transfer rows": n_transfer,
+                    "accuracy": float(np.mean(pred == y_test)),
+                    "fidelity": float(np.mean(pred == teacher_pred)),
+                    "fit s": time.perf_counter() - start,
+                }
+            )
     return rows
 
 
@@ -347,8 +427,10 @@ def main(argv=None):
         parser.error(f"unknown section(s) {unknown}; choose from {list(SECTIONS)}")
     quick = args.quick
     results = {}
-    print("Machine: 2 cores shared with other jobs; timings are medians, ratios are "
-          "measured in the same run.\n")
+    print(
+        "Machine: 2 cores shared with other jobs; timings are medians, ratios are "
+        "measured in the same run.\n"
+    )
 
     if "munge" in sections:
         n_real, n_out = (10_000, 100_000) if quick else (100_000, 1_000_000)

@@ -51,10 +51,12 @@ def _table(rows):
 def _machine_line(payload):
     m = payload["machine"]
     mode = "quick" if payload.get("quick") else "full"
-    return (f"*{mode} mode, {m['date']}; Python {m['python']}, numpy {m['numpy']}, "
-            f"scipy {m['scipy']}, scikit-learn {m['scikit-learn']}, skdistill "
-            f"{m['skdistill']}; {m['platform']}, {m['cpu_count']} CPUs (shared with other "
-            "jobs).*")
+    return (
+        f"*{mode} mode, {m['date']}; Python {m['python']}, numpy {m['numpy']}, "
+        f"scipy {m['scipy']}, scikit-learn {m['scikit-learn']}, skdistill "
+        f"{m['skdistill']}; {m['platform']}, {m['cpu_count']} CPUs (shared with other "
+        "jobs).*"
+    )
 
 
 def _case_name(row):
@@ -65,10 +67,16 @@ def _plain_row(rows, row):
     """The plain-distillation row (T=1, alpha=0, no transfer) of a case."""
     from _protocol import PLAIN_LABEL
 
-    return next((other for other in rows
-                 if other.get("student") == row["student"]
-                 and _case_name(other) == _case_name(row)
-                 and other["config"] in ("soft, T=1", PLAIN_LABEL)), None)
+    return next(
+        (
+            other
+            for other in rows
+            if other.get("student") == row["student"]
+            and _case_name(other) == _case_name(row)
+            and other["config"] in ("soft, T=1", PLAIN_LABEL)
+        ),
+        None,
+    )
 
 
 def _plain_seconds(name, rows, plain):
@@ -80,8 +88,14 @@ def _plain_seconds(name, rows, plain):
         return None
     seconds = plain["fit s"]
     if name == "compression":
-        teacher = next((r for r in rows if _case_name(r) == _case_name(plain)
-                        and str(r["student"]).startswith("teacher")), {})
+        teacher = next(
+            (
+                r
+                for r in rows
+                if _case_name(r) == _case_name(plain) and str(r["student"]).startswith("teacher")
+            ),
+            {},
+        )
         seconds += teacher.get("fit s") or 0.0
     return seconds
 
@@ -105,17 +119,23 @@ def defaults_evidence(payloads):
             delta = row.get("Δacc vs labels (pts)", row.get("Δ vs labels (pts)"))
             plain = _plain_row(payload["rows"], row)
             plain_seconds = _plain_seconds(name, payload["rows"], plain)
-            rows.append({
-                "case": f"{_case_name(row)}",
-                "student": row["student"],
-                "defaults chose": config[len(DEFAULTS_LABEL + " -> "):],
-                "Δ defaults vs labels (pts)": delta,
-                "Δ plain (T=1, no transfer) vs labels (pts)": None if plain is None else
-                plain.get("Δacc vs labels (pts)", plain.get("Δ vs labels (pts)")),
-                "not worse by > 0.3": bool(delta is not None and delta >= -0.3),
-                "defaults s / plain s": (None if not plain_seconds or "fit s" not in row
-                                         else row["fit s"] / plain_seconds),
-            })
+            rows.append(
+                {
+                    "case": f"{_case_name(row)}",
+                    "student": row["student"],
+                    "defaults chose": config[len(DEFAULTS_LABEL + " -> ") :],
+                    "Δ defaults vs labels (pts)": delta,
+                    "Δ plain (T=1, no transfer) vs labels (pts)": None
+                    if plain is None
+                    else plain.get("Δacc vs labels (pts)", plain.get("Δ vs labels (pts)")),
+                    "not worse by > 0.3": bool(delta is not None and delta >= -0.3),
+                    "defaults s / plain s": (
+                        None
+                        if not plain_seconds or "fit s" not in row
+                        else row["fit s"] / plain_seconds
+                    ),
+                }
+            )
     return rows
 
 
@@ -131,39 +151,55 @@ def render(out_dir):
         parts += ["### Born-again protocol", _machine_line(p), _table(p["rows"])]
     if "compression" in payloads:
         p = payloads["compression"]
-        parts += ["### Model Compression protocol: summary", _machine_line(p),
-                  _table(p["summary"]),
-                  "### Model Compression protocol: every configuration",
-                  _table(p["rows"])]
+        parts += [
+            "### Model Compression protocol: summary",
+            _machine_line(p),
+            _table(p["summary"]),
+            "### Model Compression protocol: every configuration",
+            _table(p["rows"]),
+        ]
     if "large" in payloads:
         p = payloads["large"]
         parts += ["### Large data", _machine_line(p), _table(p["rows"])]
     evidence = defaults_evidence(payloads)
     if evidence:
-        parts += ["### Defaults (\"auto\") against the same student on labels",
-                  _table(evidence)]
+        parts += ['### Defaults ("auto") against the same student on labels', _table(evidence)]
     if "leaf_refill" in payloads:
         p = payloads["leaf_refill"]
-        parts += ["### Leaf refill against MUNGE at equal transfer rows", _machine_line(p),
-                  _table(p["rows"])]
+        parts += [
+            "### Leaf refill against MUNGE at equal transfer rows",
+            _machine_line(p),
+            _table(p["rows"]),
+        ]
     if "overhead" in payloads:
         p = payloads["overhead"]
-        parts += ["### Overhead", _machine_line(p), "**skdistill against the same steps by hand**",
-                  _table(p["rows"])]
+        parts += [
+            "### Overhead",
+            _machine_line(p),
+            "**skdistill against the same steps by hand**",
+            _table(p["rows"]),
+        ]
         if p.get("defaults"):
-            parts += ["**Defaults (\"auto\") against plain distillation, same target source**",
-                      _table(p["defaults"])]
+            parts += [
+                '**Defaults ("auto") against plain distillation, same target source**',
+                _table(p["defaults"]),
+            ]
     if "speed" in payloads:
         p = payloads["speed"]
         parts += ["### Speed and size", _machine_line(p)]
-        for key, title in (("latency", "RF(500) -> depth-6 soft tree (magic)"),
-                           ("kernels", "Kernels"), ("labelling", "Labelling")):
+        for key, title in (
+            ("latency", "RF(500) -> depth-6 soft tree (magic)"),
+            ("kernels", "Kernels"),
+            ("labelling", "Labelling"),
+        ):
             if p.get(key):
                 parts += [f"**{title}**", _table(p[key])]
         if p.get("accuracy"):
             a = p["accuracy"]
-            parts.append(f"Test accuracy: teacher {a['teacher']:.4f}, student "
-                         f"{a['student']:.4f}, fidelity {a['fidelity']:.4f}.")
+            parts.append(
+                f"Test accuracy: teacher {a['teacher']:.4f}, student "
+                f"{a['student']:.4f}, fidelity {a['fidelity']:.4f}."
+            )
     return "\n\n".join(parts) + "\n"
 
 
@@ -180,13 +216,18 @@ def write_doc(doc, body):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few minutes on 2 cores")
-    parser.add_argument("--only", default=",".join(SUITE),
-                        help=f"comma-separated subset of {','.join(SUITE)}")
+    parser.add_argument(
+        "--only", default=",".join(SUITE), help=f"comma-separated subset of {','.join(SUITE)}"
+    )
     parser.add_argument("--out-dir", default=str(ROOT / "benchmarks" / "results"))
-    parser.add_argument("--doc", default=str(ROOT / "docs" / "benchmarks.md"),
-                        help="document to write the tables into ('' for none)")
-    parser.add_argument("--render-only", action="store_true",
-                        help="render the JSON files already in --out-dir")
+    parser.add_argument(
+        "--doc",
+        default=str(ROOT / "docs" / "benchmarks.md"),
+        help="document to write the tables into ('' for none)",
+    )
+    parser.add_argument(
+        "--render-only", action="store_true", help="render the JSON files already in --out-dir"
+    )
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.only.split(",") if n.strip()]
     unknown = sorted(set(names) - set(SUITE))

@@ -27,20 +27,44 @@ from pathlib import Path
 PACKAGE = "skdistill"
 # Documented first, in this order; other public modules follow alphabetically.
 PREFERRED_ORDER = [
-    "skdistill", "skdistill.students", "skdistill.transfer", "skdistill.metrics",
-    "skdistill.report", "skdistill.size_search", "skdistill.plotting",
+    "skdistill",
+    "skdistill.students",
+    "skdistill.transfer",
+    "skdistill.metrics",
+    "skdistill.report",
+    "skdistill.size_search",
+    "skdistill.plotting",
     "skdistill.export",
 ]
 SKIPPED_MODULES = {"skdistill.cli", "skdistill.__main__"}
 DEFAULT_OUT = Path(__file__).resolve().parent / "api.md"
 
 SECTION_TITLES = {
-    "Parameters", "Returns", "Yields", "Receives", "Other Parameters", "Raises",
-    "Warns", "Warnings", "See Also", "Notes", "References", "Examples",
-    "Attributes", "Methods",
+    "Parameters",
+    "Returns",
+    "Yields",
+    "Receives",
+    "Other Parameters",
+    "Raises",
+    "Warns",
+    "Warnings",
+    "See Also",
+    "Notes",
+    "References",
+    "Examples",
+    "Attributes",
+    "Methods",
 }
-FIELD_SECTIONS = {"Parameters", "Returns", "Yields", "Receives", "Other Parameters",
-                  "Raises", "Warns", "Attributes"}
+FIELD_SECTIONS = {
+    "Parameters",
+    "Returns",
+    "Yields",
+    "Receives",
+    "Other Parameters",
+    "Raises",
+    "Warns",
+    "Attributes",
+}
 
 
 # --------------------------------------------------------------------------
@@ -82,8 +106,16 @@ def discover():
         except ImportError as exc:  # an optional dependency missing: say so
             print(f"build_api: skipping {module_name}: {exc}", file=sys.stderr)
             continue
-        found.append((module, [(name, getattr(module, name)) for name in public_names(module)
-                               if hasattr(module, name)]))
+        found.append(
+            (
+                module,
+                [
+                    (name, getattr(module, name))
+                    for name in public_names(module)
+                    if hasattr(module, name)
+                ],
+            )
+        )
     return found
 
 
@@ -92,8 +124,11 @@ def discover():
 # --------------------------------------------------------------------------
 def rst_inline(text):
     """Inline reST (roles, double back-quotes) as Markdown."""
-    text = re.sub(r":(?:py:)?(?:class|func|meth|attr|mod|obj|data|exc|term):`~?([^`]+)`",
-                  lambda m: f"`{_short_target(m.group(1))}`", text)
+    text = re.sub(
+        r":(?:py:)?(?:class|func|meth|attr|mod|obj|data|exc|term):`~?([^`]+)`",
+        lambda m: f"`{_short_target(m.group(1))}`",
+        text,
+    )
     text = re.sub(r"``([^`]+)``", r"`\1`", text)
     return text
 
@@ -112,8 +147,12 @@ def split_sections(doc):
     while i < len(lines):
         line = lines[i]
         underline = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        if (line.strip() in SECTION_TITLES and underline
-                and set(underline) == {"-"} and len(underline) >= len(line.strip())):
+        if (
+            line.strip() in SECTION_TITLES
+            and underline
+            and set(underline) == {"-"}
+            and len(underline) >= len(line.strip())
+        ):
             sections.append((title, current))
             title, current = line.strip(), []
             i += 2
@@ -163,7 +202,7 @@ def render_text(lines):
     """Free text: paragraphs, bullet lists and ``::`` literal blocks."""
     out, literal = [], False
     block = textwrap.dedent("\n".join(lines)).splitlines()
-    for i, line in enumerate(block):
+    for line in block:
         if literal:
             if line.strip() and not line.startswith((" ", "\t")):
                 out.append("```")
@@ -284,14 +323,17 @@ def public_methods(cls):
 
 
 def render_object(qualified, obj):
-    out = [f'<a id="{anchor(qualified)}"></a>', "",
-           f"### `{qualified.rsplit('.', 1)[1]}`", ""]
+    out = [f'<a id="{anchor(qualified)}"></a>', "", f"### `{qualified.rsplit('.', 1)[1]}`", ""]
     kind = kind_of(obj)
     if kind == "data":
         out += ["```python", f"{qualified} = {obj!r}"[:300], "```", ""]
         return out
-    out += ["```python", f"{'class ' if kind == 'class' else ''}{qualified}{signature(obj)}",
-            "```", ""]
+    out += [
+        "```python",
+        f"{'class ' if kind == 'class' else ''}{qualified}{signature(obj)}",
+        "```",
+        "",
+    ]
     out += render_docstring(inspect.getdoc(obj) if kind == "class" else obj.__doc__)
     if kind == "class":
         methods = public_methods(obj)
@@ -300,8 +342,8 @@ def render_object(qualified, obj):
             for name, method in methods:
                 summary = (inspect.getdoc(method) or "").strip().split("\n\n")[0]
                 summary = " ".join(summary.split())
-                out.append(f"- `{name}{signature(method).replace('(self, ', '(').replace('(self)', '()')}`"
-                           + (f" — {rst_inline(summary)}" if summary else ""))
+                call = signature(method).replace("(self, ", "(").replace("(self)", "()")
+                out.append(f"- `{name}{call}`" + (f" — {rst_inline(summary)}" if summary else ""))
             out.append("")
     return out
 
@@ -317,8 +359,9 @@ def homes(modules):
     for module, objects in modules:
         for name, obj in objects:
             if getattr(obj, "__module__", None) == module.__name__:
-                home.setdefault(_key(f"{module.__name__}.{name}", obj),
-                                f"{module.__name__}.{name}")
+                home.setdefault(
+                    _key(f"{module.__name__}.{name}", obj), f"{module.__name__}.{name}"
+                )
     for module, objects in modules:
         for name, obj in objects:
             qualified = f"{module.__name__}.{name}"
@@ -335,21 +378,26 @@ def build():
     lines = [
         "# API reference",
         "",
-        (f"skdistill {skdistill.__version__}. Generated by `docs/build_api.py` from the "
-         "docstrings; do not edit by hand."),
+        (
+            f"skdistill {skdistill.__version__}. Generated by `docs/build_api.py` from the "
+            "docstrings; do not edit by hand."
+        ),
         "",
         "## Contents",
         "",
     ]
     for module, objects in modules:
-        names = ", ".join(f"[`{name}`](#{anchor(home[_key(module.__name__ + '.' + name, obj)])})"
-                          for name, obj in objects)
-        lines.append(f"- [`{module.__name__}`](#{anchor(module.__name__)})"
-                     + (f": {names}" if names else ""))
+        names = ", ".join(
+            f"[`{name}`](#{anchor(home[_key(module.__name__ + '.' + name, obj)])})"
+            for name, obj in objects
+        )
+        lines.append(
+            f"- [`{module.__name__}`](#{anchor(module.__name__)})"
+            + (f": {names}" if names else "")
+        )
     lines.append("")
     for module, objects in modules:
-        lines += [f'<a id="{anchor(module.__name__)}"></a>', "",
-                  f"## `{module.__name__}`", ""]
+        lines += [f'<a id="{anchor(module.__name__)}"></a>', "", f"## `{module.__name__}`", ""]
         module_doc = inspect.getdoc(module)
         if module_doc:
             lines += render_docstring(module_doc)
@@ -357,8 +405,14 @@ def build():
             qualified = f"{module.__name__}.{name}"
             first = home[_key(qualified, obj)]
             if first != qualified:
-                lines += [f'<a id="{anchor(qualified)}"></a>', "", f"### `{name}`", "",
-                          f"The same object as [`{first}`](#{anchor(first)}).", ""]
+                lines += [
+                    f'<a id="{anchor(qualified)}"></a>',
+                    "",
+                    f"### `{name}`",
+                    "",
+                    f"The same object as [`{first}`](#{anchor(first)}).",
+                    "",
+                ]
                 continue
             lines += render_object(qualified, obj)
     return "\n".join(lines).rstrip() + "\n"
@@ -366,17 +420,20 @@ def build():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"output file (default {DEFAULT_OUT})")
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if the output file is not up to date")
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help=f"output file (default {DEFAULT_OUT})"
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write; exit 1 if the output file is not up to date",
+    )
     args = parser.parse_args(argv)
     text = build()
     if args.check:
         current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         if current != text:
-            print(f"{args.out} is out of date; run python docs/build_api.py",
-                  file=sys.stderr)
+            print(f"{args.out} is out of date; run python docs/build_api.py", file=sys.stderr)
             return 1
         return 0
     args.out.write_text(text, encoding="utf-8")

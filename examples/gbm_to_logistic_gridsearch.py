@@ -48,10 +48,12 @@ X, y = load_digits(return_X_y=True)
 if QUICK:
     X, y = X[:700], y[:700]
 X_train, X_test, y_train, y_test = train_test_split(
-    X, y, test_size=0.3, stratify=y, random_state=0)
+    X, y, test_size=0.3, stratify=y, random_state=0
+)
 # Teacher rows and distillation rows.
 X_teach, X_train, y_teach, y_train = train_test_split(
-    X_train, y_train, test_size=0.5, stratify=y_train, random_state=0)
+    X_train, y_train, test_size=0.5, stratify=y_train, random_state=0
+)
 
 teacher = HistGradientBoostingClassifier(max_iter=30 if QUICK else 200, random_state=0)
 teacher.fit(X_teach, y_teach)
@@ -61,32 +63,40 @@ print(f"Teacher: gradient boosting, test accuracy {np.mean(teacher_pred == y_tes
 student = make_pipeline(StandardScaler(), SoftLogisticRegression(max_iter=300))
 search = GridSearchCV(
     # Numbers instead of the "auto" defaults: the search itself chooses.
-    DistilledClassifier(FrozenEstimator(teacher), student, alpha=0.0, transfer=None,
-                        random_state=0),
-    param_grid={"temperature": TEMPERATURES,
-                "student__softlogisticregression__C": CS},
+    DistilledClassifier(
+        FrozenEstimator(teacher), student, alpha=0.0, transfer=None, random_state=0
+    ),
+    param_grid={"temperature": TEMPERATURES, "student__softlogisticregression__C": CS},
     scoring={"fidelity": get_scorer("fidelity"), "accuracy": "accuracy"},
-    refit="fidelity", cv=3,
+    refit="fidelity",
+    cv=3,
 )
 search.fit(X_train, y_train)
 
 results = search.cv_results_
 print("\n| temperature | C     | fidelity (CV) | accuracy (CV) |")
 print("|-------------|-------|---------------|---------------|")
-for params, fid, acc in zip(results["params"], results["mean_test_fidelity"],
-                            results["mean_test_accuracy"]):
-    print(f"| {params['temperature']:11g} | {params['student__softlogisticregression__C']:<5g} "
-          f"| {fid:13.3f} | {acc:13.3f} |")
+for params, fid, acc in zip(
+    results["params"], results["mean_test_fidelity"], results["mean_test_accuracy"]
+):
+    print(
+        f"| {params['temperature']:11g} | {params['student__softlogisticregression__C']:<5g} "
+        f"| {fid:13.3f} | {acc:13.3f} |"
+    )
 print(f"\nBest: {search.best_params_}")
 
 best = search.best_estimator_
-on_labels = make_pipeline(StandardScaler(), LogisticRegression(
-    C=search.best_params_["student__softlogisticregression__C"], max_iter=2000))
+on_labels = make_pipeline(
+    StandardScaler(),
+    LogisticRegression(C=search.best_params_["student__softlogisticregression__C"], max_iter=2000),
+)
 on_labels.fit(X_train, y_train)
 print("\n| logistic regression | test accuracy | fidelity to the teacher |")
 print("|---------------------|---------------|-------------------------|")
 for label, model in [("trained on labels", on_labels), ("distilled (best T)", best)]:
     pred = model.predict(X_test)
-    print(f"| {label:<19} | {np.mean(pred == y_test):13.3f} | "
-          f"{fidelity_score(teacher_pred, pred):23.3f} |")
+    print(
+        f"| {label:<19} | {np.mean(pred == y_test):13.3f} | "
+        f"{fidelity_score(teacher_pred, pred):23.3f} |"
+    )
 print(f"student_fit_ = {best.student_fit_!r}")

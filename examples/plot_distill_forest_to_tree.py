@@ -62,37 +62,58 @@ def load_data():
         frame = frame.sample(n=min(N_ROWS, len(frame)), random_state=0)
         X = frame.drop(columns="target")
         return X, frame["target"].to_numpy(), "MAGIC gamma telescope"
-    X, y = make_classification(n_samples=N_ROWS, n_features=12, n_informative=6,
-                               n_redundant=2, flip_y=0.05, class_sep=0.8,
-                               random_state=0)
+    X, y = make_classification(
+        n_samples=N_ROWS,
+        n_features=12,
+        n_informative=6,
+        n_redundant=2,
+        flip_y=0.05,
+        class_sep=0.8,
+        random_state=0,
+    )
     return X, y, "make_classification"
 
 
 X, y, name = load_data()
 X_train, X_test, y_train, y_test = train_test_split(
-    X, y, test_size=0.3, stratify=y, random_state=0)
+    X, y, test_size=0.3, stratify=y, random_state=0
+)
 print(f"Data: {name}, {len(y_train)} training and {len(y_test)} test rows")
 
-forest = RandomForestClassifier(n_estimators=N_TREES, min_samples_leaf=2,
-                                n_jobs=2, random_state=0)
+forest = RandomForestClassifier(n_estimators=N_TREES, min_samples_leaf=2, n_jobs=2, random_state=0)
 teacher_pred = forest.fit(X_train, y_train).predict(X_test)
-print(f"Teacher: random forest of {N_TREES} trees, test accuracy "
-      f"{np.mean(teacher_pred == y_test):.3f}")
+print(
+    f"Teacher: random forest of {N_TREES} trees, test accuracy "
+    f"{np.mean(teacher_pred == y_test):.3f}"
+)
 
 # 1. Fidelity curve. The student targets are the forest's out-of-bag
 # probabilities (teacher_targets="auto" picks "oob" for a bagged forest):
 # honest beliefs rather than the forest's memory of its training rows.
 template = DistilledClassifier(
     RandomForestClassifier(n_estimators=N_TREES, min_samples_leaf=2, n_jobs=2),
-    DecisionTreeClassifier(), temperature=1.0, alpha=0.0, transfer=None, random_state=0,
+    DecisionTreeClassifier(),
+    temperature=1.0,
+    alpha=0.0,
+    transfer=None,
+    random_state=0,
 )
-path = distill_path(template, X_train, y_train, param="student__max_depth",
-                    values=DEPTHS, random_state=0, n_repeats=1)
+path = distill_path(
+    template,
+    X_train,
+    y_train,
+    param="student__max_depth",
+    values=DEPTHS,
+    random_state=0,
+    n_repeats=1,
+)
 print(path)
 choice = select_student(path, target_fidelity=0.90)
-print(f"Smallest tree with held-out fidelity >= 0.90: max_depth={choice.value} "
-      f"({choice.size:.0f} leaves, fidelity {choice.fidelity:.3f})"
-      + ("" if choice.met else "  [target not met: the largest tree is shown]"))
+print(
+    f"Smallest tree with held-out fidelity >= 0.90: max_depth={choice.value} "
+    f"({choice.size:.0f} leaves, fidelity {choice.fidelity:.3f})"
+    + ("" if choice.met else "  [target not met: the largest tree is shown]")
+)
 ax = plot_fidelity_curve(path, chosen=choice, target_fidelity=0.90)
 ax.set_title("Distilling a random forest into a decision tree")
 OUTPUT.mkdir(parents=True, exist_ok=True)
@@ -109,8 +130,10 @@ for label, model in [("trained on labels", on_labels), ("distilled", distilled)]
     # Fidelity against the forest fitted above, for both trees (the distilled
     # model fitted its own forest, with a seed drawn from random_state).
     pred = model.predict(X_test)
-    print(f"| {label:<17} | {np.mean(pred == y_test):13.3f} | "
-          f"{np.mean(pred == teacher_pred):22.3f} |")
+    print(
+        f"| {label:<17} | {np.mean(pred == y_test):13.3f} | "
+        f"{np.mean(pred == teacher_pred):22.3f} |"
+    )
 
 print("\nRules of the distilled tree:")
 print(export_rules(distilled, decimals=2))

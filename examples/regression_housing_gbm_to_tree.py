@@ -57,8 +57,9 @@ X, y, name = load_data()
 X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.3, random_state=0)
 print(f"Data: {name}, {len(y_train)} training and {len(y_test)} test rows")
 
-teacher = HistGradientBoostingRegressor(max_iter=100 if QUICK else 300,
-                                        learning_rate=0.1, random_state=0)
+teacher = HistGradientBoostingRegressor(
+    max_iter=100 if QUICK else 300, learning_rate=0.1, random_state=0
+)
 teacher_pred = teacher.fit(X_train, y_train).predict(X_test)
 print(f"Teacher: gradient boosting, test R2 {r2_score(y_test, teacher_pred):.3f}")
 
@@ -67,18 +68,27 @@ print("|-------------------------------|---------|--------------------------|")
 for leaves in (8, 32):
     tree = DecisionTreeRegressor(max_leaf_nodes=leaves, random_state=0)
     on_labels = tree.fit(X_train, y_train).predict(X_test)
-    distilled = DistilledRegressor(teacher, tree, cv=3 if QUICK else 5,
-                                   random_state=0).fit(X_train, y_train)
+    distilled = DistilledRegressor(teacher, tree, cv=3 if QUICK else 5, random_state=0).fit(
+        X_train, y_train
+    )
     pred = distilled.predict(X_test)
-    for label, values in [(f"tree, {leaves} leaves, on labels", on_labels),
-                          (f"tree, {leaves} leaves, distilled", pred)]:
-        print(f"| {label:<29} | {r2_score(y_test, values):7.3f} | "
-              f"{fidelity_r2(teacher_pred, values):24.3f} |")
+    for label, values in [
+        (f"tree, {leaves} leaves, on labels", on_labels),
+        (f"tree, {leaves} leaves, distilled", pred),
+    ]:
+        print(
+            f"| {label:<29} | {r2_score(y_test, values):7.3f} | "
+            f"{fidelity_r2(teacher_pred, values):24.3f} |"
+        )
 
-print(f"\nTargets: {distilled.target_summary_.source} "
-      f"(teacher out-of-fold R2 {distilled.target_summary_.teacher_r2:.3f})")
+print(
+    f"\nTargets: {distilled.target_summary_.source} "
+    f"(teacher out-of-fold R2 {distilled.target_summary_.teacher_r2:.3f})"
+)
 # The student alone, for production: a plain DecisionTreeRegressor.
 student = export_student(distilled)
 assert np.array_equal(student.predict(X_test), pred)
-print(f"Exported student: {type(student).__name__} with {student.get_n_leaves()} leaves, "
-      f"depth {student.get_depth()}")
+print(
+    f"Exported student: {type(student).__name__} with {student.get_n_leaves()} leaves, "
+    f"depth {student.get_depth()}"
+)

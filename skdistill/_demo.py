@@ -59,26 +59,48 @@ def run_demo(random_state=0, temperature=2.0, out=print, plot_path="skdistill_de
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.5, stratify=y, random_state=random_state
     )
-    out(f"Data: load_digits, {len(X_train)} training and {len(X_test)} test rows, "
-        f"{X.shape[1]} features, {len(np.unique(y))} classes")
+    out(
+        f"Data: load_digits, {len(X_train)} training and {len(X_test)} test rows, "
+        f"{X.shape[1]} features, {len(np.unique(y))} classes"
+    )
     teacher = RandomForestClassifier(n_estimators=300, random_state=random_state)
     start = time.perf_counter()
     fitted_teacher = clone(teacher).fit(X_train, y_train)
     fit_time = time.perf_counter() - start
     teacher_outputs = model_outputs(fitted_teacher, X_test, classification=True)
-    rows = [_row("teacher: random forest (300 trees)", fitted_teacher, teacher_outputs,
-                 X_test, y_test, fit_time)]
+    rows = [
+        _row(
+            "teacher: random forest (300 trees)",
+            fitted_teacher,
+            teacher_outputs,
+            X_test,
+            y_test,
+            fit_time,
+        )
+    ]
 
     distilled_models = {}
     for name, student in demo_students().items():
         start = time.perf_counter()
         baseline = clone(student).fit(X_train, y_train)
-        rows.append(_row(f"{name}, trained on labels", baseline, teacher_outputs,
-                         X_test, y_test, time.perf_counter() - start))
+        rows.append(
+            _row(
+                f"{name}, trained on labels",
+                baseline,
+                teacher_outputs,
+                X_test,
+                y_test,
+                time.perf_counter() - start,
+            )
+        )
         variants = {
             f"distilled (T={temperature:g}, MUNGE 10x)": DistilledClassifier(
-                teacher, student, temperature=temperature, alpha=0.0,
-                transfer=Munge(size_factor=10), random_state=random_state,
+                teacher,
+                student,
+                temperature=temperature,
+                alpha=0.0,
+                transfer=Munge(size_factor=10),
+                random_state=random_state,
             ),
             "distilled, defaults ('auto')": DistilledClassifier(
                 teacher, student, random_state=random_state
@@ -87,16 +109,28 @@ def run_demo(random_state=0, temperature=2.0, out=print, plot_path="skdistill_de
         for label, model in variants.items():
             start = time.perf_counter()
             model.fit(X_train, y_train)
-            rows.append(_row(f"{name}, {label}", model, teacher_outputs,
-                             X_test, y_test, time.perf_counter() - start))
+            rows.append(
+                _row(
+                    f"{name}, {label}",
+                    model,
+                    teacher_outputs,
+                    X_test,
+                    y_test,
+                    time.perf_counter() - start,
+                )
+            )
             distilled_models[(name, label)] = model
     out(format_table(rows))
-    out("fidelity = share of test rows where the model predicts the teacher's label; "
-        "distilled fit times include fitting the teacher.")
+    out(
+        "fidelity = share of test rows where the model predicts the teacher's label; "
+        "distilled fit times include fitting the teacher."
+    )
     for name in demo_students():
         tuned = distilled_models[(name, "distilled, defaults ('auto')")]
-        out(f"The defaults chose '{describe(tuned.tuned_params_)}' for the {name} on inner "
-            "validation folds of the training rows.")
+        out(
+            f"The defaults chose '{describe(tuned.tuned_params_)}' for the {name} on inner "
+            "validation folds of the training rows."
+        )
 
     first_model = distilled_models[next(iter(distilled_models))]
     out("")
@@ -109,14 +143,23 @@ def run_demo(random_state=0, temperature=2.0, out=print, plot_path="skdistill_de
 def _size_search(teacher, X_train, y_train, random_state, plot_path, out):
     """The smallest soft tree whose held-out fidelity reaches the target."""
     template = DistilledClassifier(
-        teacher, SoftDecisionTreeClassifier(random_state=random_state),
-        temperature=2.0, alpha=0.0, teacher_targets="in_sample",
-        transfer=Munge(size_factor=5), random_state=random_state,
+        teacher,
+        SoftDecisionTreeClassifier(random_state=random_state),
+        temperature=2.0,
+        alpha=0.0,
+        teacher_targets="in_sample",
+        transfer=Munge(size_factor=5),
+        random_state=random_state,
     )
-    path = distill_path(template, X_train, y_train, param="student__max_depth",
-                        values=[2, 4, 6, 8, 10, 12], random_state=random_state)
-    out(f"Size search (held-out quarter of the training rows), target fidelity "
-        f"{TARGET_FIDELITY}:")
+    path = distill_path(
+        template,
+        X_train,
+        y_train,
+        param="student__max_depth",
+        values=[2, 4, 6, 8, 10, 12],
+        random_state=random_state,
+    )
+    out(f"Size search (held-out quarter of the training rows), target fidelity {TARGET_FIDELITY}:")
     out(str(path))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # "none reaches": said below
@@ -131,8 +174,10 @@ def _size_search(teacher, X_train, y_train, random_state, plot_path, out):
         matplotlib.use("Agg")
         from .plotting import plot_fidelity_curve
     except ImportError:
-        out("(install matplotlib, e.g. pip install 'skdistill[plot]', to save the "
-            "fidelity curve as a PNG)")
+        out(
+            "(install matplotlib, e.g. pip install 'skdistill[plot]', to save the "
+            "fidelity curve as a PNG)"
+        )
         return
     ax = plot_fidelity_curve(path, chosen=choice, target_fidelity=TARGET_FIDELITY)
     ax.figure.savefig(plot_path, dpi=100, bbox_inches="tight")

@@ -23,8 +23,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from . import _feature_budget, _params, _strategies, _targets, _tune
-from ._docs import CLASSIFIER_DOC, ESTIMATOR_DOC, REGRESSOR_DOC
 from . import _fit_steps as steps
+from ._docs import CLASSIFIER_DOC, ESTIMATOR_DOC, REGRESSOR_DOC
 from ._labeling import n_rows_of
 from ._rounds import adversarial_rounds
 from ._validation import (
@@ -35,9 +35,14 @@ from .transfer import _fitting
 # Attributes that only some fits set; removed at the start of every fit so
 # that a refit never keeps those of an earlier one.
 _CONDITIONAL_ATTRIBUTES = (
-    "student_features_", "student_feature_names_", "teacher_feature_importances_",
-    "feature_importance_source_", "transfer_fidelity_", "best_transfer_round_",
-    "tuned_params_", "tune_results_",
+    "student_features_",
+    "student_feature_names_",
+    "teacher_feature_importances_",
+    "feature_importance_source_",
+    "transfer_fidelity_",
+    "best_transfer_round_",
+    "tuned_params_",
+    "tune_results_",
 )
 
 
@@ -77,7 +82,8 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             self.__dict__.pop(name, None)
         rng = check_random_state(self.random_state)
         teacher, student = steps.prepare_estimators(
-            self.teacher, self.student, rng, sample_weight, self.random_state is not None)
+            self.teacher, self.student, rng, sample_weight, self.random_state is not None
+        )
         task = self._task(X, y, sample_weight, teacher, student)
         teacher_fit = self._fit_teacher(task, teacher)
         settings = self._settings(task, teacher_fit, student)
@@ -103,18 +109,32 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             self.student_fit_ = _strategies.resolve_student_fit(student, self.student_fit)
         else:
             self.student_fit_ = "regression"
-        return steps.Task(X=X, y=y, sample_weight=sample_weight, classes=classes,
-                          y_idx=y_idx, strategy=self.student_fit_,
-                          batch_size=self.batch_size, n_jobs=self.n_jobs,
-                          verbose=self.verbose)
+        return steps.Task(
+            X=X,
+            y=y,
+            sample_weight=sample_weight,
+            classes=classes,
+            y_idx=y_idx,
+            strategy=self.student_fit_,
+            batch_size=self.batch_size,
+            n_jobs=self.n_jobs,
+            verbose=self.verbose,
+        )
 
     def _fit_teacher(self, task, teacher):
         """Fit the teacher with its target source; sets ``teacher_``."""
         source = _targets.resolve_source(teacher, self.teacher_targets)
         start = time.perf_counter()
         teacher_fit = _targets.fit_teacher(
-            teacher, task.X, task.y, source=source, classes=task.classes,
-            sample_weight=task.sample_weight, cv=self.cv, n_jobs=self.n_jobs)
+            teacher,
+            task.X,
+            task.y,
+            source=source,
+            classes=task.classes,
+            sample_weight=task.sample_weight,
+            cv=self.cv,
+            n_jobs=self.n_jobs,
+        )
         self.teacher_ = teacher_fit.teacher
         self.teacher_fit_time_ = time.perf_counter() - start
         self._log(f"teacher fitted ({source} targets) in {self.teacher_fit_time_:.2f}s")
@@ -132,14 +152,23 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         start = time.perf_counter()
         results = []
         if _tune.can_tune(task.y, task.classification) and (
-                task.y.ndim == 1 or not task.classification):
+            task.y.ndim == 1 or not task.classification
+        ):
             settings, results = _tune.tune_settings(
-                task, teacher_fit, student, fixed, auto, random_state=self.random_state,
-                log=self._log)
+                task,
+                teacher_fit,
+                student,
+                fixed,
+                auto,
+                random_state=self.random_state,
+                log=self._log,
+            )
         else:
             settings = fixed
-            self._log(f"too few rows to tune; auto settings: "
-                      f"{_tune.describe(_tune.plain_settings(self))}")
+            self._log(
+                f"too few rows to tune; auto settings: "
+                f"{_tune.describe(_tune.plain_settings(self))}"
+            )
         self.tune_time_ = time.perf_counter() - start
         self.tuned_params_ = {name: getattr(settings, name) for name in auto}
         self.tune_results_ = results
@@ -153,15 +182,23 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         self.target_summary_ = steps.target_summary(task, teacher_fit, targets)
         start = time.perf_counter()
         generators, arrays, sampler = steps.transfer_components(
-            settings.transfer, rng, self.random_state is not None,
-            force_sampler=bool(self.transfer_rounds))
+            settings.transfer,
+            rng,
+            self.random_state is not None,
+            force_sampler=bool(self.transfer_rounds),
+        )
         X_transfer = steps.transfer_rows(task.X, generators, arrays, X_unlabeled)
         transfer_targets = None
         if X_transfer is not None:
             self._log(f"transfer set: {n_rows_of(X_transfer)} rows")
-            transfer_targets = steps.label_rows(task, teacher, X_transfer,
-                                                settings.temperature,
-                                                verbose=self.verbose, log=self._log)
+            transfer_targets = steps.label_rows(
+                task,
+                teacher,
+                X_transfer,
+                settings.temperature,
+                verbose=self.verbose,
+                log=self._log,
+            )
         self.n_transfer_samples_ = 0 if X_transfer is None else n_rows_of(X_transfer)
         self.transfer_time_ = time.perf_counter() - start
         if self.feature_budget is not None:
@@ -169,22 +206,40 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         features = getattr(self, "student_features_", None)
         start = time.perf_counter()
         self.student_ = steps.fit_student(
-            task, clone(student),
-            *steps.stack_rows(task.X, targets, task.sample_weight, X_transfer,
-                              transfer_targets), features=features)
+            task,
+            clone(student),
+            *steps.stack_rows(task.X, targets, task.sample_weight, X_transfer, transfer_targets),
+            features=features,
+        )
         self.student_fit_time_ = time.perf_counter() - start
         self._log(f"student fitted ({self.student_fit_}) in {self.student_fit_time_:.2f}s")
         if self.transfer_rounds:
-            self._rounds(task, teacher, student, sampler, targets,
-                         (X_transfer, transfer_targets), settings.temperature)
+            self._rounds(
+                task,
+                teacher,
+                student,
+                sampler,
+                targets,
+                (X_transfer, transfer_targets),
+                settings.temperature,
+            )
 
     def _rounds(self, task, teacher, student, sampler, targets, transfer, temperature):
         start = time.perf_counter()
         rounds = adversarial_rounds(
-            task, teacher, student, sampler, self.transfer_rounds, self.student_,
-            targets=targets, transfer=transfer, temperature=temperature,
+            task,
+            teacher,
+            student,
+            sampler,
+            self.transfer_rounds,
+            self.student_,
+            targets=targets,
+            transfer=transfer,
+            temperature=temperature,
             features=getattr(self, "student_features_", None),
-            gives_proba=self._student_gives_proba(), log=self._log)
+            gives_proba=self._student_gives_proba(),
+            log=self._log,
+        )
         self.student_ = rounds.student
         self.n_transfer_samples_ = rounds.n_transfer_samples
         self.transfer_fidelity_ = rounds.fidelity
@@ -198,7 +253,10 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
 
     def _choose_features(self, X_rows, rng):
         importances, source = _feature_budget.teacher_importances(
-            self.teacher_, X_rows, self.n_features_in_, random_state=rng,
+            self.teacher_,
+            X_rows,
+            self.n_features_in_,
+            random_state=rng,
             n_jobs=self.n_jobs,
         )
         self.teacher_feature_importances_ = importances
@@ -206,12 +264,15 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         self.student_features_ = _feature_budget.top_features(importances, self.feature_budget)
         if hasattr(self, "feature_names_in_"):
             self.student_feature_names_ = self.feature_names_in_[self.student_features_]
-        self._log(f"feature budget: student uses {len(self.student_features_)} of "
-                  f"{self.n_features_in_} features ({source})")
+        self._log(
+            f"feature budget: student uses {len(self.student_features_)} of "
+            f"{self.n_features_in_} features ({source})"
+        )
 
     def _check_params(self):
-        _params.check_params(self.get_params(deep=False), self._is_classification(),
-                             type(self).__name__)
+        _params.check_params(
+            self.get_params(deep=False), self._is_classification(), type(self).__name__
+        )
 
     def _check_y(self, y, classification):
         if classification:
@@ -371,16 +432,13 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         tags.input_tags.allow_nan = (
             teacher_tags.input_tags.allow_nan and student_tags.input_tags.allow_nan
         )
-        tags.input_tags.string = (
-            teacher_tags.input_tags.string and student_tags.input_tags.string
-        )
+        tags.input_tags.string = teacher_tags.input_tags.string and student_tags.input_tags.string
         tags.input_tags.categorical = (
             teacher_tags.input_tags.categorical and student_tags.input_tags.categorical
         )
         if not self._is_classification():
             tags.target_tags.multi_output = (
-                teacher_tags.target_tags.multi_output
-                and student_tags.target_tags.multi_output
+                teacher_tags.target_tags.multi_output and student_tags.target_tags.multi_output
             )
         if _fitting.needs_dense(self.transfer) or self.transfer_rounds:
             # Generators draw rows from dense data (and reject NaN in fit with
@@ -396,10 +454,24 @@ def _check_sample_weight(sample_weight, n_samples):
 class DistilledClassifier(ClassifierMixin, _BaseDistilled):
     __doc__ = CLASSIFIER_DOC
 
-    def __init__(self, teacher, student, *, temperature="auto", alpha="auto",
-                 teacher_targets="auto", cv=5, student_fit="auto", transfer="auto",
-                 transfer_rounds=0, feature_budget=None, batch_size=10_000,
-                 random_state=None, n_jobs=None, verbose=0):
+    def __init__(
+        self,
+        teacher,
+        student,
+        *,
+        temperature="auto",
+        alpha="auto",
+        teacher_targets="auto",
+        cv=5,
+        student_fit="auto",
+        transfer="auto",
+        transfer_rounds=0,
+        feature_budget=None,
+        batch_size=10_000,
+        random_state=None,
+        n_jobs=None,
+        verbose=0,
+    ):
         self.teacher = teacher
         self.student = student
         self.temperature = temperature
@@ -422,9 +494,22 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
 class DistilledRegressor(RegressorMixin, _BaseDistilled):
     __doc__ = REGRESSOR_DOC
 
-    def __init__(self, teacher, student, *, alpha="auto", teacher_targets="auto",
-                 cv=5, transfer="auto", transfer_rounds=0, feature_budget=None,
-                 batch_size=10_000, random_state=None, n_jobs=None, verbose=0):
+    def __init__(
+        self,
+        teacher,
+        student,
+        *,
+        alpha="auto",
+        teacher_targets="auto",
+        cv=5,
+        transfer="auto",
+        transfer_rounds=0,
+        feature_budget=None,
+        batch_size=10_000,
+        random_state=None,
+        n_jobs=None,
+        verbose=0,
+    ):
         self.teacher = teacher
         self.student = student
         self.alpha = alpha
@@ -445,10 +530,24 @@ class DistilledRegressor(RegressorMixin, _BaseDistilled):
 class DistilledEstimator(_BaseDistilled):
     __doc__ = ESTIMATOR_DOC
 
-    def __init__(self, teacher, student, *, temperature="auto", alpha="auto",
-                 teacher_targets="auto", cv=5, student_fit="auto", transfer="auto",
-                 transfer_rounds=0, feature_budget=None, batch_size=10_000,
-                 random_state=None, n_jobs=None, verbose=0):
+    def __init__(
+        self,
+        teacher,
+        student,
+        *,
+        temperature="auto",
+        alpha="auto",
+        teacher_targets="auto",
+        cv=5,
+        student_fit="auto",
+        transfer="auto",
+        transfer_rounds=0,
+        feature_budget=None,
+        batch_size=10_000,
+        random_state=None,
+        n_jobs=None,
+        verbose=0,
+    ):
         self.teacher = teacher
         self.student = student
         self.temperature = temperature

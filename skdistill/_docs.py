@@ -118,7 +118,7 @@ COMMON_ATTRIBUTES_DOC = """
 
 
 CLASSIFIER_DOC = (
-        """Distil a classification teacher into a (small) student classifier.
+    """Distil a classification teacher into a (small) student classifier.
 
     The teacher is fit (or taken as is when wrapped in
     :class:`sklearn.frozen.FrozenEstimator`), its logits on the training rows
@@ -168,15 +168,19 @@ CLASSIFIER_DOC = (
         training on ``y``. ``"auto"``: 0 or 1 (labels only), chosen on
         validation.
 """
-        + COMMON_PARAMS_DOC.replace("    transfer :", """    student_fit : {"auto", "native", "logit_regression", "proba_regression", \
+    + COMMON_PARAMS_DOC.replace(
+        "    transfer :",
+        """    student_fit : {"auto", "native", "logit_regression", "proba_regression", \
 "replication", "hard"}, default="auto"
         How the student learns soft targets. ``"auto"``: ``"native"`` for
         students that take probability matrices, ``"logit_regression"`` for
         regressors, ``"replication"`` (each row once per class, weighted by
         the target probability: the exact soft cross-entropy) for classifiers
         that accept ``sample_weight``, else ``"hard"`` (argmax labels).
-    transfer :""", 1)
-        + """
+    transfer :""",
+        1,
+    )
+    + """
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
@@ -188,8 +192,8 @@ CLASSIFIER_DOC = (
         ``temperature="auto"``). ``predict_proba`` and ``decision_function``
         undo it (logits times ``temperature_``) unless ``alpha_`` is 1.
 """
-        + COMMON_ATTRIBUTES_DOC
-        + """
+    + COMMON_ATTRIBUTES_DOC
+    + """
     See Also
     --------
     DistilledRegressor : the same for regression teachers.
@@ -229,7 +233,7 @@ CLASSIFIER_DOC = (
 
 
 REGRESSOR_DOC = (
-        """Distil a regression teacher into a (small) student regressor.
+    """Distil a regression teacher into a (small) student regressor.
 
     The student learns the teacher's predictions on the training rows, mixed
     with the true values by ``alpha``. Multi-output targets are supported
@@ -260,13 +264,13 @@ REGRESSOR_DOC = (
         Weight of the true values: ``(1 - alpha) * teacher + alpha * y``.
         ``"auto"``: 0 or 1 (labels only), chosen on validation.
 """
-        + COMMON_PARAMS_DOC
-        + """
+    + COMMON_PARAMS_DOC
+    + """
     Attributes
     ----------
 """
-        + COMMON_ATTRIBUTES_DOC
-        + """
+    + COMMON_ATTRIBUTES_DOC
+    + """
     See Also
     --------
     DistilledClassifier : the same for classification teachers.

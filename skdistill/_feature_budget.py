@@ -42,8 +42,12 @@ def teacher_importances(teacher, X_rows, n_features, *, random_state, n_jobs=Non
         X_sample = X_sample.toarray()
     reference = teacher.predict(X_sample)
     result = permutation_importance(
-        teacher, X_sample, reference, n_repeats=PERMUTATION_REPEATS,
-        random_state=int(random_state.randint(np.iinfo(np.int32).max)), n_jobs=n_jobs,
+        teacher,
+        X_sample,
+        reference,
+        n_repeats=PERMUTATION_REPEATS,
+        random_state=int(random_state.randint(np.iinfo(np.int32).max)),
+        n_jobs=n_jobs,
     )
     return np.maximum(result.importances_mean, 0.0), "permutation"
 

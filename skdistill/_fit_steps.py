@@ -121,8 +121,7 @@ def _compatible_classes(teacher_classes, classes):
         return teacher_classes
     if kinds <= set("USO"):
         as_text = [_text(c) for c in teacher_classes]
-        if all(isinstance(c, str) for c in as_text) and all(
-                isinstance(c, str) for c in classes):
+        if all(isinstance(c, str) for c in as_text) and all(isinstance(c, str) for c in classes):
             return np.asarray(as_text, dtype=classes.dtype)
     raise ValueError(
         "y's labels and the frozen teacher's classes_ have different types "
@@ -141,9 +140,9 @@ def training_targets(task, outputs, settings):
     with the one-hot labels by ``alpha`` (classification), or the teacher's
     predictions mixed with y (regression)."""
     if task.classification:
-        return _targets.soft_targets(outputs, task.y_idx,
-                                     temperature=settings.temperature,
-                                     alpha=settings.alpha)
+        return _targets.soft_targets(
+            outputs, task.y_idx, temperature=settings.temperature, alpha=settings.alpha
+        )
     return _targets.regression_targets(outputs, task.y, alpha=settings.alpha)
 
 
@@ -152,8 +151,12 @@ def teacher_outputs_on(task, teacher, X_rows, *, verbose=0, log=None):
     alone, computed in batches over ``task.n_jobs``."""
     return predict_in_batches(
         partial(_targets.teacher_outputs, teacher, classes=task.classes),
-        X_rows, batch_size=task.batch_size, n_jobs=task.n_jobs,
-        verbose=verbose, log=log, what="rows with the teacher",
+        X_rows,
+        batch_size=task.batch_size,
+        n_jobs=task.n_jobs,
+        verbose=verbose,
+        log=log,
+        what="rows with the teacher",
     )
 
 
@@ -200,8 +203,11 @@ def stack_rows(X, targets, sample_weight, X_transfer, transfer_targets):
     weights = None
     if sample_weight is not None:
         weights = np.concatenate([sample_weight, np.ones(n_rows_of(X_transfer))])
-    return (concatenate_rows([X, X_transfer]),
-            np.concatenate([targets, transfer_targets]), weights)
+    return (
+        concatenate_rows([X, X_transfer]),
+        np.concatenate([targets, transfer_targets]),
+        weights,
+    )
 
 
 # ------------------------------------------------------------------ student
@@ -218,8 +224,9 @@ def fit_student(task, student, X_rows, targets, weights, features=None):
     """``student`` (a fresh clone) fitted on the stacked rows and targets."""
     X_rows = select_columns(X_rows, features)
     if task.classification:
-        return _strategies.fit_student(task.strategy, student, X_rows, targets,
-                                       task.classes, weights)
+        return _strategies.fit_student(
+            task.strategy, student, X_rows, targets, task.classes, weights
+        )
     return fit_estimator(student, X_rows, targets, weights)
 
 
@@ -247,8 +254,9 @@ def student_predictions(task, student, X_rows, features=None):
 def target_summary(task, teacher_fit, targets):
     """What the student was trained on, in a few numbers."""
     if task.classification:
-        return _classification_summary(teacher_fit.source, teacher_fit.outputs, targets,
-                                       task.y_idx)
+        return _classification_summary(
+            teacher_fit.source, teacher_fit.outputs, targets, task.y_idx
+        )
     return _regression_summary(teacher_fit.source, teacher_fit.outputs, task.y)
 
 

@@ -25,10 +25,15 @@ from pathlib import Path
 
 import numpy as np
 
-MODEL_FORMATS = {".skops": "skops", ".joblib": "pickle", ".pkl": "pickle",
-                 ".pickle": "pickle"}
-TABLE_FORMATS = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".txt": "csv",
-                 ".parquet": "parquet", ".pq": "parquet"}
+MODEL_FORMATS = {".skops": "skops", ".joblib": "pickle", ".pkl": "pickle", ".pickle": "pickle"}
+TABLE_FORMATS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 COMPRESSION_SUFFIXES = (".gz", ".bz2", ".zip", ".xz", ".zst")
 # Types outside skops' default trust that skdistill's own files contain and
 # that are safe to rebuild: plain attribute containers.
@@ -48,8 +53,7 @@ def _import_optional(module, extra, purpose):
         return importlib.import_module(module)
     except ImportError as exc:
         raise InputError(
-            f"{purpose} needs the {module.split('.')[0]} package: "
-            f"pip install skdistill[{extra}]"
+            f"{purpose} needs the {module.split('.')[0]} package: pip install skdistill[{extra}]"
         ) from exc
 
 
@@ -225,8 +229,7 @@ def _staged(path, write):
     """A temporary file next to ``path`` (same directory, so that
     ``os.replace`` is an atomic rename) holding what ``write(file)`` wrote;
     deleted if ``write`` fails."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                     suffix=path.suffix)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
     os.close(fd)
     try:
         write(temporary)
@@ -331,8 +334,10 @@ def align_features(model, X, what="teacher"):
             if missing:
                 parts.append(f"missing from the data: {_column_list(missing)}")
             if extra:
-                parts.append(f"in the data but unknown to the {what}: "
-                             f"{_column_list(extra)} (drop them with --ignore-columns)")
+                parts.append(
+                    f"in the data but unknown to the {what}: "
+                    f"{_column_list(extra)} (drop them with --ignore-columns)"
+                )
             raise InputError(
                 f"the data's columns do not match the {what}'s "
                 f"({len(expected)} columns expected); " + "; ".join(parts)
@@ -345,8 +350,11 @@ def align_features(model, X, what="teacher"):
             f"array, without column names) but the data has {X.shape[1]}: "
             f"{_column_list(columns)}"
         )
-    non_numeric = [c for c, dtype in zip(columns, X.dtypes)
-                   if not (isinstance(dtype, np.dtype) and dtype.kind in "biuf")]
+    non_numeric = [
+        c
+        for c, dtype in zip(columns, X.dtypes)
+        if not (isinstance(dtype, np.dtype) and dtype.kind in "biuf")
+    ]
     if non_numeric:
         raise InputError(
             f"the {what} was fitted on a numeric array but the data has non-numeric "

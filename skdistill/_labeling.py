@@ -64,8 +64,9 @@ def _label_block(predict, X_block, batch_size, limit_threads):
     return outputs[0] if len(outputs) == 1 else np.concatenate(outputs, axis=0)
 
 
-def predict_in_batches(predict, X, *, batch_size=DEFAULT_BATCH_SIZE, n_jobs=None,
-                       verbose=0, log=None, what="rows"):
+def predict_in_batches(
+    predict, X, *, batch_size=DEFAULT_BATCH_SIZE, n_jobs=None, verbose=0, log=None, what="rows"
+):
     """``predict(X)`` computed batch by batch, in parallel when ``n_jobs`` allows.
 
     Parameters
@@ -115,12 +116,15 @@ def predict_in_batches(predict, X, *, batch_size=DEFAULT_BATCH_SIZE, n_jobs=None
         # this hint. Threads share one process: the workers' own limits would
         # undo each other on exit, so the parent holds the limit too.
         with threadpool_limits(limits=1):
-            outputs = Parallel(n_jobs=n_jobs, prefer="threads",
-                               verbose=max(0, verbose - 1))(blocks)
+            outputs = Parallel(n_jobs=n_jobs, prefer="threads", verbose=max(0, verbose - 1))(
+                blocks
+            )
         result = np.concatenate(outputs, axis=0)
     if log is not None and verbose:
-        log(f"labelled {n_rows} {what} in {time.perf_counter() - start:.2f}s "
-            f"({n_batches} batch(es), {n_tasks} task(s))")
+        log(
+            f"labelled {n_rows} {what} in {time.perf_counter() - start:.2f}s "
+            f"({n_batches} batch(es), {n_tasks} task(s))"
+        )
     return result
 
 
@@ -135,7 +139,7 @@ def _fill_in_batches(predict, X, n_rows, batch_size, verbose, log, what):
             if len(outputs) == n_rows:
                 return outputs
             result = np.empty((n_rows,) + outputs.shape[1:], dtype=outputs.dtype)
-        result[done:done + len(outputs)] = outputs
+        result[done : done + len(outputs)] = outputs
         done += len(outputs)
         if log is not None and verbose > 1:
             log(f"labelled {done}/{n_rows} {what}")

@@ -52,8 +52,9 @@ def model_outputs(model, X, classification):
         return Bunch(pred=pred, classes=None, proba=None, scores=None)
     classes = np.asarray(model.classes_)
     proba = np.asarray(model.predict_proba(X)) if hasattr(model, "predict_proba") else None
-    return Bunch(pred=pred, classes=classes, proba=proba,
-                 scores=_class_scores(model, X, classes, proba))
+    return Bunch(
+        pred=pred, classes=classes, proba=proba, scores=_class_scores(model, X, classes, proba)
+    )
 
 
 def _class_scores(model, X, classes, proba):
@@ -204,9 +205,15 @@ def compare_models(teacher, student, X, y=None, *, X_student=None, n_repeats=5):
     """
     classification = is_classifier(student)
     # The deployable part of a distilled estimator is its fitted student_.
-    pairs = (("teacher", teacher, teacher, X),
-             ("student", student, getattr(student, "student_", student),
-              X if X_student is None else X_student))
+    pairs = (
+        ("teacher", teacher, teacher, X),
+        (
+            "student",
+            student,
+            getattr(student, "student_", student),
+            X if X_student is None else X_student,
+        ),
+    )
     stats, outputs = {}, {}
     for name, model, fitted, rows in pairs:
         outputs[name] = model_outputs(model, rows, classification)

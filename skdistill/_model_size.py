@@ -63,11 +63,14 @@ def _size(array):
 def _parameter_count(estimator):
     """Learnt numbers of common non-tree models, or None when unknown."""
     if hasattr(estimator, "support_vectors_"):  # SVMs: support vectors and their weights
-        return sum(_size(getattr(estimator, name)) for name in
-                   ("support_vectors_", "dual_coef_", "intercept_"))
+        return sum(
+            _size(getattr(estimator, name))
+            for name in ("support_vectors_", "dual_coef_", "intercept_")
+        )
     if hasattr(estimator, "coefs_") and hasattr(estimator, "intercepts_"):  # MLP
         return sum(_size(a) for a in estimator.coefs_) + sum(
-            _size(a) for a in estimator.intercepts_)
+            _size(a) for a in estimator.intercepts_
+        )
     if hasattr(estimator, "coef_"):
         count = _size(estimator.coef_)
         if hasattr(estimator, "intercept_") and getattr(estimator, "fit_intercept", True):

@@ -48,17 +48,21 @@ def check_random_state(value, name="random_state"):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(
             f"{name} must be None, an int in [0, 2**32 - 1] or a "
-            f"numpy.random.RandomState, got {value!r} of type {type(value).__name__}")
+            f"numpy.random.RandomState, got {value!r} of type {type(value).__name__}"
+        )
     if not 0 <= value <= 2**32 - 1:
-        raise ValueError(f"{name} must be an int in [0, 2**32 - 1] (or None or a "
-                         f"numpy.random.RandomState), got {value!r}")
+        raise ValueError(
+            f"{name} must be an int in [0, 2**32 - 1] (or None or a "
+            f"numpy.random.RandomState), got {value!r}"
+        )
 
 
 def check_estimator_param(value, name):
     if not (hasattr(value, "fit") and hasattr(value, "get_params")):
         raise TypeError(
             f"{name} must be a scikit-learn estimator (with fit and get_params), got "
-            f"{value!r} of type {type(value).__name__}")
+            f"{value!r} of type {type(value).__name__}"
+        )
 
 
 PARAMETER_CONSTRAINTS = {
@@ -66,8 +70,7 @@ PARAMETER_CONSTRAINTS = {
     "student": partial(check_estimator_param, name="student"),
     "temperature": partial(check_auto_or_real, name="temperature", low=MIN_TEMPERATURE),
     "alpha": partial(check_auto_or_real, name="alpha", low=0, high=1),
-    "teacher_targets": partial(check_option, name="teacher_targets",
-                               options=TARGET_SOURCES),
+    "teacher_targets": partial(check_option, name="teacher_targets", options=TARGET_SOURCES),
     "cv": check_cv,
     "student_fit": partial(check_option, name="student_fit", options=STUDENT_FIT_OPTIONS),
     "transfer_rounds": partial(check_int, name="transfer_rounds", low=0),
@@ -103,14 +106,14 @@ def _check_frozen_teacher(teacher):
 
 def _check_task(teacher, student, classification, owner):
     if classification and not is_classifier(teacher):
-        raise TypeError(f"teacher must be a classifier for {owner}, got "
-                        f"{type(teacher).__name__}")
+        raise TypeError(f"teacher must be a classifier for {owner}, got {type(teacher).__name__}")
     if not classification and not is_regressor(teacher):
-        raise TypeError(f"teacher must be a regressor for {owner}, got "
-                        f"{type(teacher).__name__}")
+        raise TypeError(f"teacher must be a regressor for {owner}, got {type(teacher).__name__}")
     if not classification and not is_regressor(student):
-        raise TypeError("student must be a regressor to learn a regression teacher's "
-                        f"outputs, got {type(student).__name__}")
+        raise TypeError(
+            "student must be a regressor to learn a regression teacher's "
+            f"outputs, got {type(student).__name__}"
+        )
 
 
 def _check_transfer(transfer, transfer_rounds):
@@ -125,7 +128,8 @@ def _check_transfer(transfer, transfer_rounds):
         raise ValueError(
             "transfer holds an AdversarialSampler, which only acts in adversarial "
             f"rounds; set transfer_rounds >= 1 (got transfer_rounds={transfer_rounds!r}) "
-            "or pass a generator such as Munge() instead")
+            "or pass a generator such as Munge() instead"
+        )
     sampler.check_params()
 
 

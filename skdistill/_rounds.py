@@ -17,10 +17,21 @@ from ._labeling import concatenate_rows, n_rows_of, predict_in_batches
 
 
 def _outputs(task, student, X_rows, features, gives_proba):
-    function = partial(steps.student_outputs, task.strategy if task.classification else None,
-                       student, task.classes, features, gives_proba)
-    return predict_in_batches(function, X_rows, batch_size=task.batch_size,
-                              n_jobs=task.n_jobs, what="rows with the student")
+    function = partial(
+        steps.student_outputs,
+        task.strategy if task.classification else None,
+        student,
+        task.classes,
+        features,
+        gives_proba,
+    )
+    return predict_in_batches(
+        function,
+        X_rows,
+        batch_size=task.batch_size,
+        n_jobs=task.n_jobs,
+        what="rows with the student",
+    )
 
 
 def _fidelity(task, predicted, reference):
@@ -37,9 +48,21 @@ def _append(rows, new_rows):
     return concatenate_rows([rows, new_rows])
 
 
-def adversarial_rounds(task, teacher, student, sampler, n_rounds, first, *, targets,
-                       transfer=(None, None), temperature=1.0, features=None,
-                       gives_proba=True, log=print):
+def adversarial_rounds(
+    task,
+    teacher,
+    student,
+    sampler,
+    n_rounds,
+    first,
+    *,
+    targets,
+    transfer=(None, None),
+    temperature=1.0,
+    features=None,
+    gives_proba=True,
+    log=print,
+):
     """Rounds of disputed rows after a first student fit.
 
     Parameters
@@ -64,11 +87,9 @@ def adversarial_rounds(task, teacher, student, sampler, n_rounds, first, *, targ
     """
     rng = check_random_state(sampler.random_state)
     n_real = n_rows_of(task.X)
-    X_valid = sampler.sample_candidates(task.X, sampler.validation_size(n_real),
-                                        random_state=rng)
+    X_valid = sampler.sample_candidates(task.X, sampler.validation_size(n_real), random_state=rng)
     reference = steps.label_rows(task, teacher, X_valid, temperature)
-    fidelity = [_fidelity(task, _outputs(task, first, X_valid, features, gives_proba),
-                          reference)]
+    fidelity = [_fidelity(task, _outputs(task, first, X_valid, features, gives_proba), reference)]
     log(f"round 0: held-out fidelity {fidelity[0]:.4f}")
     best_round, kept = 0, (first, transfer[0])
     current, (X_transfer, transfer_targets) = first, transfer
@@ -84,28 +105,39 @@ def adversarial_rounds(task, teacher, student, sampler, n_rounds, first, *, targ
             student_out = _outputs(task, current, X_cand, features, gives_proba)
         X_trained = task.X if X_transfer is None else concatenate_rows([task.X, X_transfer])
         picked, note = sampler.select(
-            current, steps.select_columns(X_trained, features),
-            steps.select_columns(X_cand, features), cand_targets, student_out, n_add,
-            classification=task.classification)
+            current,
+            steps.select_columns(X_trained, features),
+            steps.select_columns(X_cand, features),
+            cand_targets,
+            student_out,
+            n_add,
+            classification=task.classification,
+        )
         if len(picked) == 0:
             log(f"round {round_}: no candidate to add ({note})")
             break
         new_rows = _safe_indexing(X_cand, picked)
-        new_targets = (cand_targets[picked] if cand_targets is not None
-                       else steps.label_rows(task, teacher, new_rows, temperature))
+        new_targets = (
+            cand_targets[picked]
+            if cand_targets is not None
+            else steps.label_rows(task, teacher, new_rows, temperature)
+        )
         X_transfer = _append(X_transfer, new_rows)
         transfer_targets = _append(transfer_targets, new_targets)
-        rows = steps.stack_rows(task.X, targets, task.sample_weight, X_transfer,
-                                transfer_targets)
+        rows = steps.stack_rows(task.X, targets, task.sample_weight, X_transfer, transfer_targets)
         current = steps.fit_student(task, clone(student), *rows, features=features)
-        fidelity.append(_fidelity(task, _outputs(task, current, X_valid, features,
-                                                 gives_proba), reference))
-        log(f"round {round_}: +{len(picked)} rows ({note}), held-out fidelity "
-            f"{fidelity[-1]:.4f}")
+        fidelity.append(
+            _fidelity(task, _outputs(task, current, X_valid, features, gives_proba), reference)
+        )
+        log(f"round {round_}: +{len(picked)} rows ({note}), held-out fidelity {fidelity[-1]:.4f}")
         if fidelity[-1] <= fidelity[best_round] + float(sampler.tol):
             break
         best_round, kept = round_, (current, X_transfer)
     if best_round != len(fidelity) - 1:
         log(f"kept the student of round {best_round}")
-    return Bunch(student=kept[0], fidelity=np.asarray(fidelity), best_round=best_round,
-                 n_transfer_samples=0 if kept[1] is None else n_rows_of(kept[1]))
+    return Bunch(
+        student=kept[0],
+        fidelity=np.asarray(fidelity),
+        best_round=best_round,
+        n_transfer_samples=0 if kept[1] is None else n_rows_of(kept[1]),
+    )

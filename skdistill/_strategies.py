@@ -32,7 +32,12 @@ from ._targets import align_columns, log_proba, softmax
 from ._utils import accepts_sample_weight, final_estimator, fit_estimator
 
 STUDENT_FIT_OPTIONS = (
-    "auto", "native", "logit_regression", "proba_regression", "replication", "hard",
+    "auto",
+    "native",
+    "logit_regression",
+    "proba_regression",
+    "replication",
+    "hard",
 )
 # Below this target probability a replicated row carries too little weight to
 # matter; dropping it keeps the replicated data set close to n rows.
@@ -62,12 +67,16 @@ def resolve_student_fit(student, student_fit):
             f"soft student); got {type(student).__name__}, which is neither."
         )
     requirement = {
-        "native": (accepts_soft_targets, "a native soft-target student "
-                   "(e.g. skdistill.students.SoftLogisticRegression)"),
+        "native": (
+            accepts_soft_targets,
+            "a native soft-target student (e.g. skdistill.students.SoftLogisticRegression)",
+        ),
         "logit_regression": (is_regressor, "a regressor"),
         "proba_regression": (is_regressor, "a regressor"),
-        "replication": (lambda s: is_classifier(s) and accepts_sample_weight(s),
-                        "a classifier whose fit accepts sample_weight"),
+        "replication": (
+            lambda s: is_classifier(s) and accepts_sample_weight(s),
+            "a classifier whose fit accepts sample_weight",
+        ),
         "hard": (is_classifier, "a classifier"),
     }[student_fit]
     check, description = requirement
@@ -151,8 +160,7 @@ class LogitRegression(Strategy):
     name = "logit_regression"
 
     def fit(self, student, X, targets, classes, sample_weight=None):
-        return _fit_regressor(student, X, _regression_values(self.name, targets),
-                              sample_weight)
+        return _fit_regressor(student, X, _regression_values(self.name, targets), sample_weight)
 
     def logits(self, student, X, classes):
         values = np.asarray(student.predict(X), dtype=np.float64)
@@ -218,12 +226,12 @@ class Hard(Strategy):
     name = "hard"
 
     def fit(self, student, X, targets, classes, sample_weight=None):
-        return fit_estimator(student, X, classes[np.argmax(targets, axis=1)],
-                             sample_weight)
+        return fit_estimator(student, X, classes[np.argmax(targets, axis=1)], sample_weight)
 
 
-STRATEGIES = {cls.name: cls() for cls in (Native, LogitRegression, ProbaRegression,
-                                          Replication, Hard)}
+STRATEGIES = {
+    cls.name: cls() for cls in (Native, LogitRegression, ProbaRegression, Replication, Hard)
+}
 
 
 def get_strategy(name):

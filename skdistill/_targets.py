@@ -128,11 +128,13 @@ def teacher_logits(teacher, X, classes):
             scores = None
     if scores is None:
         if not hasattr(teacher, "predict_proba"):
-            pairwise = (" gives one-vs-one scores (decision_function_shape='ovo'), "
-                        "which are not class scores, and has no predict_proba"
-                        if _one_vs_one(teacher, teacher_classes) else
-                        " must implement decision_function (one score per class) or "
-                        "predict_proba to give soft targets")
+            pairwise = (
+                " gives one-vs-one scores (decision_function_shape='ovo'), "
+                "which are not class scores, and has no predict_proba"
+                if _one_vs_one(teacher, teacher_classes)
+                else " must implement decision_function (one score per class) or "
+                "predict_proba to give soft targets"
+            )
             raise TypeError(
                 f"teacher {type(teacher).__name__}{pairwise}; use a probabilistic "
                 "teacher, e.g. CalibratedClassifierCV(SVC(), ensemble=False), or set "
@@ -246,8 +248,7 @@ class TeacherFit:
     fold_teachers: list = field(default_factory=list)
 
 
-def fit_teacher(teacher, X, y, *, source, classes=None, sample_weight=None, cv=5,
-                n_jobs=None):
+def fit_teacher(teacher, X, y, *, source, classes=None, sample_weight=None, cv=5, n_jobs=None):
     """Fit the teacher (a clone, or a FrozenEstimator as is) and return a
     :class:`TeacherFit` with outputs from ``source``.
 
@@ -258,8 +259,7 @@ def fit_teacher(teacher, X, y, *, source, classes=None, sample_weight=None, cv=5
         fitted = fit_estimator(teacher, X, y, sample_weight)
         fit = TeacherFit(fitted, teacher_outputs(fitted, X, classes), source)
     elif source == "oob":
-        fit = TeacherFit(*_fit_with_oob_outputs(teacher, X, y, classes, sample_weight),
-                         source)
+        fit = TeacherFit(*_fit_with_oob_outputs(teacher, X, y, classes, sample_weight), source)
     else:
         fit = _fit_with_oof_outputs(teacher, X, y, classes, sample_weight, cv, n_jobs)
     if classes is not None:
@@ -267,11 +267,20 @@ def fit_teacher(teacher, X, y, *, source, classes=None, sample_weight=None, cv=5
     return fit
 
 
-def fit_teacher_and_outputs(teacher, X, y, *, source, classes=None,
-                            sample_weight=None, cv=5, n_jobs=None):
+def fit_teacher_and_outputs(
+    teacher, X, y, *, source, classes=None, sample_weight=None, cv=5, n_jobs=None
+):
     """``(fitted_teacher, outputs)`` of :func:`fit_teacher`."""
-    fit = fit_teacher(teacher, X, y, source=source, classes=classes,
-                      sample_weight=sample_weight, cv=cv, n_jobs=n_jobs)
+    fit = fit_teacher(
+        teacher,
+        X,
+        y,
+        source=source,
+        classes=classes,
+        sample_weight=sample_weight,
+        cv=cv,
+        n_jobs=n_jobs,
+    )
     return fit.teacher, fit.outputs
 
 
@@ -283,9 +292,7 @@ def _fit_with_oob_outputs(teacher, X, y, classes, sample_weight):
         warnings.filterwarnings("ignore", message=".*OOB estimate.*")
         fitted = fit_estimator(teacher, X, y, sample_weight)
     if classes is not None:
-        oob = align_columns(
-            log_proba(fitted.oob_decision_function_), fitted.classes_, classes
-        )
+        oob = align_columns(log_proba(fitted.oob_decision_function_), fitted.classes_, classes)
     else:
         oob = np.asarray(fitted.oob_prediction_, dtype=np.float64)
     never_out = _rows_never_out_of_bag(fitted, len(y))
@@ -314,8 +321,10 @@ def _fit_fold(teacher, X, y, sample_weight, train, test, classes):
 def _fit_with_oof_outputs(teacher, X, y, classes, sample_weight, cv, n_jobs):
     splitter = check_cv(cv, y, classifier=classes is not None and is_classifier(teacher))
     folds = list(splitter.split(X, y))
-    jobs = [delayed(_fit_fold)(teacher, X, y, sample_weight, train, test, classes)
-            for train, test in folds]
+    jobs = [
+        delayed(_fit_fold)(teacher, X, y, sample_weight, train, test, classes)
+        for train, test in folds
+    ]
     jobs.append(delayed(fit_estimator)(teacher, X, y, sample_weight))
     *fold_fits, fitted = Parallel(n_jobs=n_jobs)(jobs)
     fold_teachers = [fold_teacher for fold_teacher, _ in fold_fits]

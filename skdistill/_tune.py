@@ -115,8 +115,10 @@ def plain_settings(estimator):
 def fixed_settings(params, auto):
     """The Settings of a fit from its parameters: the given values, with the
     ``FALLBACK`` value for each ``"auto"`` one (temperature 1 for regression)."""
-    values = {name: FALLBACK[name] if name in auto else params.get(name, FALLBACK[name])
-              for name in TUNED_PARAMS}
+    values = {
+        name: FALLBACK[name] if name in auto else params.get(name, FALLBACK[name])
+        for name in TUNED_PARAMS
+    }
     return Settings(**values)
 
 
@@ -130,7 +132,8 @@ def is_linear(student):
     while hasattr(final, "steps"):
         final = final.steps[-1][1]
     return isinstance(final, SoftLogisticRegression) or type(final).__module__.startswith(
-        "sklearn.linear_model")
+        "sklearn.linear_model"
+    )
 
 
 def munge_candidate(n_rows):
@@ -153,8 +156,7 @@ def candidate_grid(fixed, auto, n_rows, classification, generated=True, linear=F
     says whether MUNGE can draw rows around X and ``linear`` whether the
     student is linear (then no MUNGE candidate is tried).
     """
-    temperatures = (CANDIDATE_TEMPERATURES if "temperature" in auto
-                    else (fixed.temperature,))
+    temperatures = CANDIDATE_TEMPERATURES if "temperature" in auto else (fixed.temperature,)
     if "transfer" in auto:
         transfers = [None]
         munge = munge_candidate(n_rows) if generated and not linear else None
@@ -243,8 +245,7 @@ def can_tune(y, classification):
     return True
 
 
-def tune_settings(task, teacher_fit, student, fixed, auto, *, random_state=None,
-                  log=None):
+def tune_settings(task, teacher_fit, student, fixed, auto, *, random_state=None, log=None):
     """Choose the ``"auto"`` settings on validation folds, reusing the
     teacher fits that the target source made anyway.
 
@@ -275,22 +276,36 @@ def tune_settings(task, teacher_fit, student, fixed, auto, *, random_state=None,
         ``fidelity``, ``gain`` and ``gain_std_error`` (see :func:`choose`).
     """
     say = log or (lambda message: None)
-    grid = candidate_grid(fixed, auto, n_rows=len(task.y), classification=task.classification,
-                          generated=can_generate(task.X), linear=is_linear(student))
+    grid = candidate_grid(
+        fixed,
+        auto,
+        n_rows=len(task.y),
+        classification=task.classification,
+        generated=can_generate(task.X),
+        linear=is_linear(student),
+    )
     folds = tuning_folds(task, teacher_fit, random_state)
     first, later = _stages(grid, auto)
-    results, losses, pooled = _score_candidates(task, teacher_fit, student, first, folds,
-                                                random_state, say)
+    results, losses, pooled = _score_candidates(
+        task, teacher_fit, student, first, folds, random_state, say
+    )
     if later:
         later = _pruned(later, results)
-        more, more_losses, _ = _score_candidates(task, teacher_fit, student, later, folds,
-                                                 random_state, say)
+        more, more_losses, _ = _score_candidates(
+            task, teacher_fit, student, later, folds, random_state, say
+        )
         results, losses = results + more, losses + more_losses
-    best = choose(results, losses, pooled.weights, min_std_errors=(
-        MIN_GAIN_STD_ERRORS if teacher_fit.folds else MIN_GAIN_STD_ERRORS_SEEN))
+    best = choose(
+        results,
+        losses,
+        pooled.weights,
+        min_std_errors=(MIN_GAIN_STD_ERRORS if teacher_fit.folds else MIN_GAIN_STD_ERRORS_SEEN),
+    )
     for result in results:
-        say(f"auto candidate {result.name}: validation score {result.score:.4f}, gain "
-            f"{result.gain:+.4f} (std error {result.gain_std_error:.4f})")
+        say(
+            f"auto candidate {result.name}: validation score {result.score:.4f}, gain "
+            f"{result.gain:+.4f} (std error {result.gain_std_error:.4f})"
+        )
     settings = Settings(**{**fixed.__dict__, **best.params})
     say(f"auto settings: {describe(best.params)}")
     return settings, results
@@ -340,9 +355,11 @@ def _pruned(later, results):
 def _score_candidates(task, teacher_fit, student, grid, folds, random_state, say):
     """Fit one student per candidate and fold; pool the validation rows."""
     fold_results = Parallel(n_jobs=task.n_jobs)(
-        delayed(_fold_predictions)(task, teacher_fit.outputs, student, grid, fold,
-                                   random_state, i, len(folds))
-        for i, fold in enumerate(folds))
+        delayed(_fold_predictions)(
+            task, teacher_fit.outputs, student, grid, fold, random_state, i, len(folds)
+        )
+        for i, fold in enumerate(folds)
+    )
     pooled = _pooled(task, teacher_fit, folds)
     results, losses = [], []
     for k, params in enumerate(grid):
@@ -373,8 +390,7 @@ def _scored(task, params, pred, pooled):
         score = r2_score(pooled.y, pred, sample_weight=pooled.weights)
         fidelity = float(r2_score(pooled.teacher.reshape(np.shape(pred)), pred))
         loss = np.reshape((pred - pooled.y) ** 2, (len(pooled.y), -1)).mean(axis=1)
-    result = Bunch(name=describe(params), params=params, score=float(score),
-                   fidelity=fidelity)
+    result = Bunch(name=describe(params), params=params, score=float(score), fidelity=fidelity)
     return result, loss
 
 
@@ -385,8 +401,7 @@ def _fold_predictions(task, outputs, student, grid, fold, random_state, index, n
     train, valid, teacher, own_targets = fold
     sub = _sub_task(task, train)
     X_val = _safe_indexing(task.X, valid)
-    fold_outputs = (steps.teacher_outputs_on(sub, teacher, sub.X) if own_targets
-                    else outputs[train])
+    fold_outputs = steps.teacher_outputs_on(sub, teacher, sub.X) if own_targets else outputs[train]
     transfer_cache = {}
     predictions = []
     for params in grid:
@@ -394,14 +409,17 @@ def _fold_predictions(task, outputs, student, grid, fold, random_state, index, n
         settings = Settings(**params)
         targets = steps.training_targets(sub, fold_outputs, settings)
         X_transfer, transfer_targets = _candidate_transfer(
-            sub, teacher, settings, random_state, transfer_cache)
-        rows = steps.stack_rows(sub.X, targets, sub.sample_weight, X_transfer,
-                                transfer_targets)
+            sub, teacher, settings, random_state, transfer_cache
+        )
+        rows = steps.stack_rows(sub.X, targets, sub.sample_weight, X_transfer, transfer_targets)
         fitted = steps.fit_student(sub, clone(student), *rows)
         predictions.append(steps.student_predictions(sub, fitted, X_val))
         if task.verbose:
-            print(f"[auto] fold {index + 1}/{n_folds}: {describe(params)} "
-                  f"({time.perf_counter() - start:.2f}s)", flush=True)
+            print(
+                f"[auto] fold {index + 1}/{n_folds}: {describe(params)} "
+                f"({time.perf_counter() - start:.2f}s)",
+                flush=True,
+            )
     return predictions
 
 
@@ -413,7 +431,9 @@ def _sub_task(task, rows):
         sample_weight=None if task.sample_weight is None else task.sample_weight[rows],
         classes=task.classes,
         y_idx=None if task.y_idx is None else task.y_idx[rows],
-        strategy=task.strategy, batch_size=task.batch_size, n_jobs=None,
+        strategy=task.strategy,
+        batch_size=task.batch_size,
+        n_jobs=None,
         verbose=task.verbose,
     )
 
@@ -428,10 +448,12 @@ def _candidate_transfer(sub, teacher, settings, random_state, cache):
     if key not in cache:
         rng = check_random_state(random_state)
         generators, arrays, _ = steps.transfer_components(
-            settings.transfer, rng, random_state is not None)
+            settings.transfer, rng, random_state is not None
+        )
         X_transfer = steps.transfer_rows(sub.X, generators, arrays)
-        outputs = (None if X_transfer is None
-                   else steps.teacher_outputs_on(sub, teacher, X_transfer))
+        outputs = (
+            None if X_transfer is None else steps.teacher_outputs_on(sub, teacher, X_transfer)
+        )
         cache[key] = (X_transfer, outputs)
     X_transfer, outputs = cache[key]
     if X_transfer is None:

@@ -56,8 +56,7 @@ def seed_unset_random_states(estimator, random_state):
     to_set = {
         key: int(random_state.randint(np.iinfo(np.int32).max))
         for key in sorted(params)
-        if (key == "random_state" or key.endswith("__random_state"))
-        and params[key] is None
+        if (key == "random_state" or key.endswith("__random_state")) and params[key] is None
     }
     if to_set:
         estimator.set_params(**to_set)
@@ -71,10 +70,16 @@ def markdown_table(headers, cells, *, align_right=False):
     widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
 
     def line(row, header=False):
-        return "| " + " | ".join(
-            c.rjust(w) if align_right and i and not header else c.ljust(w)
-            for i, (c, w) in enumerate(zip(row, widths))) + " |"
+        return (
+            "| "
+            + " | ".join(
+                c.rjust(w) if align_right and i and not header else c.ljust(w)
+                for i, (c, w) in enumerate(zip(row, widths))
+            )
+            + " |"
+        )
 
-    return "\n".join([line(headers, header=True),
-                      "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-                     + [line(row) for row in cells])
+    return "\n".join(
+        [line(headers, header=True), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+        + [line(row) for row in cells]
+    )

@@ -11,13 +11,11 @@ import numbers
 import numpy as np
 
 
-def check_real(value, name, *, low=None, high=None, low_inclusive=True,
-               high_inclusive=True):
+def check_real(value, name, *, low=None, high=None, low_inclusive=True, high_inclusive=True):
     """Return ``value`` as a float after checking its type and range."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
-            f"{name} must be a real number, got {value!r} of type "
-            f"{type(value).__name__}"
+            f"{name} must be a real number, got {value!r} of type {type(value).__name__}"
         )
     value = float(value)
     if not np.isfinite(value):
@@ -29,9 +27,7 @@ def check_real(value, name, *, low=None, high=None, low_inclusive=True,
         right = "]" if high_inclusive else ")"
         lo = "-inf" if low is None else low
         hi = "inf" if high is None else high
-        raise ValueError(
-            f"{name} must be in the range {left}{lo}, {hi}{right}, got {value!r}"
-        )
+        raise ValueError(f"{name} must be in the range {left}{lo}, {hi}{right}, got {value!r}")
     return value
 
 
@@ -41,9 +37,7 @@ def check_int(value, name, *, low=None, high=None, allow_none=False):
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         expected = "an int or None" if allow_none else "an int"
-        raise TypeError(
-            f"{name} must be {expected}, got {value!r} of type {type(value).__name__}"
-        )
+        raise TypeError(f"{name} must be {expected}, got {value!r} of type {type(value).__name__}")
     value = int(value)
     if (low is not None and value < low) or (high is not None and value > high):
         lo = "-inf" if low is None else low
@@ -55,9 +49,7 @@ def check_int(value, name, *, low=None, high=None, allow_none=False):
 def check_option(value, name, options):
     """Check that ``value`` is one of the strings in ``options``."""
     if not isinstance(value, str) or value not in options:
-        raise ValueError(
-            f"{name} must be one of {sorted(options)}, got {value!r}"
-        )
+        raise ValueError(f"{name} must be one of {sorted(options)}, got {value!r}")
     return value
 
 
@@ -69,8 +61,9 @@ def check_n_jobs(value):
     return value
 
 
-def check_sample_weight(sample_weight, n_samples, *, match="X", allow_scalar=False,
-                        positive_sum=False):
+def check_sample_weight(
+    sample_weight, n_samples, *, match="X", allow_scalar=False, positive_sum=False
+):
     """``sample_weight`` as a float64 array of shape ``(n_samples,)``, or None.
 
     ``match`` names what the length must match in the message;
@@ -79,15 +72,17 @@ def check_sample_weight(sample_weight, n_samples, *, match="X", allow_scalar=Fal
     """
     if sample_weight is None:
         return None
-    if (allow_scalar and isinstance(sample_weight, numbers.Number)
-            and not isinstance(sample_weight, bool)):
+    if (
+        allow_scalar
+        and isinstance(sample_weight, numbers.Number)
+        and not isinstance(sample_weight, bool)
+    ):
         sample_weight = np.full(n_samples, sample_weight, dtype=np.float64)
     try:
         sample_weight = np.asarray(sample_weight, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise TypeError(
-            f"sample_weight must be an array of numbers, got "
-            f"{type(sample_weight).__name__}"
+            f"sample_weight must be an array of numbers, got {type(sample_weight).__name__}"
         ) from exc
     if sample_weight.shape != (n_samples,):
         raise ValueError(
@@ -107,8 +102,11 @@ def check_sample_weight(sample_weight, n_samples, *, match="X", allow_scalar=Fal
 def check_distilled(distilled, name="distilled"):
     """Check that ``distilled`` looks like a distilled estimator (duck-typed,
     so that this module needs nothing from the estimators)."""
-    if not (hasattr(distilled, "teacher") and hasattr(distilled, "student")
-            and hasattr(distilled, "get_params")):
+    if not (
+        hasattr(distilled, "teacher")
+        and hasattr(distilled, "student")
+        and hasattr(distilled, "get_params")
+    ):
         raise TypeError(
             f"{name} must be a DistilledClassifier, DistilledRegressor or "
             f"DistilledEstimator, got {type(distilled).__name__}"
@@ -120,7 +118,5 @@ def import_pandas(caller):
     try:
         import pandas as pd
     except ImportError as exc:  # pragma: no cover - pandas is a test dependency
-        raise ImportError(
-            f"{caller} needs pandas; install it with: pip install pandas"
-        ) from exc
+        raise ImportError(f"{caller} needs pandas; install it with: pip install pandas") from exc
     return pd

@@ -134,26 +134,41 @@ def student_registry():
     soft_logistic = _native_student("SoftLogisticRegression")
     soft_nb = _native_student("SoftGaussianNB")
     return {
-        "tree": ("decision tree (DecisionTreeClassifier / DecisionTreeRegressor)",
-                 {"classification": DecisionTreeClassifier,
-                  "regression": DecisionTreeRegressor}),
-        "logistic": (f"logistic regression ({(soft_logistic or LogisticRegression).__name__})",
-                     {"classification": soft_logistic or LogisticRegression}),
-        "soft_tree": (("tree grown on the teacher's probabilities "
-                      "(skdistill SoftDecisionTreeClassifier)"),
-                      {"classification": _native_student("SoftDecisionTreeClassifier")}),
-        "gbm": ("gradient boosting (GradientBoostingClassifier / Regressor)",
-                {"classification": GradientBoostingClassifier,
-                 "regression": GradientBoostingRegressor}),
-        "soft_gbm": (("gradient boosting on soft cross-entropy "
-                      "(skdistill SoftGradientBoostingClassifier)"),
-                     {"classification": _native_student("SoftGradientBoostingClassifier")}),
-        "nb": (f"Gaussian naive Bayes ({(soft_nb or GaussianNB).__name__})",
-               {"classification": soft_nb or GaussianNB}),
-        "ridge": ("Ridge regression (on the teacher's logits for classifiers)",
-                  {"classification": Ridge, "regression": Ridge}),
-        "linear": ("least squares (on the teacher's logits for classifiers)",
-                   {"classification": LinearRegression, "regression": LinearRegression}),
+        "tree": (
+            "decision tree (DecisionTreeClassifier / DecisionTreeRegressor)",
+            {"classification": DecisionTreeClassifier, "regression": DecisionTreeRegressor},
+        ),
+        "logistic": (
+            f"logistic regression ({(soft_logistic or LogisticRegression).__name__})",
+            {"classification": soft_logistic or LogisticRegression},
+        ),
+        "soft_tree": (
+            ("tree grown on the teacher's probabilities (skdistill SoftDecisionTreeClassifier)"),
+            {"classification": _native_student("SoftDecisionTreeClassifier")},
+        ),
+        "gbm": (
+            "gradient boosting (GradientBoostingClassifier / Regressor)",
+            {
+                "classification": GradientBoostingClassifier,
+                "regression": GradientBoostingRegressor,
+            },
+        ),
+        "soft_gbm": (
+            ("gradient boosting on soft cross-entropy (skdistill SoftGradientBoostingClassifier)"),
+            {"classification": _native_student("SoftGradientBoostingClassifier")},
+        ),
+        "nb": (
+            f"Gaussian naive Bayes ({(soft_nb or GaussianNB).__name__})",
+            {"classification": soft_nb or GaussianNB},
+        ),
+        "ridge": (
+            "Ridge regression (on the teacher's logits for classifiers)",
+            {"classification": Ridge, "regression": Ridge},
+        ),
+        "linear": (
+            "least squares (on the teacher's logits for classifiers)",
+            {"classification": LinearRegression, "regression": LinearRegression},
+        ),
     }
 
 
@@ -172,8 +187,7 @@ def check_student_name(spec):
     registry = student_registry()
     if name not in registry:
         raise UsageError(
-            f"unknown student {name!r} in --student {spec!r}; valid names: "
-            f"{', '.join(registry)}"
+            f"unknown student {name!r} in --student {spec!r}; valid names: {', '.join(registry)}"
         )
     if positional is not None:
         raise UsageError(
@@ -190,15 +204,15 @@ def build_student(spec, task):
     name, params = check_student_name(spec)
     cls = student_registry()[name][1].get(task)
     if cls is None:
-        available = [n for n, (_, by_task) in student_registry().items()
-                     if by_task.get(task) is not None]
+        available = [
+            n for n, (_, by_task) in student_registry().items() if by_task.get(task) is not None
+        ]
         if task not in student_registry()[name][1]:
             reason = f"is not a {task} student"
         else:
             reason = "is not available in this version of skdistill"
         raise UsageError(
-            f"student {name!r} {reason}; for a {task} teacher use one of "
-            f"{', '.join(available)}"
+            f"student {name!r} {reason}; for a {task} teacher use one of {', '.join(available)}"
         )
     return _with_known_params(cls(), params, f"student {name!r} ({cls.__name__})")
 
@@ -258,7 +272,8 @@ def parse_transfer_spec(spec):
     module = importlib.import_module(TRANSFER_MODULE)
     name, params, positional = split_spec(spec, "--transfer")
     generators = {
-        public.lower(): getattr(module, public) for public in getattr(module, "__all__", [])
+        public.lower(): getattr(module, public)
+        for public in getattr(module, "__all__", [])
         if isinstance(getattr(module, public, None), type)
         and hasattr(getattr(module, public), "get_params")
     }
@@ -291,91 +306,147 @@ def build_parser():
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = commands.add_parser(
-        "demo", help="distil a random forest on a bundled data set and print a table",
+        "demo",
+        help="distil a random forest on a bundled data set and print a table",
     )
-    demo.add_argument("--temperature", type=float, default=2.0,
-                      help="softmax temperature of the teacher targets (default 2)")
+    demo.add_argument(
+        "--temperature",
+        type=float,
+        default=2.0,
+        help="softmax temperature of the teacher targets (default 2)",
+    )
     demo.add_argument("--random-state", type=int, default=0)
-    demo.add_argument("--plot", default="skdistill_demo.png", metavar="PNG",
-                      help="where to save the fidelity curve (default "
-                           "skdistill_demo.png; needs matplotlib)")
+    demo.add_argument(
+        "--plot",
+        default="skdistill_demo.png",
+        metavar="PNG",
+        help="where to save the fidelity curve (default skdistill_demo.png; needs matplotlib)",
+    )
     demo.add_argument("--no-plot", action="store_true", help="do not save the curve")
 
     distill = commands.add_parser(
-        "distill", help="distil a fitted teacher file into a student file",
+        "distill",
+        help="distil a fitted teacher file into a student file",
         description="Distil a fitted teacher (a .skops or trusted .joblib/.pkl file) "
-                    "into a student trained on the teacher's outputs on a table.",
+        "into a student trained on the teacher's outputs on a table.",
         epilog=DISTILL_EXAMPLES.format(students=_students_help()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_distill_arguments(distill)
 
     report = commands.add_parser(
-        "report", help="compare a teacher and a student on a table",
+        "report",
+        help="compare a teacher and a student on a table",
         description="Print teacher vs student metrics (performance, fidelity, "
-                    "latency, size) on a table, usually held-out rows.",
+        "latency, size) on a table, usually held-out rows.",
         epilog=REPORT_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_input_arguments(report, teacher_required=False)
-    report.add_argument("--student", required=True, metavar="PATH",
-                        help="student model file: a distilled model or an exported "
-                             "student (.skops, or trusted .joblib/.pkl)")
+    report.add_argument(
+        "--student",
+        required=True,
+        metavar="PATH",
+        help="student model file: a distilled model or an exported "
+        "student (.skops, or trusted .joblib/.pkl)",
+    )
     report.add_argument("--json", metavar="PATH", help="also write the metrics as JSON")
     return parser
 
 
 def _add_distill_arguments(distill):
     _add_input_arguments(distill, teacher_required=True)
-    distill.add_argument("--student", required=True, metavar="SPEC",
-                         help="student as NAME[:key=value,...], e.g. tree:max_depth=4")
-    distill.add_argument("--temperature", type=_auto_or_float, default="auto",
-                         help="softmax temperature of the teacher targets, or auto "
-                              "(default: auto, chosen on validation folds)")
-    distill.add_argument("--alpha", type=_auto_or_float, default="auto",
-                         help="weight of the true labels in the targets, in [0, 1], "
-                              "or auto (default: auto, chosen on validation folds)")
-    distill.add_argument("--student-fit", default="auto",
-                         choices=["auto", "native", "logit_regression", "proba_regression",
-                                  "replication", "hard"],
-                         help="how the student learns soft targets (default auto)")
-    distill.add_argument("--transfer", metavar="SPEC", default="auto",
-                         help="transfer set added to the data, e.g. munge:10; none; "
-                              "or auto (default: auto, a MUNGE set or none, chosen on "
-                              "validation folds)")
-    distill.add_argument("--reuse-preprocessing", action="store_true",
-                         help="for a Pipeline teacher: put its fitted preprocessing "
-                              "steps (frozen) in front of the student, so that the "
-                              "student sees the same encoded features")
-    distill.add_argument("--random-state", type=int, default=0,
-                         help="seed of the student (default 0)")
-    distill.add_argument("--out", required=True, metavar="PATH",
-                         help="where to write the student (.skops, or .joblib/.pkl)")
-    distill.add_argument("--export", action="store_true",
-                         help="write the plain scikit-learn student "
-                              "(skdistill.export.export_student) instead of the "
-                              "DistilledEstimator; it loads without skdistill")
-    distill.add_argument("--report", metavar="PATH",
-                         help="write a JSON report (metrics on the training data)")
+    distill.add_argument(
+        "--student",
+        required=True,
+        metavar="SPEC",
+        help="student as NAME[:key=value,...], e.g. tree:max_depth=4",
+    )
+    distill.add_argument(
+        "--temperature",
+        type=_auto_or_float,
+        default="auto",
+        help="softmax temperature of the teacher targets, or auto "
+        "(default: auto, chosen on validation folds)",
+    )
+    distill.add_argument(
+        "--alpha",
+        type=_auto_or_float,
+        default="auto",
+        help="weight of the true labels in the targets, in [0, 1], "
+        "or auto (default: auto, chosen on validation folds)",
+    )
+    distill.add_argument(
+        "--student-fit",
+        default="auto",
+        choices=["auto", "native", "logit_regression", "proba_regression", "replication", "hard"],
+        help="how the student learns soft targets (default auto)",
+    )
+    distill.add_argument(
+        "--transfer",
+        metavar="SPEC",
+        default="auto",
+        help="transfer set added to the data, e.g. munge:10; none; "
+        "or auto (default: auto, a MUNGE set or none, chosen on "
+        "validation folds)",
+    )
+    distill.add_argument(
+        "--reuse-preprocessing",
+        action="store_true",
+        help="for a Pipeline teacher: put its fitted preprocessing "
+        "steps (frozen) in front of the student, so that the "
+        "student sees the same encoded features",
+    )
+    distill.add_argument(
+        "--random-state", type=int, default=0, help="seed of the student (default 0)"
+    )
+    distill.add_argument(
+        "--out",
+        required=True,
+        metavar="PATH",
+        help="where to write the student (.skops, or .joblib/.pkl)",
+    )
+    distill.add_argument(
+        "--export",
+        action="store_true",
+        help="write the plain scikit-learn student "
+        "(skdistill.export.export_student) instead of the "
+        "DistilledEstimator; it loads without skdistill",
+    )
+    distill.add_argument(
+        "--report", metavar="PATH", help="write a JSON report (metrics on the training data)"
+    )
 
 
 def _add_input_arguments(parser, *, teacher_required):
     parser.add_argument(
-        "--teacher", required=teacher_required, metavar="PATH",
+        "--teacher",
+        required=teacher_required,
+        metavar="PATH",
         help="fitted teacher model (.skops, or .joblib/.pkl with --trust)"
-        + ("" if teacher_required else
-           "; default: the teacher inside a distilled --student"),
+        + ("" if teacher_required else "; default: the teacher inside a distilled --student"),
     )
-    parser.add_argument("--data", required=True, metavar="PATH",
-                        help="table with the features and the target (.csv, .tsv, "
-                             ".parquet; .gz etc. allowed)")
-    parser.add_argument("--target", required=True, metavar="COLUMN",
-                        help="name of the target column")
-    parser.add_argument("--ignore-columns", default="", metavar="COL,COL",
-                        help="comma-separated columns to leave out (e.g. ids)")
-    parser.add_argument("--trust", action="store_true",
-                        help="load model files even if they contain types skops does "
-                             "not trust, or are pickles (which run code when loaded)")
+    parser.add_argument(
+        "--data",
+        required=True,
+        metavar="PATH",
+        help="table with the features and the target (.csv, .tsv, .parquet; .gz etc. allowed)",
+    )
+    parser.add_argument(
+        "--target", required=True, metavar="COLUMN", help="name of the target column"
+    )
+    parser.add_argument(
+        "--ignore-columns",
+        default="",
+        metavar="COL,COL",
+        help="comma-separated columns to leave out (e.g. ids)",
+    )
+    parser.add_argument(
+        "--trust",
+        action="store_true",
+        help="load model files even if they contain types skops does "
+        "not trust, or are pickles (which run code when loaded)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print less")
 
 
@@ -389,8 +460,9 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 2
-    command = {"demo": run_demo_command, "distill": run_distill,
-               "report": run_report}.get(args.command)
+    command = {"demo": run_demo_command, "distill": run_distill, "report": run_report}.get(
+        args.command
+    )
     if command is None:  # pragma: no cover
         parser.error(f"unknown command {args.command!r}")
     return _run_guarded(command, args)
@@ -412,8 +484,7 @@ def run_demo_command(args):
         check_output_path(plot_path, "--plot file")
     from ._demo import run_demo
 
-    run_demo(random_state=args.random_state, temperature=args.temperature,
-             plot_path=plot_path)
+    run_demo(random_state=args.random_state, temperature=args.temperature, plot_path=plot_path)
     return 0
 
 
@@ -431,8 +502,11 @@ def _run_guarded(command, args):
     except Exception as exc:  # a user sees a message, not a traceback
         if os.environ.get("SKDISTILL_TRACEBACK"):
             raise
-        print(f"skdistill {args.command}: error: {type(exc).__name__}: {exc}\n"
-              "(set SKDISTILL_TRACEBACK=1 to see the traceback)", file=sys.stderr)
+        print(
+            f"skdistill {args.command}: error: {type(exc).__name__}: {exc}\n"
+            "(set SKDISTILL_TRACEBACK=1 to see the traceback)",
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -497,8 +571,9 @@ def _checked_distill_args(args):
     returns the ``transfer`` parameter."""
     from . import _io
 
-    if args.temperature != "auto" and not (args.temperature > 0
-                                           and math.isfinite(args.temperature)):
+    if args.temperature != "auto" and not (
+        args.temperature > 0 and math.isfinite(args.temperature)
+    ):
         raise _io.UsageError(f"--temperature must be > 0 or auto, got {args.temperature}")
     if args.alpha != "auto" and not 0 <= args.alpha <= 1:
         raise _io.UsageError(f"--alpha must be in [0, 1] or auto, got {args.alpha}")
@@ -521,9 +596,13 @@ def _distilled(args, teacher, student, transfer, X, y):
     from . import _io
     from ._distill import DistilledEstimator
 
-    params = {"temperature": args.temperature, "alpha": args.alpha,
-              "transfer": transfer, "student_fit": args.student_fit,
-              "random_state": args.random_state}
+    params = {
+        "temperature": args.temperature,
+        "alpha": args.alpha,
+        "transfer": transfer,
+        "student_fit": args.student_fit,
+        "random_state": args.random_state,
+    }
     model = DistilledEstimator(FrozenEstimator(teacher), student, **params)
     try:
         model._check_params()
@@ -532,23 +611,34 @@ def _distilled(args, teacher, student, transfer, X, y):
     try:
         return model.fit(X, y)
     except (ValueError, TypeError) as exc:
-        raise _io.InputError(
-            f"distillation failed: {exc}{_non_numeric_hint(X, student)}"
-        ) from exc
+        raise _io.InputError(f"distillation failed: {exc}{_non_numeric_hint(X, student)}") from exc
 
 
 def _say_fit(args, model, student, metrics):
-    _say(args, f"student: {student!r} (student_fit={model.student_fit_}) in "
-               f"{model.student_fit_time_:.2f}s")
+    _say(
+        args,
+        f"student: {student!r} (student_fit={model.student_fit_}) in "
+        f"{model.student_fit_time_:.2f}s",
+    )
     if getattr(model, "tuned_params_", None):
         from ._tune import describe
 
-        where = ("chosen on validation folds" if model.tune_results_
-                 else "fallback values, too few rows to tune")
-        _say(args, f"auto settings ({where}, {model.tune_time_:.2f}s): "
-                   f"{describe(model.tuned_params_)}")
-    _say(args, "training rows: " + ", ".join(
-        f"{key} {value:.4f}" for key, value in metrics.items() if isinstance(value, float)))
+        where = (
+            "chosen on validation folds"
+            if model.tune_results_
+            else "fallback values, too few rows to tune"
+        )
+        _say(
+            args,
+            f"auto settings ({where}, {model.tune_time_:.2f}s): {describe(model.tuned_params_)}",
+        )
+    _say(
+        args,
+        "training rows: "
+        + ", ".join(
+            f"{key} {value:.4f}" for key, value in metrics.items() if isinstance(value, float)
+        ),
+    )
 
 
 def _write_distill_outputs(args, model, student, X, y, task, metrics):
@@ -589,9 +679,10 @@ def _distill_report_data(args, model, student, X, y, task, metrics):
         "temperature": args.temperature,
         "alpha": args.alpha,
         "transfer": args.transfer,
-        "tuned_params": {key: value if isinstance(value, (int, float, str)) or value is None
-                         else repr(value)
-                         for key, value in getattr(model, "tuned_params_", {}).items()},
+        "tuned_params": {
+            key: value if isinstance(value, (int, float, str)) or value is None else repr(value)
+            for key, value in getattr(model, "tuned_params_", {}).items()
+        },
         "reuse_preprocessing": bool(args.reuse_preprocessing),
         "training_metrics": metrics,
         "teacher_fit_seconds": model.teacher_fit_time_,
@@ -616,21 +707,23 @@ def _with_teacher_preprocessing(teacher, student):
             "--reuse-preprocessing needs a Pipeline teacher with preprocessing steps; "
             f"the teacher is a {type(teacher).__name__}"
         )
-    return Pipeline([("preprocessing", FrozenEstimator(teacher[:-1])),
-                     ("student", student)])
+    return Pipeline([("preprocessing", FrozenEstimator(teacher[:-1])), ("student", student)])
 
 
 def _non_numeric_hint(X, student):
     dtypes = getattr(X, "dtypes", None)
     if dtypes is None:
         return ""
-    non_numeric = [str(c) for c, d in zip(X.columns, dtypes)
-                   if not (getattr(d, "kind", "O") in "biuf")]
+    non_numeric = [
+        str(c) for c, d in zip(X.columns, dtypes) if getattr(d, "kind", "O") not in "biuf"
+    ]
     if not non_numeric:
         return ""
-    return (f" (the student {type(student).__name__} gets the raw columns, and "
-            f"{non_numeric[:5]} are not numeric; encode them in the data first, or "
-            "pass --reuse-preprocessing for a Pipeline teacher that encodes them)")
+    return (
+        f" (the student {type(student).__name__} gets the raw columns, and "
+        f"{non_numeric[:5]} are not numeric; encode them in the data first, or "
+        "pass --reuse-preprocessing for a Pipeline teacher that encodes them)"
+    )
 
 
 def _training_metrics(model, teacher, X, y, task):
@@ -678,8 +771,7 @@ def run_report(args):
     task = "classification" if is_classifier(teacher) else "regression"
     if is_classifier(student) != (task == "classification"):
         raise _io.InputError(
-            f"the teacher is a {task} model but the student "
-            f"{type(student).__name__} is not"
+            f"the teacher is a {task} model but the student {type(student).__name__} is not"
         )
     frame = _io.read_table(args.data)
     X, y = _io.split_target(frame, args.target, _ignored(args))
@@ -689,13 +781,21 @@ def run_report(args):
     _say(args, f"{task} on {len(y)} rows of {args.data}")
     print(_markdown_table(rows))
     if args.json:
-        _write_json({
-            "command": "report", "task": task, "n_samples": len(y),
-            "data_file": str(args.data), "teacher": type(teacher).__name__,
-            "student": type(student).__name__,
-            "metrics": {row["metric"]: {"teacher": row["teacher"], "student": row["student"]}
-                        for row in rows},
-        }, args.json)
+        _write_json(
+            {
+                "command": "report",
+                "task": task,
+                "n_samples": len(y),
+                "data_file": str(args.data),
+                "teacher": type(teacher).__name__,
+                "student": type(student).__name__,
+                "metrics": {
+                    row["metric"]: {"teacher": row["teacher"], "student": row["student"]}
+                    for row in rows
+                },
+            },
+            args.json,
+        )
         _say(args, f"wrote {args.json}")
     return 0
 
@@ -718,11 +818,9 @@ def _compare(teacher, student, X_teacher, X_student, y):
     distances), then size and latency. Metrics neither model has are left out."""
     from ._measure import compare_models
 
-    measured = compare_models(teacher, student, X_teacher, y, X_student=X_student,
-                              n_repeats=3)
+    measured = compare_models(teacher, student, X_teacher, y, X_student=X_student, n_repeats=3)
     performance = [name for name in measured.teacher if name not in _SIZE_AND_SPEED]
-    rows = [_row(name, measured.teacher[name], measured.student[name])
-            for name in performance]
+    rows = [_row(name, measured.teacher[name], measured.student[name]) for name in performance]
     for name, value in measured.fidelity.items():
         rows.append(_row(name, 1.0 if name in ("fidelity", "fidelity_r2") else 0.0, value))
     for name in _SIZE_AND_SPEED:
@@ -731,8 +829,11 @@ def _compare(teacher, student, X_teacher, X_student, y):
 
 
 def _row(metric, teacher, student):
-    return {"metric": _LABELS.get(metric, metric), "teacher": _number(teacher),
-            "student": _number(student)}
+    return {
+        "metric": _LABELS.get(metric, metric),
+        "teacher": _number(teacher),
+        "student": _number(student),
+    }
 
 
 def _number(value):
@@ -775,8 +876,13 @@ def _check_json_path(path, option, inputs=()):
     for compression in _io.COMPRESSION_SUFFIXES:
         name = name.removesuffix(compression)
     suffix = Path(name).suffix
-    kind = ("data table" if suffix in _io.TABLE_FORMATS
-            else "model file" if suffix in _io.MODEL_FORMATS else None)
+    kind = (
+        "data table"
+        if suffix in _io.TABLE_FORMATS
+        else "model file"
+        if suffix in _io.MODEL_FORMATS
+        else None
+    )
     if kind is not None:
         raise _io.UsageError(
             f"{option} {str(path)!r} has the extension of a {kind} ({suffix!r}) but "

@@ -54,14 +54,30 @@ __all__ = ["export_rules", "export_student", "to_onnx"]
 # ``X @ coef_.T + intercept_`` (GLMs such as PoissonRegressor are not: they
 # apply an inverse link).
 _LINEAR_REGRESSOR_NAMES = (
-    "LinearRegression", "Ridge", "RidgeCV", "Lasso", "LassoCV", "ElasticNet",
-    "ElasticNetCV", "Lars", "LarsCV", "LassoLars", "LassoLarsCV", "LassoLarsIC",
-    "OrthogonalMatchingPursuit", "OrthogonalMatchingPursuitCV", "BayesianRidge",
-    "ARDRegression", "HuberRegressor", "SGDRegressor", "QuantileRegressor",
+    "LinearRegression",
+    "Ridge",
+    "RidgeCV",
+    "Lasso",
+    "LassoCV",
+    "ElasticNet",
+    "ElasticNetCV",
+    "Lars",
+    "LarsCV",
+    "LassoLars",
+    "LassoLarsCV",
+    "LassoLarsIC",
+    "OrthogonalMatchingPursuit",
+    "OrthogonalMatchingPursuitCV",
+    "BayesianRidge",
+    "ARDRegression",
+    "HuberRegressor",
+    "SGDRegressor",
+    "QuantileRegressor",
     "TheilSenRegressor",
 )
 _LINEAR_REGRESSORS = tuple(
-    cls for cls in (getattr(linear_model, name, None) for name in _LINEAR_REGRESSOR_NAMES)
+    cls
+    for cls in (getattr(linear_model, name, None) for name in _LINEAR_REGRESSOR_NAMES)
     if cls is not None
 )
 
@@ -175,7 +191,10 @@ def _untemper(exported, temperature):
             f"the exported {type(final).__name__} returns predict_proba at the "
             f"training temperature {temperature:g} (softer than the distilled "
             "model's, which multiplies the logits back); its predictions are the "
-            "same.", UserWarning, stacklevel=3)
+            "same.",
+            UserWarning,
+            stacklevel=3,
+        )
 
 
 def _with_feature_selection(exported, distilled):
@@ -196,7 +215,8 @@ def _with_feature_selection(exported, distilled):
         template = pd.DataFrame(template, columns=names)
     selector = ColumnTransformer(
         [("student_features", "passthrough", [int(i) for i in features])],
-        remainder="drop", verbose_feature_names_out=False,
+        remainder="drop",
+        verbose_feature_names_out=False,
     ).fit(template)
     return Pipeline([("select_features", selector), ("student", exported)])
 
@@ -219,8 +239,10 @@ def _split_pipeline(estimator):
     only forwards ``transform`` to its estimator, and converters such as
     skl2onnx do not know it."""
     if isinstance(estimator, Pipeline):
-        steps = [(name, step.estimator if isinstance(step, FrozenEstimator) else step)
-                 for name, step in estimator.steps[:-1]]
+        steps = [
+            (name, step.estimator if isinstance(step, FrozenEstimator) else step)
+            for name, step in estimator.steps[:-1]
+        ]
         return steps, estimator.steps[-1]
     return [], (None, estimator)
 
@@ -229,8 +251,9 @@ def _join_pipeline(preprocessing, last, template):
     if not preprocessing and last[0] is None:
         return last[1]
     params = template.get_params(deep=False)
-    pipeline = Pipeline([*preprocessing, last], memory=params.get("memory"),
-                        verbose=params.get("verbose", False))
+    pipeline = Pipeline(
+        [*preprocessing, last], memory=params.get("memory"), verbose=params.get("verbose", False)
+    )
     return pipeline
 
 
@@ -265,7 +288,8 @@ def _warn_missing_classes(exported, classes):
             "the teacher's most likely labels only), so the exported estimator's "
             "predict_proba has columns for its own classes_ "
             f"{exported_classes.tolist()} only. Its predictions are unaffected.",
-            UserWarning, stacklevel=4,
+            UserWarning,
+            stacklevel=4,
         )
 
 
@@ -276,8 +300,10 @@ def _linear_coefficients(regressor):
         parts = [_linear_coefficients(est) for est in regressor.estimators_]
         if any(part is None for part in parts):
             return None
-        return (np.vstack([coef for coef, _ in parts]),
-                np.concatenate([intercept for _, intercept in parts]))
+        return (
+            np.vstack([coef for coef, _ in parts]),
+            np.concatenate([intercept for _, intercept in parts]),
+        )
     if type(regressor) not in _LINEAR_REGRESSORS:
         return None
     coef = np.asarray(regressor.coef_, dtype=np.float64)
@@ -313,16 +339,15 @@ def _logistic_from_logit_regressor(student, classes):
     coef, intercept = coefficients
     n_expected = 1 if len(classes) == 2 else len(classes)
     if coef.shape[0] != n_expected:  # pragma: no cover - guarded by fit_student
-        raise TypeError(
-            f"the logit regressor has {coef.shape[0]} outputs, expected {n_expected}"
-        )
+        raise TypeError(f"the logit regressor has {coef.shape[0]} outputs, expected {n_expected}")
     logistic = LogisticRegression()
     logistic.classes_ = np.asarray(classes).copy()
     logistic.coef_ = coef
     logistic.intercept_ = intercept
     logistic.n_iter_ = np.zeros(1, dtype=np.int32)
-    fitted_on = regressor.estimators_[0] if isinstance(regressor, MultiOutputRegressor) \
-        else regressor
+    fitted_on = (
+        regressor.estimators_[0] if isinstance(regressor, MultiOutputRegressor) else regressor
+    )
     logistic.n_features_in_ = fitted_on.n_features_in_
     if hasattr(fitted_on, "feature_names_in_"):
         logistic.feature_names_in_ = fitted_on.feature_names_in_
@@ -439,8 +464,11 @@ def to_onnx(distilled, X_sample, *, target_opset=None):
     exported = export_student(distilled)
     _, (_, final) = _split_pipeline(exported)
     options = {id(final): {"zipmap": False}} if is_classifier(final) else None
-    sample = _onnx_sample(X_sample, getattr(distilled, "n_features_in_", None),
-                          getattr(distilled, "feature_names_in_", None))
+    sample = _onnx_sample(
+        X_sample,
+        getattr(distilled, "n_features_in_", None),
+        getattr(distilled, "feature_names_in_", None),
+    )
     return skl2onnx.to_onnx(exported, sample, options=options, target_opset=target_opset)
 
 
@@ -472,11 +500,16 @@ def _onnx_sample(X_sample, n_features_in=None, feature_names_in=None):
                 f"order, {list(feature_names_in)}, got {columns}"
             )
     if is_frame:
-        kinds = {np.dtype(dtype).kind if isinstance(dtype, np.dtype) else "O"
-                 for dtype in X_sample.dtypes}
+        kinds = {
+            np.dtype(dtype).kind if isinstance(dtype, np.dtype) else "O"
+            for dtype in X_sample.dtypes
+        }
         if not kinds <= set("biuf"):
-            floats = [col for col, dtype in zip(X_sample.columns, X_sample.dtypes)
-                      if isinstance(dtype, np.dtype) and dtype.kind == "f"]
+            floats = [
+                col
+                for col, dtype in zip(X_sample.columns, X_sample.dtypes)
+                if isinstance(dtype, np.dtype) and dtype.kind == "f"
+            ]
             return X_sample.astype(dict.fromkeys(floats, np.float32))
     return np.asarray(X_sample).astype(np.float32)
 
@@ -568,8 +601,9 @@ def export_rules(distilled, feature_names=None, *, decimals=3):
         class_names = None
         if isinstance(final, DecisionTreeClassifier):
             class_names = [str(label) for label in final.classes_]
-        rules = export_text(final, feature_names=list(names), class_names=class_names,
-                            decimals=decimals)
+        rules = export_text(
+            final, feature_names=list(names), class_names=class_names, decimals=decimals
+        )
         return "\n".join(lines) + "\n" + rules
     if hasattr(final, "coef_") and (
         isinstance(final, LogisticRegression) or type(final) in _LINEAR_REGRESSORS
@@ -600,8 +634,7 @@ def _rule_feature_names(distilled, exported, preprocessing, feature_names):
     else:
         if isinstance(feature_names, str) or not hasattr(feature_names, "__len__"):
             raise TypeError(
-                "feature_names must be a list of strings, got "
-                f"{type(feature_names).__name__}"
+                f"feature_names must be a list of strings, got {type(feature_names).__name__}"
             )
         feature_names = [str(name) for name in feature_names]
         if len(feature_names) != n_features:
@@ -612,8 +645,10 @@ def _rule_feature_names(distilled, exported, preprocessing, feature_names):
     if not preprocessing:
         return feature_names, None
     steps = Pipeline(preprocessing)
-    note = ("# rules apply to the output of the preprocessing steps "
-            f"{[name for name, _ in preprocessing]}")
+    note = (
+        "# rules apply to the output of the preprocessing steps "
+        f"{[name for name, _ in preprocessing]}"
+    )
     try:
         names = steps.get_feature_names_out(feature_names)
     except Exception:  # noqa: BLE001 - no get_feature_names_out, or names rejected
@@ -630,14 +665,15 @@ def _coefficient_table(final, names, decimals):
         (coef.shape[0],),
     )
     if is_regressor(final):
-        headers = ["coefficient"] if coef.shape[0] == 1 else [
-            f"output {i}" for i in range(coef.shape[0])
-        ]
+        headers = (
+            ["coefficient"]
+            if coef.shape[0] == 1
+            else [f"output {i}" for i in range(coef.shape[0])]
+        )
     elif coef.shape[0] == 1:
         headers = [f"log-odds of {final.classes_[1]}"]
     else:
         headers = [str(label) for label in final.classes_]
     rows = [["(intercept)"] + [f"{v:.{decimals}f}" for v in intercept]]
-    rows += [[name] + [f"{v:.{decimals}f}" for v in coef[:, j]]
-             for j, name in enumerate(names)]
+    rows += [[name] + [f"{v:.{decimals}f}" for v in coef[:, j]] for j, name in enumerate(names)]
     return markdown_table(["feature"] + headers, rows, align_right=True) + "\n"

@@ -77,9 +77,7 @@ def _check_pair(teacher, student, teacher_name, student_name, *, numeric):
             raise ValueError(f"{name} must not be empty, got shape {values.shape}")
         if numeric:
             if not np.issubdtype(values.dtype, np.number) or values.dtype.kind == "c":
-                raise TypeError(
-                    f"{name} must hold real numbers, got dtype {values.dtype}"
-                )
+                raise TypeError(f"{name} must hold real numbers, got dtype {values.dtype}")
             if not np.all(np.isfinite(values)):
                 raise ValueError(f"{name} must not contain NaN or infinite values")
     if teacher.shape != student.shape:
@@ -151,8 +149,9 @@ def _check_sample_weight(sample_weight, n_samples):
         dtype = np.asarray(sample_weight).dtype
         if not np.issubdtype(dtype, np.number):
             raise TypeError(f"sample_weight must hold real numbers, got dtype {dtype}")
-    return check_sample_weight(sample_weight, n_samples, match="the predictions",
-                               positive_sum=True)
+    return check_sample_weight(
+        sample_weight, n_samples, match="the predictions", positive_sum=True
+    )
 
 
 def _check_proba(proba, name):
@@ -409,9 +408,7 @@ def fidelity_rmse(teacher_pred, student_pred, *, sample_weight=None):
     teacher_pred, student_pred, sample_weight = _check_regression_pair(
         teacher_pred, student_pred, sample_weight
     )
-    return float(
-        root_mean_squared_error(teacher_pred, student_pred, sample_weight=sample_weight)
-    )
+    return float(root_mean_squared_error(teacher_pred, student_pred, sample_weight=sample_weight))
 
 
 def regression_fidelity(teacher_pred, student_pred, *, sample_weight=None):
@@ -622,18 +619,14 @@ def make_fidelity_scorer(metric, *, response="predict", greater_is_better=True, 
     if not callable(metric):
         raise TypeError(f"metric must be callable, got {metric!r}")
     if response not in ("predict", "predict_proba"):
-        raise ValueError(
-            f"response must be 'predict' or 'predict_proba', got {response!r}"
-        )
+        raise ValueError(f"response must be 'predict' or 'predict_proba', got {response!r}")
     if not isinstance(greater_is_better, (bool, np.bool_)):
         raise TypeError(f"greater_is_better must be a bool, got {greater_is_better!r}")
     return _FidelityScorer(metric, response, 1.0 if greater_is_better else -1.0, kwargs)
 
 
 fidelity_scorer = make_fidelity_scorer(fidelity_score)
-kl_scorer = make_fidelity_scorer(
-    kl_divergence, response="predict_proba", greater_is_better=False
-)
+kl_scorer = make_fidelity_scorer(kl_divergence, response="predict_proba", greater_is_better=False)
 total_variation_scorer = make_fidelity_scorer(
     total_variation, response="predict_proba", greater_is_better=False
 )

@@ -30,8 +30,12 @@ def _x_positions(path, x):
     if all(_is_number(value) for value in path.values):
         return np.asarray(path.values, dtype=np.float64), None, path.param
     # None (unlimited depth), strings, estimators: evenly spaced, labelled.
-    labels = [str(value) if _is_number(value) or value is None or isinstance(value, str)
-              else type(value).__name__ for value in path.values]
+    labels = [
+        str(value)
+        if _is_number(value) or value is None or isinstance(value, str)
+        else type(value).__name__
+        for value in path.values
+    ]
     return np.arange(len(path.values), dtype=np.float64), labels, path.param
 
 
@@ -39,8 +43,7 @@ def _chosen_index(path, chosen):
     if isinstance(chosen, StudentSelection):
         if chosen.param != path.param:
             raise ValueError(
-                f"chosen was selected on {chosen.param!r} but the path varies "
-                f"{path.param!r}"
+                f"chosen was selected on {chosen.param!r} but the path varies {path.param!r}"
             )
         return chosen.index
     for index, value in enumerate(path.values):
@@ -117,19 +120,39 @@ def plot_fidelity_curve(path, *, ax=None, chosen=None, target_fidelity=None, x="
     fidelity_label = "fidelity" if path.task == "classification" else "fidelity (R² vs teacher)"
     ax.plot(xs[order], path.fidelity[order], "o-", color="C0", label="fidelity")
     if path.n_splits > 1:
-        ax.fill_between(xs[order], (path.fidelity - path.fidelity_std)[order],
-                        (path.fidelity + path.fidelity_std)[order], color="C0", alpha=0.15)
-    ax.plot(xs[order], path.score[order], "s--", color="C1",
-            label=f"student {path.score_name}")
-    ax.axhline(path.teacher_score, color="0.4", linestyle=":",
-               label=f"teacher {path.score_name} ({path.teacher_score:.3f})")
+        ax.fill_between(
+            xs[order],
+            (path.fidelity - path.fidelity_std)[order],
+            (path.fidelity + path.fidelity_std)[order],
+            color="C0",
+            alpha=0.15,
+        )
+    ax.plot(xs[order], path.score[order], "s--", color="C1", label=f"student {path.score_name}")
+    ax.axhline(
+        path.teacher_score,
+        color="0.4",
+        linestyle=":",
+        label=f"teacher {path.score_name} ({path.teacher_score:.3f})",
+    )
     if target_fidelity is not None:
-        ax.axhline(target_fidelity, color="C3", linestyle="-.", alpha=0.6,
-                   label=f"target fidelity ({target_fidelity:g})")
+        ax.axhline(
+            target_fidelity,
+            color="C3",
+            linestyle="-.",
+            alpha=0.6,
+            label=f"target fidelity ({target_fidelity:g})",
+        )
     if index is not None:
-        ax.plot([xs[index]], [path.fidelity[index]], linestyle="none", marker="*",
-                markersize=16, color="C3", zorder=5,
-                label=f"chosen: {path.param}={path.values[index]!r}")
+        ax.plot(
+            [xs[index]],
+            [path.fidelity[index]],
+            linestyle="none",
+            marker="*",
+            markersize=16,
+            color="C3",
+            zorder=5,
+            label=f"chosen: {path.param}={path.values[index]!r}",
+        )
     if tick_labels is not None:
         ax.set_xticks(xs)
         ax.set_xticklabels(tick_labels)
@@ -208,16 +231,16 @@ def plot_shape_functions(gam, feature_names=None, *, features=None, ncols=3):
     model, column_labels = _additive_model(gam)
     n_features = len(model.shape_functions_)
     if feature_names is None:
-        feature_names = getattr(model, "feature_names_in_",
-                                [f"x{j}" for j in range(n_features)])
+        feature_names = getattr(model, "feature_names_in_", [f"x{j}" for j in range(n_features)])
     names = [str(name) for name in feature_names]
     if len(names) != n_features:
         raise ValueError(
             f"feature_names must have one name per feature ({n_features}), got {len(names)}"
         )
     features = list(range(n_features)) if features is None else list(features)
-    if not features or not all(_is_number(j) and float(j).is_integer()
-                                and 0 <= j < n_features for j in features):
+    if not features or not all(
+        _is_number(j) and float(j).is_integer() and 0 <= j < n_features for j in features
+    ):
         raise ValueError(
             f"features must be a non-empty list of feature indices in [0, {n_features}), "
             f"got {features!r}"
@@ -227,11 +250,10 @@ def plot_shape_functions(gam, feature_names=None, *, features=None, ncols=3):
     plt = _pyplot()
     ncols = min(ncols, len(features))
     nrows = -(-len(features) // ncols)
-    fig, grid = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.8 * nrows),
-                             squeeze=False)
-    for ax in grid.ravel()[len(features):]:
+    fig, grid = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.8 * nrows), squeeze=False)
+    for ax in grid.ravel()[len(features) :]:
         ax.set_visible(False)
-    axes = grid.ravel()[:len(features)]
+    axes = grid.ravel()[: len(features)]
     for ax, j in zip(axes, features):
         _draw_shape(ax, model.shape_functions_[int(j)], names[int(j)], column_labels)
     if len(column_labels) > 1:
@@ -244,8 +266,9 @@ def _draw_shape(ax, shape, name, column_labels):
     title = name
     if np.all(np.isfinite(shape.bin_edges)):
         for k, label in enumerate(column_labels):
-            ax.stairs(shape.scores[:, k], shape.bin_edges, baseline=None,
-                      color=f"C{k}", label=label)
+            ax.stairs(
+                shape.scores[:, k], shape.bin_edges, baseline=None, color=f"C{k}", label=label
+            )
     if shape.missing_weight > 0:
         missing = ", ".join(f"{v:+.2f}" for v in shape.missing_score)
         title += f" (NaN: {missing})"

@@ -37,14 +37,25 @@ __all__ = [
 # --------------------------------------------------------------------------
 # metric -> section; the order is the display order.
 _SECTIONS = {
-    "accuracy": "performance", "balanced_accuracy": "performance",
-    "f1_macro": "performance", "roc_auc": "performance",
-    "r2": "performance", "rmse": "performance", "mae": "performance",
-    "fidelity": "fidelity", "kl_divergence": "fidelity", "total_variation": "fidelity",
-    "fidelity_r2": "fidelity", "fidelity_rmse": "fidelity",
-    "pickled_bytes": "size", "n_parameters": "size", "n_nodes": "size", "n_leaves": "size",
+    "accuracy": "performance",
+    "balanced_accuracy": "performance",
+    "f1_macro": "performance",
+    "roc_auc": "performance",
+    "r2": "performance",
+    "rmse": "performance",
+    "mae": "performance",
+    "fidelity": "fidelity",
+    "kl_divergence": "fidelity",
+    "total_variation": "fidelity",
+    "fidelity_r2": "fidelity",
+    "fidelity_rmse": "fidelity",
+    "pickled_bytes": "size",
+    "n_parameters": "size",
+    "n_nodes": "size",
+    "n_leaves": "size",
     "predict_ms_per_1k": "speed",
-    "fit_seconds": "training", "tune_seconds": "training",
+    "fit_seconds": "training",
+    "tune_seconds": "training",
 }
 _SECTION_TITLES = {
     "performance": "performance (vs y_test)",
@@ -107,8 +118,9 @@ class DistillationReport:
     True
     """
 
-    def __init__(self, *, task, n_samples, teacher_name, student_name, teacher,
-                 student, fidelity, n_repeats):
+    def __init__(
+        self, *, task, n_samples, teacher_name, student_name, teacher, student, fidelity, n_repeats
+    ):
         self.task = task
         self.n_samples = n_samples
         self.teacher_name = teacher_name
@@ -127,8 +139,9 @@ class DistillationReport:
     @property
     def speedup(self):
         """Teacher latency / student latency (None when not measured)."""
-        return self._ratio(self.teacher.get("predict_ms_per_1k"),
-                           self.student.get("predict_ms_per_1k"))
+        return self._ratio(
+            self.teacher.get("predict_ms_per_1k"), self.student.get("predict_ms_per_1k")
+        )
 
     @property
     def compression(self):
@@ -213,8 +226,9 @@ class DistillationReport:
                 (name, _format(name, teacher), _format(name, student), change_text)
             )
         title = dict(_SECTION_TITLES)
-        title["speed"] = (f"predict latency (ms per {LATENCY_ROWS} rows, "
-                          f"median of {self.n_repeats})")
+        title["speed"] = (
+            f"predict latency (ms per {LATENCY_ROWS} rows, median of {self.n_repeats})"
+        )
         return [(title[section], cells) for section, cells in grouped.items()]
 
     def __str__(self):
@@ -271,8 +285,9 @@ def _model_name(estimator):
     if isinstance(estimator, FrozenEstimator):
         return _model_name(estimator.estimator)
     if isinstance(estimator, Pipeline):
-        steps = [_model_name(step) for _, step in estimator.steps
-                 if step not in (None, "passthrough")]
+        steps = [
+            _model_name(step) for _, step in estimator.steps if step not in (None, "passthrough")
+        ]
         return f"Pipeline({', '.join(steps)})"
     return type(estimator).__name__
 
@@ -350,8 +365,7 @@ def distillation_report(distilled, X_test, y_test=None, *, n_repeats=5):
         raise ValueError(
             f"y_test must have one value per row of X_test ({n_samples}), got {len(y_test)}"
         )
-    measured = compare_models(distilled.teacher_, distilled, X_test, y_test,
-                              n_repeats=n_repeats)
+    measured = compare_models(distilled.teacher_, distilled, X_test, y_test, n_repeats=n_repeats)
     teacher_stats, student_stats = measured.teacher, measured.student
     teacher_stats["fit_seconds"] = float(getattr(distilled, "teacher_fit_time_", np.nan))
     student_stats["fit_seconds"] = float(getattr(distilled, "student_fit_time_", np.nan))

@@ -17,12 +17,12 @@ from sklearn.model_selection import check_cv, train_test_split
 from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 
+from . import _fit_steps as steps
 from ._measure import fidelity, latency, model_outputs, performance, size
 from ._model_size import n_rows
-from . import _fit_steps as steps
 from ._targets import resolve_source
-from ._utils import fit_estimator
 from ._tune import plain_settings
+from ._utils import fit_estimator
 from ._validation import check_distilled as _check_distilled
 from ._validation import check_int, check_n_jobs, check_real
 from ._validation import import_pandas as _import_pandas
@@ -87,11 +87,30 @@ class DistillationPath:
     See :func:`distill_path`.
     """
 
-    _ARRAYS = ("fidelity", "score", "kl_divergence", "fidelity_rmse", "n_leaves",
-               "n_nodes", "n_parameters", "n_bytes", "latency_ms", "fit_time")
+    _ARRAYS = (
+        "fidelity",
+        "score",
+        "kl_divergence",
+        "fidelity_rmse",
+        "n_leaves",
+        "n_nodes",
+        "n_parameters",
+        "n_bytes",
+        "latency_ms",
+        "fit_time",
+    )
 
-    def __init__(self, *, param, values, task, split_results, teacher_score,
-                 teacher_reused, teacher_fit_time):
+    def __init__(
+        self,
+        *,
+        param,
+        values,
+        task,
+        split_results,
+        teacher_score,
+        teacher_reused,
+        teacher_fit_time,
+    ):
         self.param = param
         self.values = list(values)
         self.task = task
@@ -125,13 +144,15 @@ class DistillationPath:
         -------
         columns : dict
         """
-        columns = {self.param: list(self.values), "fidelity": self.fidelity.tolist(),
-                   "fidelity_std": self.fidelity_std.tolist(),
-                   self.score_name: self.score.tolist()}
+        columns = {
+            self.param: list(self.values),
+            "fidelity": self.fidelity.tolist(),
+            "fidelity_std": self.fidelity_std.tolist(),
+            self.score_name: self.score.tolist(),
+        }
         extra = "kl_divergence" if self.task == "classification" else "fidelity_rmse"
         columns[extra] = getattr(self, extra).tolist()
-        for name in ("n_leaves", "n_nodes", "n_parameters", "n_bytes", "latency_ms",
-                     "fit_time"):
+        for name in ("n_leaves", "n_nodes", "n_parameters", "n_bytes", "latency_ms", "fit_time"):
             columns[name] = getattr(self, name).tolist()
         return columns
 
@@ -158,10 +179,16 @@ class DistillationPath:
     def __str__(self):
         header = [self.param, "fidelity", self.score_name, self.size_name, "ms/1k rows"]
         rows = [
-            [repr(value), f"{fid:.4f}", f"{score:.4f}",
-             "-" if not np.isfinite(size) else f"{size:,.0f}", f"{latency:.3g}"]
+            [
+                repr(value),
+                f"{fid:.4f}",
+                f"{score:.4f}",
+                "-" if not np.isfinite(size) else f"{size:,.0f}",
+                f"{latency:.3g}",
+            ]
             for value, fid, score, size, latency in zip(
-                self.values, self.fidelity, self.score, self.size, self.latency_ms)
+                self.values, self.fidelity, self.score, self.size, self.latency_ms
+            )
         ]
         widths = [max(len(row[i]) for row in rows + [header]) for i in range(len(header))]
         lines = [
@@ -169,8 +196,9 @@ class DistillationPath:
             f"{self.teacher_score:.4f}, {self.n_splits} split(s))",
             "  ".join(f"{cell:>{width}}" for cell, width in zip(header, widths)),
         ]
-        lines += ["  ".join(f"{cell:>{width}}" for cell, width in zip(row, widths))
-                  for row in rows]
+        lines += [
+            "  ".join(f"{cell:>{width}}" for cell, width in zip(row, widths)) for row in rows
+        ]
         return "\n".join(lines)
 
 
@@ -182,9 +210,7 @@ def _check_param(distilled, param):
         prefix = param.split("__")[0]
         related = sorted(name for name in params if name.split("__")[0] == prefix)
         hint = f"; parameters starting with {prefix!r}: {related}" if related else ""
-        raise ValueError(
-            f"param={param!r} is not a parameter of {type(distilled).__name__}{hint}"
-        )
+        raise ValueError(f"param={param!r} is not a parameter of {type(distilled).__name__}{hint}")
 
 
 def _splits(X, y, classification, cv, validation_fraction, random_state):
@@ -195,11 +221,13 @@ def _splits(X, y, classification, cv, validation_fraction, random_state):
     indices = np.arange(len(y_array))
     stratify = y_array if classification and y_array.ndim == 1 else None
     try:
-        train, test = train_test_split(indices, test_size=validation_fraction,
-                                       random_state=random_state, stratify=stratify)
+        train, test = train_test_split(
+            indices, test_size=validation_fraction, random_state=random_state, stratify=stratify
+        )
     except ValueError:  # a class too rare to stratify on
-        train, test = train_test_split(indices, test_size=validation_fraction,
-                                       random_state=random_state)
+        train, test = train_test_split(
+            indices, test_size=validation_fraction, random_state=random_state
+        )
     return [(train, test)]
 
 
@@ -210,7 +238,8 @@ def _shared_teacher(distilled, X, y, train):
     that reusing the teacher changes nothing but the time spent."""
     rng = check_random_state(distilled.random_state)
     teacher, student = steps.prepare_estimators(
-        distilled.teacher, distilled.student, rng, None, distilled.random_state is not None)
+        distilled.teacher, distilled.student, rng, None, distilled.random_state is not None
+    )
     start = time.perf_counter()
     fitted = fit_estimator(teacher, _safe_indexing(X, train), _safe_indexing(y, train))
     return FrozenEstimator(fitted), student, time.perf_counter() - start
@@ -244,9 +273,20 @@ def _evaluate(model, X, y, train, test, n_repeats):
     return result
 
 
-def distill_path(distilled, X, y, *, param="student__max_depth", values=None, cv=None,
-                 validation_fraction=0.25, reuse_teacher="auto", n_repeats=3,
-                 n_jobs=None, random_state=None):
+def distill_path(
+    distilled,
+    X,
+    y,
+    *,
+    param="student__max_depth",
+    values=None,
+    cv=None,
+    validation_fraction=0.25,
+    reuse_teacher="auto",
+    n_repeats=3,
+    n_jobs=None,
+    random_state=None,
+):
     """Distil with each value of one parameter and measure the students.
 
     For each value, a clone of ``distilled`` with ``param`` set to it is fit
@@ -335,16 +375,23 @@ def distill_path(distilled, X, y, *, param="student__max_depth", values=None, cv
     if not values:
         raise ValueError("values must hold at least one value, got an empty sequence")
     if cv is None:
-        check_real(validation_fraction, "validation_fraction", low=0, high=1,
-                   low_inclusive=False, high_inclusive=False)
+        check_real(
+            validation_fraction,
+            "validation_fraction",
+            low=0,
+            high=1,
+            low_inclusive=False,
+            high_inclusive=False,
+        )
     if reuse_teacher not in ("auto", True, False):
         raise ValueError(f"reuse_teacher must be 'auto', True or False, got {reuse_teacher!r}")
     n_repeats = check_int(n_repeats, "n_repeats", low=1)
     check_n_jobs(n_jobs)
     n_samples = n_rows(X)
     if len(y) != n_samples:
-        raise ValueError(f"X and y must have the same number of rows, got {n_samples} "
-                         f"and {len(y)}")
+        raise ValueError(
+            f"X and y must have the same number of rows, got {n_samples} and {len(y)}"
+        )
 
     classification = is_classifier(distilled)
     splits = _splits(X, y, classification, cv, validation_fraction, random_state)
@@ -353,8 +400,7 @@ def distill_path(distilled, X, y, *, param="student__max_depth", values=None, cv
     teacher_fit_time = 0.0
     models = {}
     if reuse:
-        shared = parallel(delayed(_shared_teacher)(distilled, X, y, train)
-                          for train, _ in splits)
+        shared = parallel(delayed(_shared_teacher)(distilled, X, y, train) for train, _ in splits)
         teacher_fit_time = float(sum(fit_time for _, _, fit_time in shared))
     # The path measures fidelity to the teacher, while "auto" chooses by
     # accuracy to the labels (and may train on the labels alone).
@@ -364,24 +410,31 @@ def distill_path(distilled, X, y, *, param="student__max_depth", values=None, cv
             model = clone(distilled).set_params(**plain)
             if reuse:
                 teacher, student, _ = shared[j]
-                model.set_params(teacher=teacher, student=clone(student),
-                                 teacher_targets="in_sample")
+                model.set_params(
+                    teacher=teacher, student=clone(student), teacher_targets="in_sample"
+                )
             models[i, j] = model.set_params(**{param: value})
     results = parallel(
         delayed(_evaluate)(models[i, j], X, y, train, test, n_repeats)
-        for i in range(len(values)) for j, (train, test) in enumerate(splits)
+        for i in range(len(values))
+        for j, (train, test) in enumerate(splits)
     )
     names = DistillationPath._ARRAYS + ("teacher_score",)
     split_results = {
-        name: np.array([result[name] for result in results], dtype=np.float64)
-        .reshape(len(values), len(splits)) for name in names
+        name: np.array([result[name] for result in results], dtype=np.float64).reshape(
+            len(values), len(splits)
+        )
+        for name in names
     }
     teacher_score = np.mean(split_results.pop("teacher_score"))
     return DistillationPath(
-        param=param, values=values,
+        param=param,
+        values=values,
         task="classification" if classification else "regression",
-        split_results=split_results, teacher_score=teacher_score,
-        teacher_reused=reuse, teacher_fit_time=teacher_fit_time,
+        split_results=split_results,
+        teacher_score=teacher_score,
+        teacher_reused=reuse,
+        teacher_fit_time=teacher_fit_time,
     )
 
 
@@ -482,8 +535,9 @@ def select_student(path, target_fidelity=0.98, *, strict=False):
     2
     """
     if not isinstance(path, DistillationPath):
-        raise TypeError(f"path must be a DistillationPath from distill_path, got "
-                        f"{type(path).__name__}")
+        raise TypeError(
+            f"path must be a DistillationPath from distill_path, got {type(path).__name__}"
+        )
     target_fidelity = check_real(target_fidelity, "target_fidelity", high=1.0)
     fidelity, size = path.fidelity, path.size
     candidates = np.flatnonzero(fidelity >= target_fidelity)
@@ -506,8 +560,13 @@ def select_student(path, target_fidelity=0.98, *, strict=False):
     else:
         index = int(candidates[0])
     return StudentSelection(
-        param=path.param, value=path.values[index], index=index,
-        fidelity=float(fidelity[index]), score=float(path.score[index]),
-        size=float(size[index]), size_name=path.size_name,
-        target_fidelity=target_fidelity, met=met,
+        param=path.param,
+        value=path.values[index],
+        index=index,
+        fidelity=float(fidelity[index]),
+        score=float(path.score[index]),
+        size=float(size[index]),
+        size_name=path.size_name,
+        target_fidelity=target_fidelity,
+        met=met,
     )

@@ -33,10 +33,22 @@ def test_compression_one_problem():
     from _protocol import kdd06_problems
 
     name, X, y = next(kdd06_problems(("letter.p1",)))
-    rows = bench_compression.run_problem(name, X[:2500], y[:2500], quick=True,
-                                         n_train=400, n_valid=300, verbose=False)
-    expected = {"problem", "student", "config", "val acc", "accuracy", "fidelity", "RMSE",
-                "fit s", "RMSE ratio", "acc ratio", "Δacc vs labels (pts)"}
+    rows = bench_compression.run_problem(
+        name, X[:2500], y[:2500], quick=True, n_train=400, n_valid=300, verbose=False
+    )
+    expected = {
+        "problem",
+        "student",
+        "config",
+        "val acc",
+        "accuracy",
+        "fidelity",
+        "RMSE",
+        "fit s",
+        "RMSE ratio",
+        "acc ratio",
+        "Δacc vs labels (pts)",
+    }
     assert expected <= set(rows[1])
     configs = {r["config"] for r in rows}
     assert {"labels", "soft, T=1", "+MUNGE 10x, T=1", "+RANDOM 10x, T=1"} <= configs
@@ -80,8 +92,12 @@ def test_speed_latency_small():
     import bench_speed
 
     rows, acc = bench_speed.bench_latency(n_trees=30, repeats=3, n_rows=2000)
-    assert [r["what"] for r in rows] == ["predict_proba, 1 row", "predict_proba, 10 000 rows",
-                                         "pickled bytes", "tree nodes"]
+    assert [r["what"] for r in rows] == [
+        "predict_proba, 1 row",
+        "predict_proba, 10 000 rows",
+        "pickled bytes",
+        "tree nodes",
+    ]
     # 30 full-depth trees against one depth-6 tree: smaller by far.
     assert rows[2]["ratio (teacher/student)"] > 10 and rows[3]["ratio (teacher/student)"] > 10
     assert rows[1]["ratio (teacher/student)"] > 1
@@ -92,24 +108,57 @@ def test_render_and_write_doc(tmp_path):
     import run
     from _harness import write_json
 
-    rows = [{"problem": "p", "student": "teacher (HGB+RF)", "config": "{}", "fit s": 10.0},
-            {"problem": "p", "student": "s", "config": "labels", "accuracy": 0.9,
-             "Δacc vs labels (pts)": 0.0, "fit s": 0.1},
-            {"problem": "p", "student": "s", "config": "soft, T=1", "accuracy": 0.91,
-             "Δacc vs labels (pts)": 1.0, "fit s": 2.0},
-            {"problem": "p", "student": "s", "config": "defaults (auto) -> T=2, no transfer",
-             "accuracy": 0.905, "Δacc vs labels (pts)": 0.5, "fit s": 18.0}]
-    write_json(tmp_path / "compression.json", "compression", rows,
-               summary=[{"problem": "p", "student": "s"}], quick=True)
+    rows = [
+        {"problem": "p", "student": "teacher (HGB+RF)", "config": "{}", "fit s": 10.0},
+        {
+            "problem": "p",
+            "student": "s",
+            "config": "labels",
+            "accuracy": 0.9,
+            "Δacc vs labels (pts)": 0.0,
+            "fit s": 0.1,
+        },
+        {
+            "problem": "p",
+            "student": "s",
+            "config": "soft, T=1",
+            "accuracy": 0.91,
+            "Δacc vs labels (pts)": 1.0,
+            "fit s": 2.0,
+        },
+        {
+            "problem": "p",
+            "student": "s",
+            "config": "defaults (auto) -> T=2, no transfer",
+            "accuracy": 0.905,
+            "Δacc vs labels (pts)": 0.5,
+            "fit s": 18.0,
+        },
+    ]
+    write_json(
+        tmp_path / "compression.json",
+        "compression",
+        rows,
+        summary=[{"problem": "p", "student": "s"}],
+        quick=True,
+    )
     body = run.render(tmp_path)
     assert "### Model Compression protocol: summary" in body and "quick mode" in body
-    evidence = run.defaults_evidence({"compression": json.loads(
-        (tmp_path / "compression.json").read_text())})
+    evidence = run.defaults_evidence(
+        {"compression": json.loads((tmp_path / "compression.json").read_text())}
+    )
     # the plain fit used a frozen teacher: its one teacher fit (10 s) is added
-    assert evidence == [{"case": "p", "student": "s", "defaults chose": "T=2, no transfer",
-                         "Δ defaults vs labels (pts)": 0.5,
-                         "Δ plain (T=1, no transfer) vs labels (pts)": 1.0,
-                         "not worse by > 0.3": True, "defaults s / plain s": 1.5}]
+    assert evidence == [
+        {
+            "case": "p",
+            "student": "s",
+            "defaults chose": "T=2, no transfer",
+            "Δ defaults vs labels (pts)": 0.5,
+            "Δ plain (T=1, no transfer) vs labels (pts)": 1.0,
+            "not worse by > 0.3": True,
+            "defaults s / plain s": 1.5,
+        }
+    ]
     doc = tmp_path / "doc.md"
     doc.write_text(f"# Title\n\nintro\n\n{run.START}\nold\n{run.END}\n\nafter\n")
     run.write_doc(doc, body)
@@ -119,7 +168,12 @@ def test_render_and_write_doc(tmp_path):
 
 
 def test_entry_point_help():
-    out = subprocess.run([sys.executable, "-m", "benchmarks", "--help"],
-                         cwd=BENCHMARKS.parent, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--help"],
+        cwd=BENCHMARKS.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     assert "--quick" in out.stdout and "--render-only" in out.stdout

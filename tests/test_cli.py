@@ -33,8 +33,15 @@ from skdistill.cli import main, parse_transfer_spec, parse_value, split_spec
 def run_cli(*args, cwd=None):
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     env.pop("SKDISTILL_TRACEBACK", None)
-    return subprocess.run([sys.executable, "-m", "skdistill", *map(str, args)],
-                          check=False, capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "skdistill", *map(str, args)],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
 
 
 def load_trusted(path):
@@ -51,8 +58,7 @@ def files(tmp_path_factory):
     frame = data.frame.rename(columns=lambda c: c.replace(" (cm)", "").replace(" ", "_"))
     frame["species"] = data.target_names[data.target]
     frame = frame.drop(columns="target")
-    train, test = train_test_split(frame, test_size=0.4, stratify=frame.species,
-                                   random_state=0)
+    train, test = train_test_split(frame, test_size=0.4, stratify=frame.species, random_state=0)
     train.to_csv(root / "train.csv", index=False)
     test.to_csv(root / "test.csv", index=False)
     X, y = train.drop(columns="species"), train.species
@@ -74,17 +80,43 @@ def test_help_lists_commands_and_examples(capsys):
         main(["distill", "--help"])
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
-    for name in ("tree", "logistic", "soft_tree", "gbm", "nb", "ridge", "linear",
-                 "--trust", "--export", "examples:"):
+    for name in (
+        "tree",
+        "logistic",
+        "soft_tree",
+        "gbm",
+        "nb",
+        "ridge",
+        "linear",
+        "--trust",
+        "--export",
+        "examples:",
+    ):
         assert name in out
 
 
 def test_distill_and_report_end_to_end(files, tmp_path):
     out, report = tmp_path / "student.skops", tmp_path / "report.json"
-    result = run_cli("distill", "--teacher", files / "forest.skops", "--data",
-                     files / "train.csv", "--target", "species", "--student",
-                     "tree:max_depth=3,min_samples_leaf=2", "--temperature", "2",
-                     "--alpha", "0.1", "--out", out, "--report", report, "--trust")
+    result = run_cli(
+        "distill",
+        "--teacher",
+        files / "forest.skops",
+        "--data",
+        files / "train.csv",
+        "--target",
+        "species",
+        "--student",
+        "tree:max_depth=3,min_samples_leaf=2",
+        "--temperature",
+        "2",
+        "--alpha",
+        "0.1",
+        "--out",
+        out,
+        "--report",
+        report,
+        "--trust",
+    )
     assert result.returncode == 0, result.stderr
     assert "student_fit=replication" in result.stdout
     model = load_trusted(out)
@@ -99,35 +131,58 @@ def test_distill_and_report_end_to_end(files, tmp_path):
     assert content["student_fit"] == "replication"
     assert content["n_samples"] == len(train)
     pred, teacher_pred = model.predict(X), model.teacher_.predict(X)
-    assert content["training_metrics"]["student_accuracy"] == pytest.approx(
-        np.mean(pred == y))
-    assert content["training_metrics"]["fidelity"] == pytest.approx(
-        np.mean(pred == teacher_pred))
+    assert content["training_metrics"]["student_accuracy"] == pytest.approx(np.mean(pred == y))
+    assert content["training_metrics"]["fidelity"] == pytest.approx(np.mean(pred == teacher_pred))
 
     json_path = tmp_path / "test_report.json"
-    result = run_cli("report", "--teacher", files / "forest.skops", "--student", out,
-                     "--data", files / "test.csv", "--target", "species", "--trust",
-                     "--json", json_path)
+    result = run_cli(
+        "report",
+        "--teacher",
+        files / "forest.skops",
+        "--student",
+        out,
+        "--data",
+        files / "test.csv",
+        "--target",
+        "species",
+        "--trust",
+        "--json",
+        json_path,
+    )
     assert result.returncode == 0, result.stderr
     assert "| accuracy" in result.stdout and "fidelity" in result.stdout
     test = pd.read_csv(files / "test.csv")
     X_test, y_test = test.drop(columns="species"), test.species.to_numpy()
     metrics = json.loads(json_path.read_text())["metrics"]
     assert metrics["accuracy"]["student"] == pytest.approx(
-        np.mean(model.predict(X_test) == y_test))
+        np.mean(model.predict(X_test) == y_test)
+    )
     assert metrics["fidelity (agreement with teacher)"]["student"] == pytest.approx(
-        np.mean(model.predict(X_test) == model.teacher_.predict(X_test)))
+        np.mean(model.predict(X_test) == model.teacher_.predict(X_test))
+    )
     assert metrics["pickled_bytes"]["student"] < metrics["pickled_bytes"]["teacher"]
 
 
-@pytest.mark.parametrize("case, code, expected", [
-    ("untrusted", 2, "sklearn.tree._tree.Tree"),
-    ("unknown_student", 2, "valid names: tree, logistic"),
-])
+@pytest.mark.parametrize(
+    "case, code, expected",
+    [
+        ("untrusted", 2, "sklearn.tree._tree.Tree"),
+        ("unknown_student", 2, "valid names: tree, logistic"),
+    ],
+)
 def test_distill_user_errors_in_subprocess(case, code, expected, files, tmp_path):
-    argv = ["--teacher", files / "forest.skops", "--data", files / "train.csv",
-            "--target", "species", "--student", "tree:max_depth=3",
-            "--out", tmp_path / "s.skops"]
+    argv = [
+        "--teacher",
+        files / "forest.skops",
+        "--data",
+        files / "train.csv",
+        "--target",
+        "species",
+        "--student",
+        "tree:max_depth=3",
+        "--out",
+        tmp_path / "s.skops",
+    ]
     if case == "unknown_student":
         argv[7] = "forest:n_estimators=3"
         argv.append("--trust")
@@ -138,11 +193,14 @@ def test_distill_user_errors_in_subprocess(case, code, expected, files, tmp_path
     assert not (tmp_path / "s.skops").exists()
 
 
-@pytest.mark.parametrize("case, code, expected", [
-    ("missing_data", 2, "data file not found"),
-    ("unknown_target", 2, "'sepal_length'"),
-    ("column_mismatch", 1, "missing from the data: 'petal_width'"),
-])
+@pytest.mark.parametrize(
+    "case, code, expected",
+    [
+        ("missing_data", 2, "data file not found"),
+        ("unknown_target", 2, "'sepal_length'"),
+        ("column_mismatch", 1, "missing from the data: 'petal_width'"),
+    ],
+)
 def test_distill_data_errors(case, code, expected, files, tmp_path, capsys):
     args = {"teacher": files / "forest.skops", "flags": ["--trust"]}
     if case == "missing_data":
@@ -151,7 +209,8 @@ def test_distill_data_errors(case, code, expected, files, tmp_path, capsys):
         args["target"] = "label"
     elif case == "column_mismatch":
         pd.read_csv(files / "train.csv").drop(columns="petal_width").to_csv(
-            tmp_path / "fewer.csv", index=False)
+            tmp_path / "fewer.csv", index=False
+        )
         args["data"] = tmp_path / "fewer.csv"
     assert main(distill_args(files, tmp_path, **args)) == code
     assert expected in capsys.readouterr().err
@@ -169,9 +228,13 @@ def test_demo_arguments_still_checked(capsys):
 
 # ------------------------------------------------------------- in-process
 def distill_args(files, tmp_path, **overrides):
-    args = {"teacher": files / "logistic.skops", "data": files / "train.csv",
-            "target": "species", "student": "tree:max_depth=2",
-            "out": tmp_path / "student.skops"}
+    args = {
+        "teacher": files / "logistic.skops",
+        "data": files / "train.csv",
+        "target": "species",
+        "student": "tree:max_depth=2",
+        "out": tmp_path / "student.skops",
+    }
     args.update(overrides)
     flags = args.pop("flags", [])
     argv = ["distill"]
@@ -188,20 +251,20 @@ def test_fully_trusted_teacher_needs_no_trust(files, tmp_path, capsys):
 
 
 def test_export_writes_plain_sklearn_student(files, tmp_path):
-    assert main(distill_args(files, tmp_path, student="logistic:C=0.5",
-                             flags=["--export"])) == 0
+    assert main(distill_args(files, tmp_path, student="logistic:C=0.5", flags=["--export"])) == 0
     exported_path = tmp_path / "student.skops"
     exported = load_trusted(exported_path)
     assert not type(exported).__module__.startswith("skdistill")
     # A plain logistic model loads with skops' defaults, no trust needed.
     assert sio.get_untrusted_types(file=exported_path) == []
-    assert main(distill_args(files, tmp_path, student="logistic:C=0.5",
-                             out=tmp_path / "full.skops")) == 0
+    assert (
+        main(distill_args(files, tmp_path, student="logistic:C=0.5", out=tmp_path / "full.skops"))
+        == 0
+    )
     full = load_trusted(tmp_path / "full.skops")
     X_test = pd.read_csv(files / "test.csv").drop(columns="species")
     assert_array_equal(exported.predict(X_test), full.predict(X_test))
-    assert_allclose(exported.predict_proba(X_test), full.predict_proba(X_test),
-                    rtol=1e-10)
+    assert_allclose(exported.predict_proba(X_test), full.predict_proba(X_test), rtol=1e-10)
 
 
 def test_pickle_teacher_needs_trust(files, tmp_path, capsys):
@@ -211,13 +274,16 @@ def test_pickle_teacher_needs_trust(files, tmp_path, capsys):
     assert main(argv + ["--trust"]) == 0
 
 
-@pytest.mark.parametrize("student, message", [
-    ("tree:depth=3", "unknown parameter(s) depth for student 'tree'"),
-    ("tree:max_depth", "write parameters as key=value"),
-    ("tree:max_depth=3,max_depth=4", "given twice"),
-    ("", "--student needs a name"),
-    ("svm", "unknown student 'svm'"),
-])
+@pytest.mark.parametrize(
+    "student, message",
+    [
+        ("tree:depth=3", "unknown parameter(s) depth for student 'tree'"),
+        ("tree:max_depth", "write parameters as key=value"),
+        ("tree:max_depth=3,max_depth=4", "given twice"),
+        ("", "--student needs a name"),
+        ("svm", "unknown student 'svm'"),
+    ],
+)
 def test_bad_student_spec_is_usage_error(student, message, files, tmp_path, capsys):
     assert main(distill_args(files, tmp_path, student=student)) == 2
     err = capsys.readouterr().err
@@ -230,18 +296,21 @@ def test_unknown_param_lists_valid_ones(files, tmp_path, capsys):
     assert "valid parameters:" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("overrides, code, message", [
-    ({"temperature": 0}, 2, "--temperature must be > 0"),
-    ({"alpha": 1.5}, 2, "--alpha must be in [0, 1]"),
-    ({"out": "student.onnx"}, 2, "unsupported extension '.onnx'"),
-    ({"out": "/nonexistent_dir/s.skops"}, 2, "does not exist"),
-    ({"teacher": "missing.skops"}, 2, "teacher file not found"),
-    ({"teacher": "teacher.bin"}, 2, "not found"),
-    ({"data": "train.xlsx"}, 2, "not found"),
-    ({"flags": ["--ignore-columns", "nope"]}, 2, "--ignore-columns column 'nope'"),
-    ({"flags": ["--transfer", "munge:10"]}, 2, "--transfer"),
-    ({"flags": ["--reuse-preprocessing"]}, 2, "needs a Pipeline teacher"),
-])
+@pytest.mark.parametrize(
+    "overrides, code, message",
+    [
+        ({"temperature": 0}, 2, "--temperature must be > 0"),
+        ({"alpha": 1.5}, 2, "--alpha must be in [0, 1]"),
+        ({"out": "student.onnx"}, 2, "unsupported extension '.onnx'"),
+        ({"out": "/nonexistent_dir/s.skops"}, 2, "does not exist"),
+        ({"teacher": "missing.skops"}, 2, "teacher file not found"),
+        ({"teacher": "teacher.bin"}, 2, "not found"),
+        ({"data": "train.xlsx"}, 2, "not found"),
+        ({"flags": ["--ignore-columns", "nope"]}, 2, "--ignore-columns column 'nope'"),
+        ({"flags": ["--transfer", "munge:10"]}, 2, "--transfer"),
+        ({"flags": ["--reuse-preprocessing"]}, 2, "needs a Pipeline teacher"),
+    ],
+)
 def test_usage_errors(overrides, code, message, files, tmp_path, capsys):
     if "transfer" in str(overrides) and _transfer_available():
         pytest.skip("skdistill.transfer exists; --transfer is accepted")
@@ -295,9 +364,19 @@ def test_regression_teacher_fitted_on_array(tmp_path, capsys):
     sio.dump(teacher, tmp_path / "gbm.skops")
     frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])]).assign(y=y)
     frame.to_parquet(tmp_path / "train.parquet")
-    base = ["distill", "--teacher", str(tmp_path / "gbm.skops"), "--data",
-            str(tmp_path / "train.parquet"), "--target", "y", "--out",
-            str(tmp_path / "s.skops"), "--trust", "--quiet"]
+    base = [
+        "distill",
+        "--teacher",
+        str(tmp_path / "gbm.skops"),
+        "--data",
+        str(tmp_path / "train.parquet"),
+        "--target",
+        "y",
+        "--out",
+        str(tmp_path / "s.skops"),
+        "--trust",
+        "--quiet",
+    ]
     assert main(base + ["--student", "logistic"]) == 2
     assert "'logistic' is not a regression student" in capsys.readouterr().err
     report = tmp_path / "r.json"
@@ -306,8 +385,7 @@ def test_regression_teacher_fitted_on_array(tmp_path, capsys):
     model = load_trusted(tmp_path / "s.skops")
     from sklearn.metrics import r2_score
 
-    assert metrics["fidelity_r2"] == pytest.approx(
-        r2_score(teacher.predict(X), model.predict(X)))
+    assert metrics["fidelity_r2"] == pytest.approx(r2_score(teacher.predict(X), model.predict(X)))
     assert 0.3 < metrics["fidelity_r2"] <= 1
     # An array-fitted teacher with a different number of columns.
     frame.drop(columns="x0").to_csv(tmp_path / "fewer.csv", index=False)
@@ -318,8 +396,9 @@ def test_regression_teacher_fitted_on_array(tmp_path, capsys):
 
 def test_pipeline_teacher_reuse_preprocessing(tmp_path, capsys):
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame({"age": rng.normal(40, 10, 400),
-                          "city": rng.choice(["paris", "rome", "oslo"], 400)})
+    frame = pd.DataFrame(
+        {"age": rng.normal(40, 10, 400), "city": rng.choice(["paris", "rome", "oslo"], 400)}
+    )
     frame["label"] = np.where((frame.age > 40) ^ (frame.city == "rome"), "a", "b")
     X = frame.drop(columns="label")
     teacher = make_pipeline(
@@ -328,9 +407,21 @@ def test_pipeline_teacher_reuse_preprocessing(tmp_path, capsys):
     ).fit(X, frame.label)
     sio.dump(teacher, tmp_path / "pipe.skops")
     frame.to_csv(tmp_path / "mixed.csv", index=False)
-    base = ["distill", "--teacher", str(tmp_path / "pipe.skops"), "--data",
-            str(tmp_path / "mixed.csv"), "--target", "label", "--student",
-            "tree:max_depth=3", "--out", str(tmp_path / "s.skops"), "--trust", "--quiet"]
+    base = [
+        "distill",
+        "--teacher",
+        str(tmp_path / "pipe.skops"),
+        "--data",
+        str(tmp_path / "mixed.csv"),
+        "--target",
+        "label",
+        "--student",
+        "tree:max_depth=3",
+        "--out",
+        str(tmp_path / "s.skops"),
+        "--trust",
+        "--quiet",
+    ]
     assert main(base) == 1
     assert "--reuse-preprocessing" in capsys.readouterr().err
     assert main(base + ["--reuse-preprocessing", "--export"]) == 0
@@ -344,16 +435,31 @@ def test_own_types_load_without_trust(files, tmp_path, capsys):
     assert main(distill_args(files, tmp_path, student="logistic:C=0.5")) == 0
     untrusted = sio.get_untrusted_types(file=tmp_path / "student.skops")
     assert any(name.startswith("skdistill.") for name in untrusted)
-    argv = ["report", "--student", str(tmp_path / "student.skops"), "--data",
-            str(files / "test.csv"), "--target", "species"]
+    argv = [
+        "report",
+        "--student",
+        str(tmp_path / "student.skops"),
+        "--data",
+        str(files / "test.csv"),
+        "--target",
+        "species",
+    ]
     assert main(argv) == 0
     assert "| accuracy" in capsys.readouterr().out
 
 
 def test_report_needs_teacher_for_plain_student(files, tmp_path, capsys):
     assert main(distill_args(files, tmp_path, flags=["--export"])) == 0
-    argv = ["report", "--student", str(tmp_path / "student.skops"), "--data",
-            str(files / "test.csv"), "--target", "species", "--trust"]
+    argv = [
+        "report",
+        "--student",
+        str(tmp_path / "student.skops"),
+        "--data",
+        str(files / "test.csv"),
+        "--target",
+        "species",
+        "--trust",
+    ]
     assert main(argv) == 2
     assert "pass --teacher" in capsys.readouterr().err
     assert main(argv + ["--teacher", str(files / "logistic.skops")]) == 0
@@ -361,9 +467,16 @@ def test_report_needs_teacher_for_plain_student(files, tmp_path, capsys):
     assert "| kl_divergence (from teacher)" in out
 
 
-CLASSIFICATION_SPECS = ["tree:max_depth=2", "logistic:C=0.5", "soft_tree:max_depth=2",
-                        "gbm:n_estimators=5", "soft_gbm:n_estimators=5", "nb",
-                        "ridge:alpha=2.0", "linear:fit_intercept=true"]
+CLASSIFICATION_SPECS = [
+    "tree:max_depth=2",
+    "logistic:C=0.5",
+    "soft_tree:max_depth=2",
+    "gbm:n_estimators=5",
+    "soft_gbm:n_estimators=5",
+    "nb",
+    "ridge:alpha=2.0",
+    "linear:fit_intercept=true",
+]
 
 
 @pytest.mark.parametrize("spec", CLASSIFICATION_SPECS)
@@ -385,8 +498,7 @@ def test_every_classification_student_name(spec, files, tmp_path):
     assert model.predict(X).dtype.kind in "OU"
 
 
-@pytest.mark.parametrize("spec", ["tree:max_depth=3", "gbm:n_estimators=5", "ridge",
-                                  "linear"])
+@pytest.mark.parametrize("spec", ["tree:max_depth=3", "gbm:n_estimators=5", "ridge", "linear"])
 def test_every_regression_student_name(spec, tmp_path):
     from skdistill.cli import build_student
 
@@ -394,9 +506,22 @@ def test_every_regression_student_name(spec, tmp_path):
     teacher = GradientBoostingRegressor(n_estimators=20, random_state=0).fit(X, y)
     sio.dump(teacher, tmp_path / "gbm.skops")
     X.assign(progression=y).to_csv(tmp_path / "diabetes.csv", index=False)
-    argv = ["distill", "--teacher", str(tmp_path / "gbm.skops"), "--data",
-            str(tmp_path / "diabetes.csv"), "--target", "progression", "--student", spec,
-            "--out", str(tmp_path / "s.skops"), "--trust", "--quiet", "--export"]
+    argv = [
+        "distill",
+        "--teacher",
+        str(tmp_path / "gbm.skops"),
+        "--data",
+        str(tmp_path / "diabetes.csv"),
+        "--target",
+        "progression",
+        "--student",
+        spec,
+        "--out",
+        str(tmp_path / "s.skops"),
+        "--trust",
+        "--quiet",
+        "--export",
+    ]
     assert main(argv) == 0
     exported = load_trusted(tmp_path / "s.skops")
     assert type(exported) is type(build_student(spec, "regression"))
@@ -408,18 +533,32 @@ def test_parquet_without_engine(files, tmp_path, monkeypatch, capsys):
     # The engine check comes before reading, so the content does not matter.
     (tmp_path / "train.parquet").write_bytes(b"PAR1")
     real_find_spec = util.find_spec
-    monkeypatch.setattr(util, "find_spec", lambda name, *a: None
-                        if name in ("pyarrow", "fastparquet") else real_find_spec(name, *a))
+    monkeypatch.setattr(
+        util,
+        "find_spec",
+        lambda name, *a: None if name in ("pyarrow", "fastparquet") else real_find_spec(name, *a),
+    )
     assert main(distill_args(files, tmp_path, data=tmp_path / "train.parquet")) == 1
     assert "needs pyarrow: pip install pyarrow" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------- parsing
-@pytest.mark.parametrize("text, value", [
-    ("4", 4), ("-2", -2), ("0.5", 0.5), ("1e-3", 1e-3), ("true", True),
-    ("False", False), ("None", None), ("null", None), ("entropy", "entropy"),
-    ("'balanced'", "balanced"), ("nan", "nan"),
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("4", 4),
+        ("-2", -2),
+        ("0.5", 0.5),
+        ("1e-3", 1e-3),
+        ("true", True),
+        ("False", False),
+        ("None", None),
+        ("null", None),
+        ("entropy", "entropy"),
+        ("'balanced'", "balanced"),
+        ("nan", "nan"),
+    ],
+)
 def test_parse_value(text, value):
     parsed = parse_value(text)
     assert parsed == value and type(parsed) is type(value)
@@ -427,7 +566,10 @@ def test_parse_value(text, value):
 
 def test_split_spec():
     assert split_spec("Tree:max_depth=4, criterion=entropy", "--student") == (
-        "tree", {"max_depth": 4, "criterion": "entropy"}, None)
+        "tree",
+        {"max_depth": 4, "criterion": "entropy"},
+        None,
+    )
     assert split_spec("munge:10", "--transfer") == ("munge", {}, 10)
     assert split_spec("munge:10,p=0.5", "--transfer") == ("munge", {"p": 0.5}, 10)
     with pytest.raises(UsageError, match="not key=value"):
@@ -470,8 +612,20 @@ def test_distill_defaults_are_auto_and_numbers_turn_them_off(files, tmp_path):
 
     report = tmp_path / "plain.json"
     out = tmp_path / "plain.skops"
-    assert main(distill_args(files, tmp_path, temperature="2", alpha="0", transfer="none",
-                             out=out, report=report)) == 0
+    assert (
+        main(
+            distill_args(
+                files,
+                tmp_path,
+                temperature="2",
+                alpha="0",
+                transfer="none",
+                out=out,
+                report=report,
+            )
+        )
+        == 0
+    )
     assert json.loads(report.read_text())["tuned_params"] == {}
     model = load_trusted(out)
     assert (model.temperature, model.alpha, model.transfer) == (2.0, 0.0, None)
@@ -496,13 +650,41 @@ def test_report_command_gives_the_numbers_of_distillation_report(files, tmp_path
 
     # Hard targets give pure tree leaves: zero student probabilities where the
     # forest's are positive, so a second KL floor would show.
-    assert main(distill_args(files, tmp_path, teacher=files / "forest.skops",
-                             student="tree:max_depth=4", temperature="1", alpha="0",
-                             transfer="none", student_fit="hard", flags=["--trust"])) == 0
+    assert (
+        main(
+            distill_args(
+                files,
+                tmp_path,
+                teacher=files / "forest.skops",
+                student="tree:max_depth=4",
+                temperature="1",
+                alpha="0",
+                transfer="none",
+                student_fit="hard",
+                flags=["--trust"],
+            )
+        )
+        == 0
+    )
     json_path = tmp_path / "report.json"
-    assert main(["report", "--student", str(tmp_path / "student.skops"), "--data",
-                 str(files / "test.csv"), "--target", "species", "--trust", "--quiet",
-                 "--json", str(json_path)]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--student",
+                str(tmp_path / "student.skops"),
+                "--data",
+                str(files / "test.csv"),
+                "--target",
+                "species",
+                "--trust",
+                "--quiet",
+                "--json",
+                str(json_path),
+            ]
+        )
+        == 0
+    )
     cli = json.loads(json_path.read_text())["metrics"]
 
     model = load_trusted(tmp_path / "student.skops")
@@ -514,19 +696,39 @@ def test_report_command_gives_the_numbers_of_distillation_report(files, tmp_path
     assert isinstance(model.teacher_, FrozenEstimator)
     forest_bytes = len(pickle.dumps(model.teacher_.estimator, protocol=pickle.HIGHEST_PROTOCOL))
 
-    for name in ("accuracy", "balanced_accuracy", "f1_macro", "roc_auc", "pickled_bytes",
-                 "n_nodes", "n_leaves"):
+    for name in (
+        "accuracy",
+        "balanced_accuracy",
+        "f1_macro",
+        "roc_auc",
+        "pickled_bytes",
+        "n_nodes",
+        "n_leaves",
+    ):
         assert cli[name] == {"teacher": report.teacher[name], "student": report.student[name]}
     assert cli["pickled_bytes"]["teacher"] == forest_bytes
     assert cli["fidelity (agreement with teacher)"] == {
-        "teacher": 1.0, "student": report.fidelity["fidelity"]}
+        "teacher": 1.0,
+        "student": report.fidelity["fidelity"],
+    }
     assert cli["kl_divergence (from teacher)"] == {
-        "teacher": 0.0, "student": report.fidelity["kl_divergence"]}
+        "teacher": 0.0,
+        "student": report.fidelity["kl_divergence"],
+    }
     assert cli["total_variation"]["student"] == report.fidelity["total_variation"]
     assert list(cli) == [  # n_parameters: None for both trees, left out
-        "accuracy", "balanced_accuracy", "f1_macro", "roc_auc",
-        "fidelity (agreement with teacher)", "kl_divergence (from teacher)", "total_variation",
-        "pickled_bytes", "n_nodes", "n_leaves", "predict_ms_per_1k_rows"]
+        "accuracy",
+        "balanced_accuracy",
+        "f1_macro",
+        "roc_auc",
+        "fidelity (agreement with teacher)",
+        "kl_divergence (from teacher)",
+        "total_variation",
+        "pickled_bytes",
+        "n_nodes",
+        "n_leaves",
+        "predict_ms_per_1k_rows",
+    ]
     assert all(value > 0 for value in cli["predict_ms_per_1k_rows"].values())
 
 

@@ -18,7 +18,10 @@ joblib = pytest.importorskip("joblib")
 def client():
     # Worker processes on the loopback interface only; no dashboard.
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
         host="127.0.0.1",
     )
     client = distributed.Client(cluster)
@@ -34,9 +37,15 @@ def test_distil_through_a_local_cluster(client):
 
     def model(n_jobs):
         return DistilledClassifier(
-            RandomForestClassifier(n_estimators=20), DecisionTreeClassifier(max_depth=5),
-            teacher_targets="oof", cv=3, transfer=Munge(size_factor=4),
-            transfer_rounds=1, batch_size=200, n_jobs=n_jobs, random_state=0,
+            RandomForestClassifier(n_estimators=20),
+            DecisionTreeClassifier(max_depth=5),
+            teacher_targets="oof",
+            cv=3,
+            transfer=Munge(size_factor=4),
+            transfer_rounds=1,
+            batch_size=200,
+            n_jobs=n_jobs,
+            random_state=0,
         )
 
     local = model(1).fit(X, y)  # in-process reference

@@ -8,7 +8,10 @@ import sys
 def test_demo_prints_teacher_students_baselines_report_and_curve(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "skdistill", "demo", "--plot", "curve.png"],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
         env={**os.environ, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg"},
     )
     assert result.returncode == 0, result.stderr

@@ -21,7 +21,7 @@ from sklearn.multioutput import MultiOutputRegressor
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.svm import SVC, LinearSVC, SVR
+from sklearn.svm import SVC, SVR, LinearSVC
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from skdistill import DistilledClassifier, DistilledEstimator, DistilledRegressor
@@ -77,17 +77,22 @@ def test_unfitted_frozen_teacher_is_rejected(binary_data):
 
 
 # --------------------------------------------------------------- 2. targets
-@pytest.mark.parametrize("labels", [
-    np.array(["cat", "dog", "emu"]),
-    np.array([-5, 10, 200]),
-    np.array([1.0, 2.0, 7.0]),
-])
+@pytest.mark.parametrize(
+    "labels",
+    [
+        np.array(["cat", "dog", "emu"]),
+        np.array([-5, 10, 200]),
+        np.array([1.0, 2.0, 7.0]),
+    ],
+)
 def test_any_label_type(labels):
     X, y = load_iris(return_X_y=True)
     y_labels = labels[y]
     model = DistilledClassifier(
-        LogisticRegression(max_iter=500), DecisionTreeClassifier(max_depth=3),
-        random_state=0, cv=3,
+        LogisticRegression(max_iter=500),
+        DecisionTreeClassifier(max_depth=3),
+        random_state=0,
+        cv=3,
     ).fit(X, y_labels)
     assert_array_equal(model.classes_, np.sort(labels))
     pred = model.predict(X)
@@ -102,8 +107,11 @@ def test_class_the_frozen_teacher_never_saw_still_gets_a_column():
     X, y = load_iris(return_X_y=True)
     teacher = LogisticRegression(max_iter=500).fit(X[y < 2], y[y < 2])
     model = DistilledClassifier(
-        FrozenEstimator(teacher), LogisticRegression(max_iter=500),
-        temperature=1.0, alpha=0.0, transfer=None,
+        FrozenEstimator(teacher),
+        LogisticRegression(max_iter=500),
+        temperature=1.0,
+        alpha=0.0,
+        transfer=None,
     ).fit(X, y)
     assert_array_equal(model.classes_, [0, 1, 2])
     proba = model.predict_proba(X)
@@ -117,8 +125,12 @@ def test_temperature_softens_targets(multiclass_data):
     confidences = []
     for temperature in (0.5, 1.0, 4.0):
         model = DistilledClassifier(
-            LogisticRegression(max_iter=500), LogisticRegression(max_iter=500),
-            temperature=temperature, alpha=0.0, transfer=None, teacher_targets="in_sample",
+            LogisticRegression(max_iter=500),
+            LogisticRegression(max_iter=500),
+            temperature=temperature,
+            alpha=0.0,
+            transfer=None,
+            teacher_targets="in_sample",
         ).fit(X, y)
         confidences.append(model.target_summary_.mean_confidence)
     assert confidences[0] > confidences[1] > confidences[2]
@@ -127,7 +139,9 @@ def test_temperature_softens_targets(multiclass_data):
 def test_alpha_one_is_plain_training_on_labels(multiclass_data):
     X, y = multiclass_data
     model = DistilledClassifier(
-        small_forest(), LogisticRegression(max_iter=500), alpha=1.0,
+        small_forest(),
+        LogisticRegression(max_iter=500),
+        alpha=1.0,
         teacher_targets="in_sample",
     ).fit(X, y)
     plain = LogisticRegression(max_iter=500).fit(X, y)
@@ -143,9 +157,7 @@ def test_logistic_teacher_and_student_reproduce_each_other(multiclass_data):
     model = DistilledClassifier(
         teacher, LogisticRegression(C=1e4, max_iter=5000), teacher_targets="in_sample"
     ).fit(X, y)
-    assert_allclose(
-        model.predict_proba(X), model.teacher_.predict_proba(X), atol=2e-3
-    )
+    assert_allclose(model.predict_proba(X), model.teacher_.predict_proba(X), atol=2e-3)
 
 
 # --------------------------------------------------------- 3. target sources
@@ -161,9 +173,13 @@ def test_oof_targets_are_honest_on_noisy_labels():
     X, y = make_classification(n_samples=400, flip_y=0.15, random_state=1)
     summaries = {
         source: DistilledClassifier(
-            small_forest(), DecisionTreeClassifier(max_depth=3),
-            teacher_targets=source, random_state=0,
-        ).fit(X, y).target_summary_
+            small_forest(),
+            DecisionTreeClassifier(max_depth=3),
+            teacher_targets=source,
+            random_state=0,
+        )
+        .fit(X, y)
+        .target_summary_
         for source in ("in_sample", "oof", "oob")
     }
     # In-sample the forest "agrees" with nearly every noisy label.
@@ -173,13 +189,16 @@ def test_oof_targets_are_honest_on_noisy_labels():
 
 
 # --------------------------------------------------------------- 4. students
-@pytest.mark.parametrize("student, expected", [
-    (DecisionTreeClassifier(), "replication"),
-    (make_pipeline(StandardScaler(), LogisticRegression()), "replication"),
-    (KNeighborsClassifier(), "hard"),
-    (Ridge(), "logit_regression"),
-    (make_pipeline(StandardScaler(), Ridge()), "logit_regression"),
-])
+@pytest.mark.parametrize(
+    "student, expected",
+    [
+        (DecisionTreeClassifier(), "replication"),
+        (make_pipeline(StandardScaler(), LogisticRegression()), "replication"),
+        (KNeighborsClassifier(), "hard"),
+        (Ridge(), "logit_regression"),
+        (make_pipeline(StandardScaler(), Ridge()), "logit_regression"),
+    ],
+)
 def test_auto_student_fit(binary_data, student, expected):
     X, y = binary_data
     model = DistilledClassifier(LogisticRegression(), student, cv=3).fit(X, y)
@@ -187,16 +206,21 @@ def test_auto_student_fit(binary_data, student, expected):
     assert model.score(X, y) > 0.8
 
 
-@pytest.mark.parametrize("strategy, student", [
-    ("replication", LogisticRegression(max_iter=500)),
-    ("hard", LogisticRegression(max_iter=500)),
-    ("logit_regression", Ridge(alpha=1e-3)),
-    ("proba_regression", Ridge(alpha=1e-3)),
-])
+@pytest.mark.parametrize(
+    "strategy, student",
+    [
+        ("replication", LogisticRegression(max_iter=500)),
+        ("hard", LogisticRegression(max_iter=500)),
+        ("logit_regression", Ridge(alpha=1e-3)),
+        ("proba_regression", Ridge(alpha=1e-3)),
+    ],
+)
 def test_each_strategy_by_name(multiclass_data, strategy, student):
     X, y = multiclass_data
     model = DistilledClassifier(
-        LogisticRegression(max_iter=500), student, student_fit=strategy,
+        LogisticRegression(max_iter=500),
+        student,
+        student_fit=strategy,
         teacher_targets="in_sample",
     ).fit(X, y)
     assert model.student_fit_ == strategy
@@ -239,9 +263,9 @@ def test_strategy_incompatible_with_student_is_rejected(binary_data):
     with pytest.raises(TypeError, match="student_fit='replication' needs a classifier"):
         DistilledClassifier(LogisticRegression(), Ridge(), student_fit="replication").fit(X, y)
     with pytest.raises(TypeError, match="student_fit='native' needs"):
-        DistilledClassifier(
-            LogisticRegression(), LogisticRegression(), student_fit="native"
-        ).fit(X, y)
+        DistilledClassifier(LogisticRegression(), LogisticRegression(), student_fit="native").fit(
+            X, y
+        )
     with pytest.raises(TypeError, match="student_fit='replication'.*KNeighbors"):
         DistilledClassifier(
             LogisticRegression(), KNeighborsClassifier(), student_fit="replication"
@@ -290,7 +314,10 @@ def test_fitted_attributes_and_pandas_feature_names(multiclass_data):
     assert_array_equal(model.feature_names_in_, frame.columns)
     assert model.teacher_fit_time_ > 0 and model.student_fit_time_ > 0
     assert set(model.target_summary_) == {
-        "source", "mean_confidence", "mean_entropy", "teacher_accuracy"
+        "source",
+        "mean_confidence",
+        "mean_entropy",
+        "teacher_accuracy",
     }
     assert_allclose(np.exp(model.predict_log_proba(frame)), model.predict_proba(frame))
     with pytest.raises(ValueError, match="feature names"):
@@ -336,7 +363,8 @@ def test_sample_weight_for_a_teacher_that_cannot_take_it(binary_data):
 def test_grid_search_over_temperature_and_student_depth(binary_data):
     X, y = binary_data
     model = DistilledClassifier(
-        LogisticRegression(), DecisionTreeClassifier(random_state=0),
+        LogisticRegression(),
+        DecisionTreeClassifier(random_state=0),
         teacher_targets="in_sample",
     )
     search = GridSearchCV(
@@ -388,7 +416,9 @@ def test_distilled_estimator_follows_teacher():
 def test_regression_multi_output_and_alpha():
     X, y = make_regression(n_samples=200, n_features=5, n_targets=2, noise=5.0, random_state=0)
     model = DistilledRegressor(
-        RandomForestRegressor(n_estimators=20, random_state=0), Ridge(), alpha=0.0,
+        RandomForestRegressor(n_estimators=20, random_state=0),
+        Ridge(),
+        alpha=0.0,
         random_state=0,
     ).fit(X, y)
     assert model.predict(X).shape == (200, 2)
@@ -396,7 +426,9 @@ def test_regression_multi_output_and_alpha():
     assert 0.5 < model.target_summary_.teacher_r2 < 1.0
     # alpha=1 trains the student on y itself.
     plain = DistilledRegressor(
-        RandomForestRegressor(n_estimators=20, random_state=0), Ridge(), alpha=1.0,
+        RandomForestRegressor(n_estimators=20, random_state=0),
+        Ridge(),
+        alpha=1.0,
     ).fit(X, y)
     assert_allclose(plain.predict(X), Ridge().fit(X, y).predict(X))
 
@@ -404,31 +436,33 @@ def test_regression_multi_output_and_alpha():
 def test_regression_student_learns_teacher_not_labels():
     X, y = make_regression(n_samples=200, n_features=5, noise=1.0, random_state=0)
     teacher = FrozenEstimator(Ridge(alpha=1e4).fit(X, y))  # heavily shrunk teacher
-    model = DistilledRegressor(teacher, LinearRegression(), alpha=0.0,
-                               transfer=None).fit(X, y)
+    model = DistilledRegressor(teacher, LinearRegression(), alpha=0.0, transfer=None).fit(X, y)
     assert_allclose(model.predict(X), teacher.predict(X), atol=1e-8)
 
 
 # ------------------------------------------------------------ 7. bad input
-@pytest.mark.parametrize("params, error, match", [
-    ({"temperature": 0.0}, ValueError, r"temperature must be in the range \[0.001"),
-    ({"temperature": 1e-310}, ValueError, r"temperature must be in the range \[0.001"),
-    ({"random_state": -1}, ValueError, r"random_state must be an int in \[0, 2\*\*32 - 1\]"),
-    ({"random_state": 2**40}, ValueError, "random_state must be an int"),
-    ({"random_state": "seed"}, TypeError, "random_state must be None, an int"),
-    ({"temperature": -1}, ValueError, "temperature"),
-    ({"temperature": "hot"}, ValueError, 'temperature must be "auto" or a real number'),
-    ({"temperature": [2.0]}, TypeError, "temperature must be a real number"),
-    ({"alpha": "high"}, ValueError, 'alpha must be "auto" or a real number'),
-    ({"alpha": None}, TypeError, "alpha must be a real number"),
-    ({"alpha": 1.5}, ValueError, r"alpha must be in the range \[0, 1\]"),
-    ({"alpha": -0.1}, ValueError, "alpha"),
-    ({"teacher_targets": "oops"}, ValueError, "teacher_targets must be one of"),
-    ({"student_fit": "magic"}, ValueError, "student_fit must be one of"),
-    ({"cv": 1}, ValueError, "cv must be in the range"),
-    ({"n_jobs": 0}, ValueError, "n_jobs"),
-    ({"verbose": -1}, ValueError, "verbose"),
-])
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"temperature": 0.0}, ValueError, r"temperature must be in the range \[0.001"),
+        ({"temperature": 1e-310}, ValueError, r"temperature must be in the range \[0.001"),
+        ({"random_state": -1}, ValueError, r"random_state must be an int in \[0, 2\*\*32 - 1\]"),
+        ({"random_state": 2**40}, ValueError, "random_state must be an int"),
+        ({"random_state": "seed"}, TypeError, "random_state must be None, an int"),
+        ({"temperature": -1}, ValueError, "temperature"),
+        ({"temperature": "hot"}, ValueError, 'temperature must be "auto" or a real number'),
+        ({"temperature": [2.0]}, TypeError, "temperature must be a real number"),
+        ({"alpha": "high"}, ValueError, 'alpha must be "auto" or a real number'),
+        ({"alpha": None}, TypeError, "alpha must be a real number"),
+        ({"alpha": 1.5}, ValueError, r"alpha must be in the range \[0, 1\]"),
+        ({"alpha": -0.1}, ValueError, "alpha"),
+        ({"teacher_targets": "oops"}, ValueError, "teacher_targets must be one of"),
+        ({"student_fit": "magic"}, ValueError, "student_fit must be one of"),
+        ({"cv": 1}, ValueError, "cv must be in the range"),
+        ({"n_jobs": 0}, ValueError, "n_jobs"),
+        ({"verbose": -1}, ValueError, "verbose"),
+    ],
+)
 def test_bad_parameters(binary_data, params, error, match):
     X, y = binary_data
     model = DistilledClassifier(LogisticRegression(), LogisticRegression(), **params)
@@ -462,7 +496,8 @@ def test_nan_is_fine_when_teacher_and_student_take_it(binary_data):
     X_nan = X.copy()
     X_nan[::7, 0] = np.nan
     model = DistilledClassifier(
-        HistGradientBoostingClassifier(max_iter=20), DecisionTreeClassifier(max_depth=3),
+        HistGradientBoostingClassifier(max_iter=20),
+        DecisionTreeClassifier(max_depth=3),
         teacher_targets="in_sample",
     ).fit(X_nan, y)
     assert model.score(X_nan, y) > 0.8
@@ -488,11 +523,17 @@ def test_wrong_teacher_or_student_type(binary_data):
 # ---------------------------------------------------------- determinism
 def test_same_random_state_same_student(multiclass_data):
     X, y = multiclass_data
+
     def fit(seed):
         return DistilledClassifier(
-            RandomForestClassifier(n_estimators=10), DecisionTreeClassifier(max_features=3),
-            random_state=seed, temperature=2.0, alpha=0.0, transfer=None,
+            RandomForestClassifier(n_estimators=10),
+            DecisionTreeClassifier(max_features=3),
+            random_state=seed,
+            temperature=2.0,
+            alpha=0.0,
+            transfer=None,
         ).fit(X, y)
+
     first, second, other = fit(7), fit(7), fit(8)
     assert_allclose(first.predict_proba(X), second.predict_proba(X))
     assert first.teacher_.random_state == second.teacher_.random_state
@@ -524,7 +565,10 @@ def test_tempered_students_are_deployed_at_temperature_one(temperature):
     model = DistilledClassifier(
         RandomForestClassifier(n_estimators=50, random_state=0),
         make_pipeline(StandardScaler(), SoftLogisticRegression()),
-        temperature=temperature, alpha=0.0, transfer=None, random_state=0,
+        temperature=temperature,
+        alpha=0.0,
+        transfer=None,
+        random_state=0,
     ).fit(X_train, y_train)
     proba = model.predict_proba(X_test)
     teacher = model.teacher_.predict_proba(X_test)
@@ -543,8 +587,12 @@ def test_tempered_tree_export_matches_the_deployed_probabilities(binary_data):
     X, y = binary_data
     model = DistilledClassifier(
         RandomForestClassifier(n_estimators=20, random_state=0),
-        SoftDecisionTreeClassifier(max_depth=4), temperature=3.0, alpha=0.0,
-        transfer=None, random_state=0).fit(X, y)
+        SoftDecisionTreeClassifier(max_depth=4),
+        temperature=3.0,
+        alpha=0.0,
+        transfer=None,
+        random_state=0,
+    ).fit(X, y)
     raw = model.student_.predict_proba(X)
     sharpened = raw**3 / (raw**3).sum(axis=1, keepdims=True)
     assert_allclose(model.predict_proba(X), sharpened)
@@ -559,9 +607,14 @@ def test_frozen_teacher_with_numpy_strings_takes_object_labels(binary_data):
     X, y = binary_data
     labels = np.array(["no", "yes"])[y]
     teacher = LogisticRegression().fit(X, labels)
-    model = DistilledClassifier(FrozenEstimator(teacher), DecisionTreeClassifier(max_depth=3),
-                                temperature=1.0, alpha=0.0, transfer=None,
-                                random_state=0).fit(X, labels.astype(object))
+    model = DistilledClassifier(
+        FrozenEstimator(teacher),
+        DecisionTreeClassifier(max_depth=3),
+        temperature=1.0,
+        alpha=0.0,
+        transfer=None,
+        random_state=0,
+    ).fit(X, labels.astype(object))
     assert list(model.classes_) == ["no", "yes"]
     assert np.mean(model.predict(X) == teacher.predict(X)) > 0.9
     with pytest.raises(ValueError, match="different types"):

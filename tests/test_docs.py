@@ -29,9 +29,12 @@ def all_modules():
 
 
 def public_modules():
-    return [name for name in all_modules()
-            if not any(part.startswith("_") for part in name.split(".")[1:])
-            and name != "skdistill.cli"]
+    return [
+        name
+        for name in all_modules()
+        if not any(part.startswith("_") for part in name.split(".")[1:])
+        and name != "skdistill.cli"
+    ]
 
 
 def load_build_api():
@@ -62,20 +65,27 @@ def test_api_reference_has_every_public_name(api_text):
         assert module_name in sections, f"{module_name} missing from api.md"
         names = getattr(module, "__all__", None)
         if names is None:
-            names = [n for n, obj in vars(module).items() if not n.startswith("_")
-                     and getattr(obj, "__module__", None) == module_name]
+            names = [
+                n
+                for n, obj in vars(module).items()
+                if not n.startswith("_") and getattr(obj, "__module__", None) == module_name
+            ]
         for name in names:
             if name.startswith("__"):
                 continue
             assert f"### `{name}`" in sections[module_name], (
-                f"{module_name}.{name} missing from api.md")
+                f"{module_name}.{name} missing from api.md"
+            )
 
 
 def test_api_reference_renders_numpydoc(api_text):
     section = module_sections(api_text)["skdistill"]
     entry = section.split("### `DistilledClassifier`")[1].split("### `")[0]
     assert "class skdistill.DistilledClassifier(teacher, student, *, temperature='auto'" in entry
-    assert "**Parameters**" in entry and "- **temperature** : *\"auto\" or float >= 1e-3, default=\"auto\"*" in entry
+    assert (
+        "**Parameters**" in entry
+        and '- **temperature** : *"auto" or float >= 1e-3, default="auto"*' in entry
+    )
     assert "**Attributes**" in entry and "- **classes_**" in entry
     assert "```pycon\n>>> from sklearn.datasets import load_breast_cancer" in entry
     assert "- `fit(X, y, sample_weight=None, X_unlabeled=None)` — Fit the teacher" in entry
@@ -204,9 +214,21 @@ def test_guide_examples_run():
 
 def test_guide_covers_concepts():
     text = (DOCS / "guide.md").read_text(encoding="utf-8").lower()
-    for concept in ("teacher", "temperature", "alpha", "out-of-fold", "transfer set",
-                    "fidelity", "frozenestimator", "student_fit", "export_student",
-                    "onnx", "skdistill distill", "replication", "logit_regression"):
+    for concept in (
+        "teacher",
+        "temperature",
+        "alpha",
+        "out-of-fold",
+        "transfer set",
+        "fidelity",
+        "frozenestimator",
+        "student_fit",
+        "export_student",
+        "onnx",
+        "skdistill distill",
+        "replication",
+        "logit_regression",
+    ):
         assert concept in text, concept
 
 

@@ -26,16 +26,19 @@ ESTIMATORS = [
     DistilledClassifier(
         LogisticRegression(),
         make_pipeline(StandardScaler(), LogisticRegression()),
-        alpha=0.3, cv=3,
+        alpha=0.3,
+        cv=3,
     ),
     # in-sample decision_function targets, logit regression student
     DistilledClassifier(
         GradientBoostingClassifier(n_estimators=10, random_state=0),
-        Ridge(), teacher_targets="in_sample",
+        Ridge(),
+        teacher_targets="in_sample",
     ),
     # hard-label strategy (KNN takes no sample_weight)
-    DistilledClassifier(GaussianNB(), KNeighborsClassifier(n_neighbors=3),
-                        teacher_targets="in_sample"),
+    DistilledClassifier(
+        GaussianNB(), KNeighborsClassifier(n_neighbors=3), teacher_targets="in_sample"
+    ),
     DistilledRegressor(
         RandomForestRegressor(n_estimators=10, random_state=0),
         DecisionTreeRegressor(max_depth=4, random_state=0),
@@ -43,10 +46,12 @@ ESTIMATORS = [
     DistilledRegressor(Ridge(), LinearRegression(), alpha=0.5, cv=3),
     DistilledEstimator(
         RandomForestClassifier(n_estimators=10, random_state=0),
-        LogisticRegression(), temperature=2.0,
+        LogisticRegression(),
+        temperature=2.0,
     ),
     DistilledEstimator(
-        RandomForestRegressor(n_estimators=10, random_state=0), Ridge(),
+        RandomForestRegressor(n_estimators=10, random_state=0),
+        Ridge(),
     ),
 ]
 
@@ -54,10 +59,12 @@ ESTIMATORS = [
 # sample or a fold, so duplicating a row is not the same as doubling its
 # weight (scikit-learn marks its own forests the same way).
 RESAMPLED_TARGETS = {
-    "check_sample_weight_equivalence_on_dense_data":
-        "oob/oof teacher targets depend on bootstrap samples or folds",
-    "check_sample_weight_equivalence_on_sparse_data":
-        "oob/oof teacher targets depend on bootstrap samples or folds",
+    "check_sample_weight_equivalence_on_dense_data": (
+        "oob/oof teacher targets depend on bootstrap samples or folds"
+    ),
+    "check_sample_weight_equivalence_on_sparse_data": (
+        "oob/oof teacher targets depend on bootstrap samples or folds"
+    ),
 }
 # KNeighborsClassifier cannot take sample_weight: DistilledClassifier raises a
 # clear ValueError rather than silently ignoring the weights.

@@ -20,22 +20,38 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 # Lines each example must print (checked as substrings of stdout).
 EXPECTED_OUTPUT = {
     "plot_distill_forest_to_tree.py": [
-        "Distillation path over student__max_depth", "Saved the fidelity curve",
-        "| distilled ", "# DecisionTreeClassifier student (depth 4"],
+        "Distillation path over student__max_depth",
+        "Saved the fidelity curve",
+        "| distilled ",
+        "# DecisionTreeClassifier student (depth 4",
+    ],
     "gbm_to_logistic_gridsearch.py": [
-        "| temperature | C ", "Best: {", "| distilled (best T)", "student_fit_ = 'native'"],
+        "| temperature | C ",
+        "Best: {",
+        "| distilled (best T)",
+        "student_fit_ = 'native'",
+    ],
     "regression_housing_gbm_to_tree.py": [
-        "Teacher: gradient boosting, test R2", "tree, 32 leaves, distilled",
-        "Exported student: DecisionTreeRegressor"],
-    "munge_small_data.py": ["| distilled, real + MUNGE rows", "| defaults (auto)",
-                            "fidelity to the forest"],
+        "Teacher: gradient boosting, test R2",
+        "tree, 32 leaves, distilled",
+        "Exported student: DecisionTreeRegressor",
+    ],
+    "munge_small_data.py": [
+        "| distilled, real + MUNGE rows",
+        "| defaults (auto)",
+        "fidelity to the forest",
+    ],
     "pipeline_teacher.py": [
-        "Teacher: Pipeline(ColumnTransformer, RandomForest)", "class: approved",
-        "Exported student: ColumnTransformer -> DecisionTreeClassifier"],
+        "Teacher: Pipeline(ColumnTransformer, RandomForest)",
+        "class: approved",
+        "Exported student: ColumnTransformer -> DecisionTreeClassifier",
+    ],
 }
 # Modules written by other parts of the project that an example needs.
-REQUIRES = {"munge_small_data.py": "skdistill.transfer",
-            "plot_distill_forest_to_tree.py": "matplotlib"}
+REQUIRES = {
+    "munge_small_data.py": "skdistill.transfer",
+    "plot_distill_forest_to_tree.py": "matplotlib",
+}
 
 
 def test_every_example_is_covered():
@@ -53,11 +69,23 @@ def test_example_runs(script, tmp_path):
     needed = REQUIRES.get(script)
     if needed and importlib.util.find_spec(needed) is None:
         pytest.skip(f"{script} needs {needed}, which is not available yet")
-    env = {**os.environ, "SKDISTILL_EXAMPLE_QUICK": "1", "MPLBACKEND": "Agg",
-           "SKDISTILL_EXAMPLE_OUTPUT": str(tmp_path), "OMP_NUM_THREADS": "1",
-           "PYTHONWARNINGS": "ignore"}
-    result = subprocess.run([sys.executable, str(EXAMPLES / script)], cwd=tmp_path,
-                            env=env, capture_output=True, check=False, text=True, timeout=300)
+    env = {
+        **os.environ,
+        "SKDISTILL_EXAMPLE_QUICK": "1",
+        "MPLBACKEND": "Agg",
+        "SKDISTILL_EXAMPLE_OUTPUT": str(tmp_path),
+        "OMP_NUM_THREADS": "1",
+        "PYTHONWARNINGS": "ignore",
+    }
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     for line in EXPECTED_OUTPUT[script]:
         assert line in result.stdout, f"{line!r} missing from the output of {script}"

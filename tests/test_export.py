@@ -64,8 +64,7 @@ def iris_split():
 
 @pytest.fixture(scope="module")
 def binary_split():
-    X, y = make_classification(n_samples=400, n_features=6, n_informative=4,
-                               random_state=0)
+    X, y = make_classification(n_samples=400, n_features=6, n_informative=4, random_state=0)
     y = np.where(y == 1, "yes", "no")
     return train_test_split(X, y, test_size=0.5, random_state=0)
 
@@ -79,17 +78,22 @@ def assert_same_predictions(exported, distilled, X):
     assert type(exported).__module__.split(".")[0] == "sklearn"
     assert_array_equal(exported.predict(X), distilled.predict(X))
     if hasattr(exported, "predict_proba"):
-        assert_allclose(exported.predict_proba(X), distilled.predict_proba(X),
-                        rtol=1e-10, atol=1e-12)
+        assert_allclose(
+            exported.predict_proba(X), distilled.predict_proba(X), rtol=1e-10, atol=1e-12
+        )
         assert_array_equal(exported.classes_, distilled.classes_)
 
 
 # ------------------------------------------------------- export_student
-@pytest.mark.parametrize("student", [
-    DecisionTreeClassifier(max_depth=3),
-    make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)),
-    GaussianNB(),
-], ids=["tree", "scaled-logistic", "nb"])
+@pytest.mark.parametrize(
+    "student",
+    [
+        DecisionTreeClassifier(max_depth=3),
+        make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)),
+        GaussianNB(),
+    ],
+    ids=["tree", "scaled-logistic", "nb"],
+)
 def test_export_classifier_student_replication(student, iris_split, forest):
     X_train, X_test, y_train, _ = iris_split
     model = DistilledClassifier(forest, student, temperature=2.0, random_state=0)
@@ -107,9 +111,11 @@ def test_export_hard_student_missing_class_warns(iris_split):
     # A frozen teacher that never saw (so never predicts) "versicolor".
     seen = y_train != "versicolor"
     teacher = FrozenEstimator(
-        DecisionTreeClassifier(random_state=0).fit(X_train[seen], y_train[seen]))
-    model = DistilledClassifier(teacher, DecisionTreeClassifier(max_depth=2),
-                                student_fit="hard", random_state=0).fit(X_train, y_train)
+        DecisionTreeClassifier(random_state=0).fit(X_train[seen], y_train[seen])
+    )
+    model = DistilledClassifier(
+        teacher, DecisionTreeClassifier(max_depth=2), student_fit="hard", random_state=0
+    ).fit(X_train, y_train)
     assert_array_equal(model.student_.classes_, ["setosa", "virginica"])
     with pytest.warns(UserWarning, match=r"never saw the classes \['versicolor'\]"):
         exported = export_student(model)
@@ -119,21 +125,28 @@ def test_export_hard_student_missing_class_warns(iris_split):
 
 def test_export_hard_student_all_classes_no_warning(iris_split, forest, recwarn):
     X_train, X_test, y_train, _ = iris_split
-    model = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3),
-                                student_fit="hard", random_state=0).fit(X_train, y_train)
+    model = DistilledClassifier(
+        forest, DecisionTreeClassifier(max_depth=3), student_fit="hard", random_state=0
+    ).fit(X_train, y_train)
     exported = export_student(model)
     assert not [w for w in recwarn if "never saw" in str(w.message)]
     assert_same_predictions(exported, model, X_test)
 
 
-@pytest.mark.parametrize("base", [
-    LogisticRegression(max_iter=2000), DecisionTreeClassifier(max_depth=3, random_state=0),
-], ids=["logistic", "tree"])
+@pytest.mark.parametrize(
+    "base",
+    [
+        LogisticRegression(max_iter=2000),
+        DecisionTreeClassifier(max_depth=3, random_state=0),
+    ],
+    ids=["logistic", "tree"],
+)
 @pytest.mark.parametrize("split", ["iris_split", "binary_split"])
 def test_export_native_student_maps_labels(base, split, request, forest):
     X_train, X_test, y_train, _ = request.getfixturevalue(split)
-    model = DistilledClassifier(forest, ReplicatingSoftStudent(base), temperature=2.0,
-                                random_state=0).fit(X_train, y_train)
+    model = DistilledClassifier(
+        forest, ReplicatingSoftStudent(base), temperature=2.0, random_state=0
+    ).fit(X_train, y_train)
     assert model.student_fit_ == "native"
     assert_array_equal(model.student_.classes_, np.arange(len(model.classes_)))
     exported = export_student(model)
@@ -146,13 +159,16 @@ def test_export_native_student_maps_labels(base, split, request, forest):
 
 def test_export_native_student_in_pipeline(iris_split, forest):
     X_train, X_test, y_train, _ = iris_split
-    student = make_pipeline(StandardScaler(),
-                            ReplicatingSoftStudent(LogisticRegression(max_iter=2000)))
+    student = make_pipeline(
+        StandardScaler(), ReplicatingSoftStudent(LogisticRegression(max_iter=2000))
+    )
     model = DistilledClassifier(forest, student, random_state=0).fit(X_train, y_train)
     assert model.student_fit_ == "native"
     exported = export_student(model)
     assert [type(step).__name__ for _, step in exported.steps] == [
-        "StandardScaler", "LogisticRegression"]
+        "StandardScaler",
+        "LogisticRegression",
+    ]
     assert_same_predictions(exported, model, X_test)
 
 
@@ -169,19 +185,24 @@ class NoExportSoftStudent(SoftTargetClassifierMixin, BaseEstimator):
 
 def test_export_native_student_without_to_sklearn(iris_split, forest):
     X_train, _, y_train, _ = iris_split
-    model = DistilledClassifier(forest, NoExportSoftStudent(LogisticRegression(max_iter=500)),
-                                random_state=0).fit(X_train, y_train)
+    model = DistilledClassifier(
+        forest, NoExportSoftStudent(LogisticRegression(max_iter=500)), random_state=0
+    ).fit(X_train, y_train)
     assert model.student_fit_ == "native"
     with pytest.raises(TypeError, match="NoExportSoftStudent.*no to_sklearn"):
         export_student(model)
 
 
-@pytest.mark.parametrize("student", [
-    Ridge(alpha=1.0),
-    LinearRegression(),
-    make_pipeline(StandardScaler(), Ridge(alpha=0.1)),
-    SGDRegressor(random_state=0, max_iter=2000, tol=1e-6),
-], ids=["ridge", "ols", "scaled-ridge", "sgd-multioutput"])
+@pytest.mark.parametrize(
+    "student",
+    [
+        Ridge(alpha=1.0),
+        LinearRegression(),
+        make_pipeline(StandardScaler(), Ridge(alpha=0.1)),
+        SGDRegressor(random_state=0, max_iter=2000, tol=1e-6),
+    ],
+    ids=["ridge", "ols", "scaled-ridge", "sgd-multioutput"],
+)
 @pytest.mark.parametrize("split", ["iris_split", "binary_split"])
 def test_export_logit_regression_linear_to_logistic(student, split, request):
     X_train, X_test, y_train, _ = request.getfixturevalue(split)
@@ -189,32 +210,40 @@ def test_export_logit_regression_linear_to_logistic(student, split, request):
         scaler = StandardScaler().fit(X_train)
         X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
     teacher = GradientBoostingClassifier(n_estimators=20, random_state=0)
-    model = DistilledClassifier(teacher, student, temperature=3.0,
-                                random_state=0).fit(X_train, y_train)
+    model = DistilledClassifier(teacher, student, temperature=3.0, random_state=0).fit(
+        X_train, y_train
+    )
     assert model.student_fit_ == "logit_regression"
     exported = export_student(model)
     final = exported.steps[-1][1] if hasattr(exported, "steps") else exported
     assert isinstance(final, LogisticRegression)
     assert_same_predictions(exported, model, X_test)
     if len(model.classes_) > 2:  # decision_function is the same logits
-        assert_allclose(exported.decision_function(X_test),
-                        model.decision_function(X_test), rtol=1e-10, atol=1e-10)
+        assert_allclose(
+            exported.decision_function(X_test),
+            model.decision_function(X_test),
+            rtol=1e-10,
+            atol=1e-10,
+        )
 
 
 def test_export_logit_regression_nonlinear_raises(binary_split, forest):
     X_train, _, y_train, _ = binary_split
-    model = DistilledClassifier(forest, DecisionTreeRegressor(max_depth=3),
-                                random_state=0).fit(X_train, y_train)
+    model = DistilledClassifier(forest, DecisionTreeRegressor(max_depth=3), random_state=0).fit(
+        X_train, y_train
+    )
     assert model.student_fit_ == "logit_regression"
-    with pytest.raises(TypeError, match="only when it is a linear regressor.*"
-                                        "DecisionTreeRegressor"):
+    with pytest.raises(
+        TypeError, match="only when it is a linear regressor.*DecisionTreeRegressor"
+    ):
         export_student(model)
 
 
 def test_export_proba_regression_raises(binary_split, forest):
     X_train, _, y_train, _ = binary_split
-    model = DistilledClassifier(forest, Ridge(), student_fit="proba_regression",
-                                random_state=0).fit(X_train, y_train)
+    model = DistilledClassifier(
+        forest, Ridge(), student_fit="proba_regression", random_state=0
+    ).fit(X_train, y_train)
     with pytest.raises(TypeError, match="proba_regression"):
         export_student(model)
 
@@ -253,8 +282,9 @@ def test_export_keeps_feature_names_and_leaves_model_unchanged(binary_split, for
 def test_export_frozen_teacher(iris_split, forest):
     X_train, X_test, y_train, _ = iris_split
     fitted = RandomForestClassifier(n_estimators=10, random_state=0).fit(X_train, y_train)
-    model = DistilledEstimator(FrozenEstimator(fitted), DecisionTreeClassifier(max_depth=3),
-                               random_state=0).fit(X_train, y_train)
+    model = DistilledEstimator(
+        FrozenEstimator(fitted), DecisionTreeClassifier(max_depth=3), random_state=0
+    ).fit(X_train, y_train)
     assert_same_predictions(export_student(model), model, X_test)
 
 
@@ -273,31 +303,36 @@ def test_export_real_students_with_to_sklearn(iris_split, forest):
         pytest.skip("skdistill.students has no student with to_sklearn() yet")
     X_train, X_test, y_train, _ = iris_split
     for cls in found:
-        model = DistilledClassifier(forest, cls(), temperature=2.0,
-                                    random_state=0).fit(X_train, y_train)
+        model = DistilledClassifier(forest, cls(), temperature=2.0, random_state=0).fit(
+            X_train, y_train
+        )
         exported = export_student(model)
         assert not type(exported).__module__.startswith("skdistill"), cls
         assert_array_equal(exported.predict(X_test), model.predict(X_test))
         if hasattr(exported, "predict_proba"):
-            assert_allclose(exported.predict_proba(X_test), model.predict_proba(X_test),
-                            rtol=1e-7, atol=1e-9)
+            assert_allclose(
+                exported.predict_proba(X_test), model.predict_proba(X_test), rtol=1e-7, atol=1e-9
+            )
             assert_array_equal(exported.classes_, model.classes_)
 
 
 # ------------------------------------------------------------------ ONNX
 def _onnx_run(onx, X):
     ort = pytest.importorskip("onnxruntime")
-    session = ort.InferenceSession(onx.SerializeToString(),
-                                   providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(onx.SerializeToString(), providers=["CPUExecutionProvider"])
     return session.run(None, {session.get_inputs()[0].name: X.astype(np.float32)})
 
 
-@pytest.mark.parametrize("student", [
-    DecisionTreeClassifier(max_depth=4),
-    LogisticRegression(max_iter=2000),
-    Ridge(alpha=1.0),
-    make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)),
-], ids=["tree", "logistic", "ridge-logits", "scaled-logistic"])
+@pytest.mark.parametrize(
+    "student",
+    [
+        DecisionTreeClassifier(max_depth=4),
+        LogisticRegression(max_iter=2000),
+        Ridge(alpha=1.0),
+        make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)),
+    ],
+    ids=["tree", "logistic", "ridge-logits", "scaled-logistic"],
+)
 @pytest.mark.parametrize("split", ["iris_split", "binary_split"])
 def test_to_onnx_matches_sklearn(student, split, request, forest):
     pytest.importorskip("skl2onnx")
@@ -306,8 +341,9 @@ def test_to_onnx_matches_sklearn(student, split, request, forest):
     # float32-representable inputs: ONNX computes in float32.
     X_train = X_train.astype(np.float32).astype(np.float64)
     X_test = X_test.astype(np.float32).astype(np.float64)
-    model = DistilledClassifier(forest, student, temperature=2.0,
-                                random_state=0).fit(X_train, y_train)
+    model = DistilledClassifier(forest, student, temperature=2.0, random_state=0).fit(
+        X_train, y_train
+    )
     onx = to_onnx(model, X_train[:5])
     labels, proba = _onnx_run(onx, X_test)
     assert_array_equal(labels, model.predict(X_test))
@@ -324,8 +360,9 @@ def test_to_onnx_native_students(name, iris_split, forest):
     X_train = X_train.astype(np.float32).astype(np.float64)
     X_test = X_test.astype(np.float32).astype(np.float64)
     params = {"max_depth": 3} if "Tree" in name else {"C": 1.0, "max_iter": 500}
-    model = DistilledClassifier(forest, getattr(students, name)(**params), temperature=2.0,
-                                random_state=0).fit(X_train, y_train)
+    model = DistilledClassifier(
+        forest, getattr(students, name)(**params), temperature=2.0, random_state=0
+    ).fit(X_train, y_train)
     assert model.student_fit_ == "native"
     labels, proba = _onnx_run(to_onnx(model, X_train[:5]), X_test)
     assert_array_equal(labels, model.predict(X_test))
@@ -342,28 +379,40 @@ def test_export_and_onnx_with_reused_frozen_preprocessing():
     from sklearn.preprocessing import OneHotEncoder
 
     rng = np.random.default_rng(0)
-    frame = pd.DataFrame({"a": rng.normal(size=300).astype(np.float32).astype(np.float64),
-                          "c": rng.choice(["x", "y", "z"], 300)})
+    frame = pd.DataFrame(
+        {
+            "a": rng.normal(size=300).astype(np.float32).astype(np.float64),
+            "c": rng.choice(["x", "y", "z"], 300),
+        }
+    )
     y = np.where(frame.a + (frame.c == "x") > 0.5, "hi", "lo")
     teacher = make_pipeline(
         make_column_transformer((OneHotEncoder(), ["c"]), remainder=StandardScaler()),
-        RandomForestClassifier(n_estimators=20, random_state=0)).fit(frame, y)
-    student = Pipeline([("preprocessing", FrozenEstimator(teacher[:-1])),
-                        ("tree", DecisionTreeClassifier(max_depth=3))])
-    model = DistilledEstimator(FrozenEstimator(teacher), student,
-                               random_state=0).fit(frame, y)
+        RandomForestClassifier(n_estimators=20, random_state=0),
+    ).fit(frame, y)
+    student = Pipeline(
+        [
+            ("preprocessing", FrozenEstimator(teacher[:-1])),
+            ("tree", DecisionTreeClassifier(max_depth=3)),
+        ]
+    )
+    model = DistilledEstimator(FrozenEstimator(teacher), student, random_state=0).fit(frame, y)
     exported = export_student(model)
     assert not any(isinstance(step, FrozenEstimator) for _, step in exported.steps)
     assert exported.steps[0][1] is not model.student_.steps[0][1].estimator  # a copy
     assert_array_equal(exported.predict(frame), model.predict(frame))
     pytest.importorskip("skl2onnx")
     ort = pytest.importorskip("onnxruntime")
-    session = ort.InferenceSession(to_onnx(model, frame[:5]).SerializeToString(),
-                                   providers=["CPUExecutionProvider"])
+    session = ort.InferenceSession(
+        to_onnx(model, frame[:5]).SerializeToString(), providers=["CPUExecutionProvider"]
+    )
     assert [(i.name, i.type) for i in session.get_inputs()] == [
-        ("a", "tensor(float)"), ("c", "tensor(string)")]
-    labels, proba = session.run(None, {
-        "a": frame[["a"]].to_numpy(np.float32), "c": frame[["c"]].to_numpy(object)})
+        ("a", "tensor(float)"),
+        ("c", "tensor(string)"),
+    ]
+    labels, proba = session.run(
+        None, {"a": frame[["a"]].to_numpy(np.float32), "c": frame[["c"]].to_numpy(object)}
+    )
     assert_array_equal(labels, model.predict(frame))
     assert_allclose(proba, model.predict_proba(frame), atol=1e-5)
 
@@ -374,16 +423,20 @@ def test_to_onnx_regressor():
     X = X.astype(np.float32).astype(np.float64)
     from sklearn.ensemble import RandomForestRegressor
 
-    model = DistilledRegressor(RandomForestRegressor(n_estimators=10, random_state=0),
-                               DecisionTreeRegressor(max_depth=4), random_state=0).fit(X, y)
+    model = DistilledRegressor(
+        RandomForestRegressor(n_estimators=10, random_state=0),
+        DecisionTreeRegressor(max_depth=4),
+        random_state=0,
+    ).fit(X, y)
     (values,) = _onnx_run(to_onnx(model, X[:3]), X)
     assert_allclose(values.ravel(), model.predict(X), rtol=1e-5)
 
 
 def test_to_onnx_missing_skl2onnx(monkeypatch, iris_split, forest):
     X_train, _, y_train, _ = iris_split
-    model = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=2),
-                                random_state=0).fit(X_train, y_train)
+    model = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=2), random_state=0).fit(
+        X_train, y_train
+    )
     monkeypatch.setitem(sys.modules, "skl2onnx", None)
     with pytest.raises(ImportError, match=r"pip install skdistill\[onnx\]"):
         to_onnx(model, X_train[:2])
@@ -392,8 +445,9 @@ def test_to_onnx_missing_skl2onnx(monkeypatch, iris_split, forest):
 def test_to_onnx_bad_sample(iris_split, forest):
     pytest.importorskip("skl2onnx")
     X_train, _, y_train, _ = iris_split
-    model = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=2),
-                                random_state=0).fit(X_train, y_train)
+    model = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=2), random_state=0).fit(
+        X_train, y_train
+    )
     with pytest.raises(ValueError, match="X_sample must be a non-empty 2-D"):
         to_onnx(model, X_train[0])
 
@@ -403,10 +457,14 @@ def test_to_onnx_sample_with_other_columns_is_refused(iris_split, forest):
     # graph with a (None, 3) input that fails on every real row.
     pytest.importorskip("skl2onnx")
     X_train, _, y_train, _ = iris_split
-    model = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=2),
-                                random_state=0).fit(X_train, y_train)
-    with pytest.raises(ValueError, match=r"X_sample must have the 4 features the model "
-                                         r"was fitted on, got 3 \(shape \(5, 3\)\)"):
+    model = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=2), random_state=0).fit(
+        X_train, y_train
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"X_sample must have the 4 features the model "
+        r"was fitted on, got 3 \(shape \(5, 3\)\)",
+    ):
         to_onnx(model, X_train[:5, :3])
     with pytest.raises(ValueError, match=r"the 4 features .* got 5"):
         to_onnx(model, np.hstack([X_train[:5], X_train[:5, :1]]))
@@ -423,16 +481,26 @@ def test_to_onnx_dataframe_sample_needs_the_fitted_column_names():
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({"a": rng.normal(size=100), "c": rng.choice(["x", "y"], 100)})
     y = np.where(frame.a > 0, "hi", "lo")
-    student = make_pipeline(make_column_transformer((OneHotEncoder(), ["c"]),
-                                                    remainder="passthrough"),
-                            DecisionTreeClassifier(max_depth=2))
-    model = DistilledEstimator(FrozenEstimator(make_pipeline(
+    student = make_pipeline(
         make_column_transformer((OneHotEncoder(), ["c"]), remainder="passthrough"),
-        DecisionTreeClassifier(max_depth=3)).fit(frame, y)), student,
-        random_state=0).fit(frame, y)
-    with pytest.raises(ValueError, match=r"X_sample's columns must be the model's "
-                                         r"feature_names_in_ in the same order, \['a', 'c'\], "
-                                         r"got \['c', 'a'\]"):
+        DecisionTreeClassifier(max_depth=2),
+    )
+    model = DistilledEstimator(
+        FrozenEstimator(
+            make_pipeline(
+                make_column_transformer((OneHotEncoder(), ["c"]), remainder="passthrough"),
+                DecisionTreeClassifier(max_depth=3),
+            ).fit(frame, y)
+        ),
+        student,
+        random_state=0,
+    ).fit(frame, y)
+    with pytest.raises(
+        ValueError,
+        match=r"X_sample's columns must be the model's "
+        r"feature_names_in_ in the same order, \['a', 'c'\], "
+        r"got \['c', 'a'\]",
+    ):
         to_onnx(model, frame[["c", "a"]][:5])
     with pytest.raises(ValueError, match=r"the 2 features .* got 1"):
         to_onnx(model, frame[["a"]][:5])
@@ -442,16 +510,16 @@ def test_to_onnx_dataframe_sample_needs_the_fitted_column_names():
 # ----------------------------------------------------------------- rules
 def test_export_rules_tree_uses_real_labels(iris_split, forest):
     X_train, _, y_train, _ = iris_split
-    model = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=2),
-                                random_state=0).fit(X_train, y_train)
+    model = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=2), random_state=0).fit(
+        X_train, y_train
+    )
     names = ["sl", "sw", "pl", "pw"]
     rules = export_rules(model, names)
     assert rules.startswith("# DecisionTreeClassifier student (depth 2")
     assert "RandomForestClassifier teacher" in rules
     assert "class: setosa" in rules
     assert "class: 0" not in rules
-    used = {line.split("|--- ")[1].split()[0] for line in rules.splitlines()
-            if "<=" in line}
+    used = {line.split("|--- ")[1].split()[0] for line in rules.splitlines() if "<=" in line}
     assert used <= set(names)
     # Thresholds printed are the tree's own (to 3 decimals).
     root = model.student_.tree_
@@ -460,40 +528,47 @@ def test_export_rules_tree_uses_real_labels(iris_split, forest):
 
 def test_export_rules_linear_table(iris_split, forest):
     X_train, _, y_train, _ = iris_split
-    model = DistilledClassifier(forest, LogisticRegression(max_iter=2000),
-                                random_state=0).fit(X_train, y_train)
+    model = DistilledClassifier(forest, LogisticRegression(max_iter=2000), random_state=0).fit(
+        X_train, y_train
+    )
     rules = export_rules(model, ["sl", "sw", "pl", "pw"], decimals=4)
     lines = rules.splitlines()
-    assert [c.strip() for c in lines[1].split("|")[2:5]] == ["setosa", "versicolor",
-                                                             "virginica"]
+    assert [c.strip() for c in lines[1].split("|")[2:5]] == ["setosa", "versicolor", "virginica"]
     row = next(line for line in lines if line.startswith("| pl "))
     values = [float(cell) for cell in row.strip("|").split("|")[1:]]
     assert_allclose(values, model.student_.coef_[:, 2], atol=1e-4)
     intercept = next(line for line in lines if line.startswith("| (intercept)"))
-    assert_allclose([float(c) for c in intercept.strip("|").split("|")[1:]],
-                    model.student_.intercept_, atol=1e-4)
+    assert_allclose(
+        [float(c) for c in intercept.strip("|").split("|")[1:]],
+        model.student_.intercept_,
+        atol=1e-4,
+    )
 
 
 def test_export_rules_binary_ridge_and_regressor(binary_split, forest):
     X_train, _, y_train, _ = binary_split
     model = DistilledClassifier(forest, Ridge(), random_state=0).fit(X_train, y_train)
     rules = export_rules(model)
-    assert rules.startswith("# LogisticRegression student (exported from Ridge) of a "
-                            "RandomForestClassifier teacher")
+    assert rules.startswith(
+        "# LogisticRegression student (exported from Ridge) of a RandomForestClassifier teacher"
+    )
     assert "log-odds of yes" in rules
     assert "| feature_0 " in rules
     X, y = load_diabetes(return_X_y=True)
     from sklearn.ensemble import RandomForestRegressor
 
-    reg = DistilledRegressor(RandomForestRegressor(n_estimators=10, random_state=0),
-                             LinearRegression(), random_state=0).fit(X, y)
+    reg = DistilledRegressor(
+        RandomForestRegressor(n_estimators=10, random_state=0), LinearRegression(), random_state=0
+    ).fit(X, y)
     table = export_rules(reg, [f"x{i}" for i in range(X.shape[1])])
-    assert [c.strip() for c in table.splitlines()[1].split("|")[1:3]] == [
-        "feature", "coefficient"]
+    assert [c.strip() for c in table.splitlines()[1].split("|")[1:3]] == ["feature", "coefficient"]
     row = next(line for line in table.splitlines() if line.startswith("| x3 "))
     assert_allclose(float(row.split("|")[2]), reg.student_.coef_[3], atol=1e-3)
-    tree_reg = DistilledRegressor(RandomForestRegressor(n_estimators=10, random_state=0),
-                                  DecisionTreeRegressor(max_depth=2), random_state=0)
+    tree_reg = DistilledRegressor(
+        RandomForestRegressor(n_estimators=10, random_state=0),
+        DecisionTreeRegressor(max_depth=2),
+        random_state=0,
+    )
     assert "value: [" in export_rules(tree_reg.fit(X, y))
 
 
@@ -502,7 +577,8 @@ def test_export_rules_dataframe_and_pipeline_names(binary_split, forest):
     X_train, _, y_train, _ = binary_split
     frame = pd.DataFrame(X_train, columns=[f"c{i}" for i in range(X_train.shape[1])])
     model = DistilledClassifier(
-        forest, make_pipeline(StandardScaler(), DecisionTreeClassifier(max_depth=2)),
+        forest,
+        make_pipeline(StandardScaler(), DecisionTreeClassifier(max_depth=2)),
         random_state=0,
     ).fit(frame, y_train)
     rules = export_rules(model)
@@ -515,8 +591,9 @@ def test_export_rules_errors(iris_split, forest):
     nb = DistilledClassifier(forest, GaussianNB(), random_state=0).fit(X_train, y_train)
     with pytest.raises(TypeError, match="decision tree or linear student, got GaussianNB"):
         export_rules(nb)
-    tree = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=2),
-                               random_state=0).fit(X_train, y_train)
+    tree = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=2), random_state=0).fit(
+        X_train, y_train
+    )
     with pytest.raises(ValueError, match=r"one name per input feature \(4\), got 2"):
         export_rules(tree, ["a", "b"])
     with pytest.raises(TypeError, match="feature_names must be a list"):
@@ -533,12 +610,12 @@ def test_export_with_feature_budget_selects_the_same_columns():
     from skdistill import DistilledClassifier
     from skdistill.export import export_student
 
-    X, y = make_classification(n_samples=300, n_features=10, n_informative=3,
-                               random_state=0)
+    X, y = make_classification(n_samples=300, n_features=10, n_informative=3, random_state=0)
     model = DistilledClassifier(
         RandomForestClassifier(n_estimators=20, random_state=0),
         DecisionTreeClassifier(max_depth=3, random_state=0),
-        feature_budget=3, random_state=0,
+        feature_budget=3,
+        random_state=0,
     ).fit(X, y)
     assert len(model.student_features_) == 3
     exported = export_student(model)

@@ -32,10 +32,27 @@ def inputs(tmp_path):
 
 
 def distill(root, *extra, out="student.skops"):
-    argv = ["distill", "--teacher", str(root / "teacher.skops"), "--data",
-            str(root / "train.csv"), "--target", "label", "--student", "tree:max_depth=2",
-            "--temperature", "2", "--alpha", "0", "--transfer", "none",
-            "--out", str(root / out), "--quiet", *map(str, extra)]
+    argv = [
+        "distill",
+        "--teacher",
+        str(root / "teacher.skops"),
+        "--data",
+        str(root / "train.csv"),
+        "--target",
+        "label",
+        "--student",
+        "tree:max_depth=2",
+        "--temperature",
+        "2",
+        "--alpha",
+        "0",
+        "--transfer",
+        "none",
+        "--out",
+        str(root / out),
+        "--quiet",
+        *map(str, extra),
+    ]
     return main(argv)
 
 
@@ -44,13 +61,20 @@ def snapshot(root):
     return {path.name: path.read_bytes() for path in root.iterdir() if path.is_file()}
 
 
-@pytest.mark.parametrize("option, target, message", [
-    # Before: exit 0 and train.csv replaced by the JSON report.
-    ("--report", "train.csv", "the --report file '{root}/train.csv' is the --data file"),
-    ("--report", "teacher.skops", "the --report file '{root}/teacher.skops' is the --teacher"),
-    ("--out", "teacher.skops", "the --out file '{root}/teacher.skops' is the --teacher file"),
-    ("--report", "student.skops", "the --report file '{root}/student.skops' is the --out file"),
-])
+@pytest.mark.parametrize(
+    "option, target, message",
+    [
+        # Before: exit 0 and train.csv replaced by the JSON report.
+        ("--report", "train.csv", "the --report file '{root}/train.csv' is the --data file"),
+        ("--report", "teacher.skops", "the --report file '{root}/teacher.skops' is the --teacher"),
+        ("--out", "teacher.skops", "the --out file '{root}/teacher.skops' is the --teacher file"),
+        (
+            "--report",
+            "student.skops",
+            "the --report file '{root}/student.skops' is the --out file",
+        ),
+    ],
+)
 def test_output_over_an_input_is_refused(option, target, message, inputs, capsys):
     before = snapshot(inputs)
     extra = [option, inputs / target] if option == "--report" else []
@@ -68,20 +92,33 @@ def test_input_reached_through_a_symlink_is_refused(inputs, capsys):
     assert "is the --data file" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("make_bad_report, message", [
-    (lambda root: root / "missing" / "report.json", "the directory of the --report file "
-                                                    "does not exist"),
-    (lambda root: (root / "adir").mkdir() or root / "adir",
-     "the --report file '{root}/adir' is a directory; give a file name"),
-    (lambda root: os.mkfifo(root / "fifo") or root / "fifo",
-     "the --report file '{root}/fifo' exists and is not a regular file"),
-    (lambda root: root / "report.csv",
-     "--report '{root}/report.csv' has the extension of a data table ('.csv') but gets JSON"),
-    (lambda root: root / "report.pkl",
-     "has the extension of a model file ('.pkl') but gets JSON; give a .json file name"),
-])
-def test_bad_report_path_found_before_out_is_replaced(make_bad_report, message, inputs,
-                                                       capsys):
+@pytest.mark.parametrize(
+    "make_bad_report, message",
+    [
+        (
+            lambda root: root / "missing" / "report.json",
+            "the directory of the --report file does not exist",
+        ),
+        (
+            lambda root: (root / "adir").mkdir() or root / "adir",
+            "the --report file '{root}/adir' is a directory; give a file name",
+        ),
+        (
+            lambda root: os.mkfifo(root / "fifo") or root / "fifo",
+            "the --report file '{root}/fifo' exists and is not a regular file",
+        ),
+        (
+            lambda root: root / "report.csv",
+            "--report '{root}/report.csv' has the extension of a data table ('.csv') "
+            "but gets JSON",
+        ),
+        (
+            lambda root: root / "report.pkl",
+            "has the extension of a model file ('.pkl') but gets JSON; give a .json file name",
+        ),
+    ],
+)
+def test_bad_report_path_found_before_out_is_replaced(make_bad_report, message, inputs, capsys):
     # Before: --out was written first, then the report failed (or, for a
     # table extension, succeeded and made the .csv unreadable).
     (inputs / "student.skops").write_bytes(b"previous student")
@@ -94,9 +131,24 @@ def test_bad_report_path_found_before_out_is_replaced(make_bad_report, message, 
 def test_report_command_json_over_its_data_is_refused(inputs, capsys):
     assert distill(inputs) == 0
     before = (inputs / "train.csv").read_bytes()
-    assert main(["report", "--student", str(inputs / "student.skops"), "--data",
-                 str(inputs / "train.csv"), "--target", "label", "--trust", "--quiet",
-                 "--json", str(inputs / "train.csv")]) == 2
+    assert (
+        main(
+            [
+                "report",
+                "--student",
+                str(inputs / "student.skops"),
+                "--data",
+                str(inputs / "train.csv"),
+                "--target",
+                "label",
+                "--trust",
+                "--quiet",
+                "--json",
+                str(inputs / "train.csv"),
+            ]
+        )
+        == 2
+    )
     assert "has the extension of a data table ('.csv')" in capsys.readouterr().err
     assert (inputs / "train.csv").read_bytes() == before
 
@@ -123,10 +175,10 @@ def test_outputs_replace_old_files_and_keep_their_permissions(inputs):
     (inputs / "student.skops").write_bytes(b"previous student")
     os.chmod(inputs / "student.skops", 0o640)
     assert distill(inputs, "--report", inputs / "report.json") == 0
-    assert set(snapshot(inputs)) == {"train.csv", "teacher.skops", "student.skops",
-                                     "report.json"}
-    model = sio.load(inputs / "student.skops",
-                     trusted=sio.get_untrusted_types(file=inputs / "student.skops"))
+    assert set(snapshot(inputs)) == {"train.csv", "teacher.skops", "student.skops", "report.json"}
+    model = sio.load(
+        inputs / "student.skops", trusted=sio.get_untrusted_types(file=inputs / "student.skops")
+    )
     assert model.student_.get_depth() <= 2
     assert json.loads((inputs / "report.json").read_text())["command"] == "distill"
     assert stat.S_IMODE((inputs / "student.skops").stat().st_mode) == 0o640
@@ -146,16 +198,21 @@ def demo_calls(monkeypatch):
     return calls
 
 
-@pytest.mark.parametrize("argv, message", [
-    # Before: inf and -1 reached the demo, which failed with a traceback.
-    (["--temperature", "inf"], "--temperature must be > 0 and finite, got inf"),
-    (["--temperature", "nan"], "--temperature must be > 0 and finite, got nan"),
-    (["--temperature", "-2"], "--temperature must be > 0 and finite, got -2.0"),
-    (["--random-state", "-1"], "--random-state must be an integer in [0, 2**32 - 1], got -1"),
-    (["--random-state", str(2**32)], "--random-state must be an integer in [0, 2**32 - 1], "
-                                      "got 4294967296"),
-    (["--plot", "/nonexistent_dir/curve.png"], "the directory of the --plot file does not"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        # Before: inf and -1 reached the demo, which failed with a traceback.
+        (["--temperature", "inf"], "--temperature must be > 0 and finite, got inf"),
+        (["--temperature", "nan"], "--temperature must be > 0 and finite, got nan"),
+        (["--temperature", "-2"], "--temperature must be > 0 and finite, got -2.0"),
+        (["--random-state", "-1"], "--random-state must be an integer in [0, 2**32 - 1], got -1"),
+        (
+            ["--random-state", str(2**32)],
+            "--random-state must be an integer in [0, 2**32 - 1], got 4294967296",
+        ),
+        (["--plot", "/nonexistent_dir/curve.png"], "the directory of the --plot file does not"),
+    ],
+)
 def test_bad_demo_options_are_usage_errors(argv, message, demo_calls, capsys):
     assert main(["demo", *argv]) == 2
     assert f"skdistill demo: error: {message}" in capsys.readouterr().err
@@ -163,8 +220,20 @@ def test_bad_demo_options_are_usage_errors(argv, message, demo_calls, capsys):
 
 
 def test_good_demo_options_reach_the_demo(demo_calls, tmp_path):
-    assert main(["demo", "--temperature", "3", "--random-state", str(2**32 - 1),
-                 "--plot", str(tmp_path / "curve.png")]) == 0
+    assert (
+        main(
+            [
+                "demo",
+                "--temperature",
+                "3",
+                "--random-state",
+                str(2**32 - 1),
+                "--plot",
+                str(tmp_path / "curve.png"),
+            ]
+        )
+        == 0
+    )
     assert main(["demo", "--no-plot", "--plot", "/nonexistent_dir/curve.png"]) == 0
     assert demo_calls == [
         {"random_state": 2**32 - 1, "temperature": 3.0, "plot_path": str(tmp_path / "curve.png")},
@@ -175,9 +244,16 @@ def test_good_demo_options_reach_the_demo(demo_calls, tmp_path):
 def test_demo_usage_error_without_traceback_in_subprocess():
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     env.pop("SKDISTILL_TRACEBACK", None)
-    result = subprocess.run([sys.executable, "-m", "skdistill", "demo", "--temperature", "inf"],
-                            capture_output=True, text=True, env=env, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "skdistill", "demo", "--temperature", "inf"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.strip() == (
-        "skdistill demo: error: --temperature must be > 0 and finite, got inf")
+        "skdistill demo: error: --temperature must be > 0 and finite, got inf"
+    )

@@ -17,8 +17,9 @@ from skdistill._targets import teacher_outputs
 
 @pytest.fixture(scope="module")
 def fitted_forest():
-    X, y = make_classification(n_samples=400, n_features=6, n_classes=3,
-                               n_informative=4, random_state=0)
+    X, y = make_classification(
+        n_samples=400, n_features=6, n_classes=3, n_informative=4, random_state=0
+    )
     return RandomForestClassifier(n_estimators=10, random_state=0).fit(X, y), X
 
 
@@ -35,8 +36,9 @@ def _copy_as_float32(X):
 def test_batches_give_the_same_outputs(fitted_forest, batch_size):
     forest, X = fitted_forest
     expected = teacher_outputs(forest, X, forest.classes_)
-    labels = predict_in_batches(partial(teacher_outputs, forest, classes=forest.classes_),
-                                X, batch_size=batch_size)
+    labels = predict_in_batches(
+        partial(teacher_outputs, forest, classes=forest.classes_), X, batch_size=batch_size
+    )
     assert_allclose(labels, expected)
 
 
@@ -47,8 +49,9 @@ def test_parallel_gives_the_same_outputs(fitted_forest, n_jobs):
     got = predict_in_batches(forest.predict_proba, X, batch_size=50, n_jobs=n_jobs)
     assert_allclose(got, expected)
     with joblib.parallel_config(backend="threading"):
-        assert_allclose(predict_in_batches(forest.predict_proba, X, batch_size=50,
-                                           n_jobs=2), expected)
+        assert_allclose(
+            predict_in_batches(forest.predict_proba, X, batch_size=50, n_jobs=2), expected
+        )
 
 
 def test_containers(fitted_forest):
@@ -57,8 +60,7 @@ def test_containers(fitted_forest):
     expected = X.sum(axis=1)
     for rows in (X, pd.DataFrame(X), sparse.csr_matrix(X), X.tolist()):
         assert_allclose(predict_in_batches(_row_sums, rows, batch_size=33), expected)
-        assert_allclose(predict_in_batches(_row_sums, rows, batch_size=33, n_jobs=2),
-                        expected)
+        assert_allclose(predict_in_batches(_row_sums, rows, batch_size=33, n_jobs=2), expected)
 
 
 def test_batch_size_is_honoured():
@@ -96,8 +98,9 @@ def test_peak_memory_is_bounded_by_the_batch():
 def _blas_threads(X):
     from threadpoolctl import threadpool_info
 
-    counts = [pool["num_threads"] for pool in threadpool_info()
-              if pool["user_api"] in ("blas", "openmp")]
+    counts = [
+        pool["num_threads"] for pool in threadpool_info() if pool["user_api"] in ("blas", "openmp")
+    ]
     return np.full(len(X), max(counts) if counts else -1)
 
 
@@ -131,6 +134,5 @@ def test_single_batch_runs_in_process(fitted_forest):
         calls.append(len(rows))
         return _row_sums(rows)
 
-    assert_array_equal(predict_in_batches(local, X, batch_size=None, n_jobs=2),
-                       X.sum(axis=1))
+    assert_array_equal(predict_in_batches(local, X, batch_size=None, n_jobs=2), X.sum(axis=1))
     assert calls == [400]

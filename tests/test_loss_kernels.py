@@ -16,8 +16,7 @@ from skdistill._loss._soft_loss import (
     squared_error_loss_gradient,
 )
 
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # --------------------------------------------------------------------------
@@ -158,25 +157,28 @@ def numerical_gradient(kernel, raw, targets, weight, h=1e-6):
     differencing a single row's loss keeps the rounding error small."""
     grad = np.zeros_like(raw)
     for i in range(len(raw)):
-        w_i = None if weight is None else weight[i:i + 1]
-        row = raw[i:i + 1].copy()
+        w_i = None if weight is None else weight[i : i + 1]
+        row = raw[i : i + 1].copy()
         flat = row.reshape(-1)
         for j in range(flat.size):
             original = flat[j]
             flat[j] = original + h
-            f_plus, _ = kernel(row, targets[i:i + 1], w_i)
+            f_plus, _ = kernel(row, targets[i : i + 1], w_i)
             flat[j] = original - h
-            f_minus, _ = kernel(row, targets[i:i + 1], w_i)
+            f_minus, _ = kernel(row, targets[i : i + 1], w_i)
             flat[j] = original
-            grad[i:i + 1].reshape(-1)[j] = (f_plus - f_minus) / (2 * h)
+            grad[i : i + 1].reshape(-1)[j] = (f_plus - f_minus) / (2 * h)
     return grad
 
 
-@pytest.mark.parametrize("kernel, binary", [
-    (multinomial_loss_gradient, False),
-    (binary_loss_gradient, True),
-    (squared_error_loss_gradient, False),
-])
+@pytest.mark.parametrize(
+    "kernel, binary",
+    [
+        (multinomial_loss_gradient, False),
+        (binary_loss_gradient, True),
+        (squared_error_loss_gradient, False),
+    ],
+)
 @settings(max_examples=25, deadline=None)
 @given(data=st.data())
 def test_gradient_matches_finite_differences(kernel, binary, data):
@@ -192,8 +194,9 @@ def test_gradient_matches_finite_differences(kernel, binary, data):
 # --------------------------------------------------------------------------
 # Extremes, threads, in-place
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("dtype, big", [(np.float32, 1e4), (np.float32, 3e38),
-                                        (np.float64, 1e4), (np.float64, 1e300)])
+@pytest.mark.parametrize(
+    "dtype, big", [(np.float32, 1e4), (np.float32, 3e38), (np.float64, 1e4), (np.float64, 1e300)]
+)
 def test_no_overflow_at_extreme_logits(dtype, big):
     raw = np.array([[big, -big, 0.0], [-big, -big, -big], [big, big, -big]], dtype=dtype)
     targets = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.5, 0.5, 0.0]], dtype=dtype)
@@ -225,11 +228,14 @@ def test_threads_do_not_change_results():
     assert isinstance(openmp_enabled(), bool)
 
 
-@pytest.mark.parametrize("kernel, shape", [
-    (multinomial_loss_gradient, (50, 4)),
-    (binary_loss_gradient, (50,)),
-    (squared_error_loss_gradient, (50, 2)),
-])
+@pytest.mark.parametrize(
+    "kernel, shape",
+    [
+        (multinomial_loss_gradient, (50, 4)),
+        (binary_loss_gradient, (50,)),
+        (squared_error_loss_gradient, (50, 2)),
+    ],
+)
 def test_out_may_be_raw(kernel, shape):
     rng = np.random.default_rng(1)
     raw = rng.normal(size=shape) * 10
@@ -266,18 +272,33 @@ def _good(shape=(4, 3), dtype=np.float64):
     return np.zeros(shape, dtype=dtype), np.full(shape, 1.0 / shape[-1], dtype=dtype)
 
 
-@pytest.mark.parametrize("make_args, error, match", [
-    (lambda: ([[0.0, 1.0]], [[0.5, 0.5]]), TypeError, "raw must be a numpy.ndarray"),
-    (lambda: (np.zeros((2, 2), dtype=int), np.zeros((2, 2))), TypeError,
-     "raw must have dtype float32 or float64, got int"),
-    (lambda: (np.zeros((2, 2)), np.zeros((2, 2), dtype=np.float32)), TypeError,
-     "targets must have the dtype of raw"),
-    (lambda: (np.zeros((2, 3)), np.zeros((2, 2))), ValueError,
-     r"targets must have the shape of raw \(2, 3\), got \(2, 2\)"),
-    (lambda: (np.zeros(3), np.zeros(3)), ValueError, "raw must be 2-D"),
-    (lambda: (np.zeros((3, 4))[:, ::2], np.zeros((3, 2))), ValueError,
-     "raw must be C-contiguous"),
-])
+@pytest.mark.parametrize(
+    "make_args, error, match",
+    [
+        (lambda: ([[0.0, 1.0]], [[0.5, 0.5]]), TypeError, "raw must be a numpy.ndarray"),
+        (
+            lambda: (np.zeros((2, 2), dtype=int), np.zeros((2, 2))),
+            TypeError,
+            "raw must have dtype float32 or float64, got int",
+        ),
+        (
+            lambda: (np.zeros((2, 2)), np.zeros((2, 2), dtype=np.float32)),
+            TypeError,
+            "targets must have the dtype of raw",
+        ),
+        (
+            lambda: (np.zeros((2, 3)), np.zeros((2, 2))),
+            ValueError,
+            r"targets must have the shape of raw \(2, 3\), got \(2, 2\)",
+        ),
+        (lambda: (np.zeros(3), np.zeros(3)), ValueError, "raw must be 2-D"),
+        (
+            lambda: (np.zeros((3, 4))[:, ::2], np.zeros((3, 2))),
+            ValueError,
+            "raw must be C-contiguous",
+        ),
+    ],
+)
 def test_bad_arrays(make_args, error, match):
     with pytest.raises(error, match=match):
         multinomial_loss_gradient(*make_args())

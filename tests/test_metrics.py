@@ -68,18 +68,33 @@ def test_fidelity_score_errors(teacher, student, match):
     "teacher, student, match",
     [
         # 0 == "0" is False: before, a fidelity of 0.0 instead of an error
-        ([0, 1, 2], ["0", "1", "2"],
-         r"must hold labels of the same type, got numbers and strings"),
-        (np.array(["a", "b"], dtype=object), np.array([0, 1], dtype=object),
-         r"got strings and numbers"),
-        (np.array([0, "a", 1], dtype=object), np.array([0, "a", 1], dtype=object),
-         r"teacher_pred mixes label types \(numbers and strings\)"),
+        (
+            [0, 1, 2],
+            ["0", "1", "2"],
+            r"must hold labels of the same type, got numbers and strings",
+        ),
+        (
+            np.array(["a", "b"], dtype=object),
+            np.array([0, 1], dtype=object),
+            r"got strings and numbers",
+        ),
+        (
+            np.array([0, "a", 1], dtype=object),
+            np.array([0, "a", 1], dtype=object),
+            r"teacher_pred mixes label types \(numbers and strings\)",
+        ),
         # NaN != NaN: before, identical inputs scored 0.5
-        ([np.nan, 1.0], [np.nan, 1.0],
-         r"teacher_pred must not contain missing labels \(NaN or None\), got 1 row"),
+        (
+            [np.nan, 1.0],
+            [np.nan, 1.0],
+            r"teacher_pred must not contain missing labels \(NaN or None\), got 1 row",
+        ),
         ([0, 1], np.array([None, 1], dtype=object), r"student_pred must not contain missing"),
-        (np.array([["a", None], ["b", "c"]], dtype=object), [["a", "x"], ["b", "c"]],
-         r"teacher_pred must not contain missing labels .* got 1 row\(s\) with one out of 2"),
+        (
+            np.array([["a", None], ["b", "c"]], dtype=object),
+            [["a", "x"], ["b", "c"]],
+            r"teacher_pred must not contain missing labels .* got 1 row\(s\) with one out of 2",
+        ),
     ],
 )
 def test_fidelity_score_rejects_mixed_or_missing_labels(teacher, student, match):
@@ -173,8 +188,11 @@ def test_total_variation_and_brier_hand_values():
         ([[0.5, 0.6]], [[0.5, 0.5]], r"each row of teacher_proba must sum to 1; row 0"),
         ([[0.5, 0.5]], [[0.9, 0.2]], r"each row of student_proba must sum to 1"),
         ([[1.5, -0.5]], [[0.5, 0.5]], r"teacher_proba must hold probabilities in \[0, 1\]"),
-        ([[0.5, 0.5]], [[0.3, 0.3, 0.4]],
-         r"teacher_proba and student_proba must have the same shape"),
+        (
+            [[0.5, 0.5]],
+            [[0.3, 0.3, 0.4]],
+            r"teacher_proba and student_proba must have the same shape",
+        ),
         ([[np.nan, 0.5]], [[0.5, 0.5]], r"teacher_proba must not contain NaN"),
     ],
 )
@@ -254,8 +272,11 @@ def quadrant_data():
 def fitted_classifier():
     X, y = load_iris(return_X_y=True)
     model = DistilledClassifier(
-        LogisticRegression(max_iter=500), DecisionTreeClassifier(max_depth=2),
-        temperature=2.0, teacher_targets="in_sample", random_state=0,
+        LogisticRegression(max_iter=500),
+        DecisionTreeClassifier(max_depth=2),
+        temperature=2.0,
+        teacher_targets="in_sample",
+        random_state=0,
     ).fit(X, y)
     return model, X, y
 
@@ -292,7 +313,8 @@ def test_kl_scorer_aligns_teacher_columns_to_classes(quadrant_data):
 def test_regression_scorers():
     X, y = make_regression(n_samples=200, n_features=4, noise=5.0, random_state=0)
     model = DistilledRegressor(
-        DecisionTreeRegressor(max_depth=5, random_state=0), Ridge(),
+        DecisionTreeRegressor(max_depth=5, random_state=0),
+        Ridge(),
         teacher_targets="in_sample",
     ).fit(X, y)
     teacher_pred, student_pred = model.teacher_.predict(X), model.predict(X)
@@ -306,8 +328,12 @@ def test_scorer_on_pipeline_ending_in_distilled(fitted_classifier):
     _, X, y = fitted_classifier
     pipe = make_pipeline(
         StandardScaler(),
-        DistilledClassifier(LogisticRegression(max_iter=500), DecisionTreeClassifier(max_depth=2),
-                            teacher_targets="in_sample", random_state=0),
+        DistilledClassifier(
+            LogisticRegression(max_iter=500),
+            DecisionTreeClassifier(max_depth=2),
+            teacher_targets="in_sample",
+            random_state=0,
+        ),
     ).fit(X, y)
     distilled, Xt = pipe[-1], pipe[:-1].transform(X)
     expected = fidelity_score(distilled.teacher_.predict(Xt), pipe.predict(X))
@@ -347,8 +373,7 @@ def test_get_scorer_names_and_fallback(fitted_classifier):
     with pytest.raises(TypeError, match="scoring must be a str, a callable or None"):
         get_scorer(3)
     assert repr(kl_scorer) == (
-        "make_fidelity_scorer(kl_divergence, response='predict_proba', "
-        "greater_is_better=False)"
+        "make_fidelity_scorer(kl_divergence, response='predict_proba', greater_is_better=False)"
     )
 
 
@@ -372,12 +397,15 @@ def test_grid_search_refit_on_fidelity(quadrant_data):
     X, y = quadrant_data
     model = DistilledClassifier(
         DecisionTreeClassifier(max_depth=2, random_state=0),
-        DecisionTreeClassifier(random_state=0), teacher_targets="in_sample",
+        DecisionTreeClassifier(random_state=0),
+        teacher_targets="in_sample",
     )
     search = GridSearchCV(
-        model, {"temperature": [1.0, 3.0], "student__max_depth": [1, 2]},
+        model,
+        {"temperature": [1.0, 3.0], "student__max_depth": [1, 2]},
         scoring={"fidelity": fidelity_scorer, "accuracy": "accuracy", "kl": kl_scorer},
-        refit="fidelity", cv=3,
+        refit="fidelity",
+        cv=3,
     ).fit(X, y)
     results = search.cv_results_
     depth = np.array(results["param_student__max_depth"], dtype=int)
@@ -394,17 +422,23 @@ def test_cross_validate_with_scoring_dict_and_names(quadrant_data):
     X, y = quadrant_data
     model = DistilledEstimator(
         DecisionTreeClassifier(max_depth=2, random_state=0),
-        DecisionTreeClassifier(max_depth=1, random_state=0), teacher_targets="in_sample",
+        DecisionTreeClassifier(max_depth=1, random_state=0),
+        teacher_targets="in_sample",
     )
     cv = KFold(3, shuffle=True, random_state=0)
     scores = cross_validate(
-        model, X, y, cv=cv, return_estimator=True,
+        model,
+        X,
+        y,
+        cv=cv,
+        return_estimator=True,
         scoring=resolve_scoring(["fidelity", "neg_kl_divergence", "accuracy"]),
     )
     for fold, (_, test) in enumerate(cv.split(X)):
         estimator = scores["estimator"][fold]
         assert scores["test_fidelity"][fold] == fidelity_score(
-            estimator.teacher_.predict(X[test]), estimator.predict(X[test]))
+            estimator.teacher_.predict(X[test]), estimator.predict(X[test])
+        )
         assert scores["test_neg_kl_divergence"][fold] < 0
         assert scores["test_accuracy"][fold] == estimator.score(X[test], y[test])
 
@@ -416,18 +450,27 @@ def test_scorer_receives_sample_weight_through_metadata_routing(quadrant_data):
     with config_context(enable_metadata_routing=True):
         model = DistilledClassifier(
             DecisionTreeClassifier(max_depth=2, random_state=0),
-            DecisionTreeClassifier(max_depth=1, random_state=0), teacher_targets="in_sample",
+            DecisionTreeClassifier(max_depth=1, random_state=0),
+            teacher_targets="in_sample",
         ).set_fit_request(sample_weight=False)
         scores = cross_validate(
-            model, X, y, cv=cv, return_estimator=True, params={"sample_weight": w},
-            scoring={"fidelity": fidelity_scorer.set_score_request(sample_weight=True),
-                     "unweighted": fidelity_scorer},
+            model,
+            X,
+            y,
+            cv=cv,
+            return_estimator=True,
+            params={"sample_weight": w},
+            scoring={
+                "fidelity": fidelity_scorer.set_score_request(sample_weight=True),
+                "unweighted": fidelity_scorer,
+            },
         )
     for fold, (_, test) in enumerate(cv.split(X)):
         estimator = scores["estimator"][fold]
         t, s = estimator.teacher_.predict(X[test]), estimator.predict(X[test])
         assert scores["test_fidelity"][fold] == pytest.approx(
-            fidelity_score(t, s, sample_weight=w[test]))
+            fidelity_score(t, s, sample_weight=w[test])
+        )
         assert scores["test_unweighted"][fold] == pytest.approx(fidelity_score(t, s))
     # the weights made a difference, so the weighted numbers were routed
     assert not np.allclose(scores["test_fidelity"], scores["test_unweighted"])
@@ -437,7 +480,8 @@ def test_scorer_receives_sample_weight_through_metadata_routing(quadrant_data):
 def test_multiclass_fidelity_with_classifier_data():
     X, y = make_classification(n_samples=200, n_classes=3, n_informative=4, random_state=0)
     model = DistilledClassifier(
-        LogisticRegression(max_iter=500), LogisticRegression(C=0.01, max_iter=500),
+        LogisticRegression(max_iter=500),
+        LogisticRegression(C=0.01, max_iter=500),
         teacher_targets="in_sample",
     ).fit(X, y)
     value = fidelity_scorer(model, X)

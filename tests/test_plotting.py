@@ -26,7 +26,8 @@ def data():
 def model():
     return DistilledClassifier(
         DecisionTreeClassifier(max_depth=2, random_state=0),
-        DecisionTreeClassifier(random_state=0), teacher_targets="in_sample",
+        DecisionTreeClassifier(random_state=0),
+        teacher_targets="in_sample",
     )
 
 

@@ -60,7 +60,8 @@ def binary_report(binary_split):
     X_train, X_test, y_train, y_test = binary_split
     model = DistilledClassifier(
         RandomForestClassifier(n_estimators=15, random_state=0),
-        DecisionTreeClassifier(max_depth=3), random_state=0,
+        DecisionTreeClassifier(max_depth=3),
+        random_state=0,
     ).fit(X_train, y_train)
     return model, distillation_report(model, X_test, y_test, n_repeats=2)
 
@@ -80,7 +81,8 @@ def quadrant_path(quadrant_data):
     X, y = quadrant_data
     model = DistilledClassifier(
         DecisionTreeClassifier(max_depth=2, random_state=0),
-        DecisionTreeClassifier(random_state=0), teacher_targets="in_sample",
+        DecisionTreeClassifier(random_state=0),
+        teacher_targets="in_sample",
     )
     return distill_path(model, X, y, values=[1, 2, 3, 4], random_state=0, n_repeats=1)
 
@@ -122,7 +124,8 @@ def test_report_sizes_latency_and_times(binary_report):
     assert report.compression == ratio > 5
     assert report.teacher["predict_ms_per_1k"] > 0 and report.student["predict_ms_per_1k"] > 0
     assert report.speedup == pytest.approx(
-        report.teacher["predict_ms_per_1k"] / report.student["predict_ms_per_1k"])
+        report.teacher["predict_ms_per_1k"] / report.student["predict_ms_per_1k"]
+    )
     assert report.teacher["fit_seconds"] == model.teacher_fit_time_
     assert report.student["fit_seconds"] == model.student_fit_time_
 
@@ -132,9 +135,19 @@ def test_report_text_html_dict_and_frame(binary_report):
     text = str(report)
     lines = text.splitlines()
     assert lines[0].startswith(
-        "Distillation report: RandomForestClassifier -> DecisionTreeClassifier")
-    for name in ("accuracy", "roc_auc", "kl_divergence", "pickled_bytes", "n_leaves",
-                 "predict_ms_per_1k", "fit_seconds", "x faster", "x smaller"):
+        "Distillation report: RandomForestClassifier -> DecisionTreeClassifier"
+    )
+    for name in (
+        "accuracy",
+        "roc_auc",
+        "kl_divergence",
+        "pickled_bytes",
+        "n_leaves",
+        "predict_ms_per_1k",
+        "fit_seconds",
+        "x faster",
+        "x smaller",
+    ):
         assert name in text
     assert "n_parameters" not in text  # unknown for both tree models: row hidden
     # aligned: the teacher column ends at the same character on every metric row
@@ -152,7 +165,8 @@ def test_report_text_html_dict_and_frame(binary_report):
     assert list(frame.columns) == ["section", "teacher", "student", "change"]
     assert frame.loc["accuracy", "student"] == report.student["accuracy"]
     assert frame.loc["accuracy", "change"] == pytest.approx(
-        report.student["accuracy"] - report.teacher["accuracy"])
+        report.student["accuracy"] - report.teacher["accuracy"]
+    )
     assert np.isnan(frame.loc["fidelity", "teacher"])
     assert frame.loc["pickled_bytes", "change"] == pytest.approx(report.compression)
     assert "DistillationReport" in repr(report)
@@ -173,7 +187,10 @@ def test_multiclass_report_uses_one_vs_rest_auc():
     train, test = order[:100], order[100:]
     model = DistilledClassifier(
         GradientBoostingClassifier(n_estimators=10, random_state=0),
-        LogisticRegression(max_iter=500), temperature=2.0, random_state=0, cv=3,
+        LogisticRegression(max_iter=500),
+        temperature=2.0,
+        random_state=0,
+        cv=3,
     ).fit(X[train], y[train])
     report = distillation_report(model, X[test], y[test], n_repeats=1)
     expected = roc_auc_score(y[test], model.predict_proba(X[test]), multi_class="ovr")
@@ -188,7 +205,9 @@ def test_multiclass_report_uses_one_vs_rest_auc():
 def test_report_without_probabilities_or_labels():
     X, y = load_iris(return_X_y=True)
     model = DistilledClassifier(
-        LogisticRegression(max_iter=500), LinearSVC(), teacher_targets="in_sample",
+        LogisticRegression(max_iter=500),
+        LinearSVC(),
+        teacher_targets="in_sample",
     ).fit(X, y)
     report = distillation_report(model, X, y, n_repeats=1)
     assert report.student["roc_auc"] is None  # multiclass, no predict_proba
@@ -207,7 +226,8 @@ def test_binary_roc_auc_from_decision_function(binary_split):
     ).fit(X_train, y_train)
     report = distillation_report(model, X_test, y_test, n_repeats=1)
     assert report.student["roc_auc"] == pytest.approx(
-        roc_auc_score(y_test, model.decision_function(X_test)))
+        roc_auc_score(y_test, model.decision_function(X_test))
+    )
     # a single class in y_test: AUC undefined, reported as None
     one_class = y_test == 1
     report = distillation_report(model, X_test[one_class], y_test[one_class], n_repeats=1)
@@ -218,7 +238,9 @@ def test_binary_roc_auc_from_decision_function(binary_split):
 def test_regression_report(Distilled):
     X, y = make_regression(n_samples=300, n_features=5, noise=10.0, random_state=0)
     model = Distilled(
-        RandomForestRegressor(n_estimators=10, random_state=0), Ridge(), random_state=0,
+        RandomForestRegressor(n_estimators=10, random_state=0),
+        Ridge(),
+        random_state=0,
     ).fit(X[:200], y[:200])
     report = distillation_report(model, X[200:], y[200:], n_repeats=1)
     t_pred, s_pred = model.teacher_.predict(X[200:]), model.predict(X[200:])
@@ -245,7 +267,8 @@ def test_report_names_pipeline_steps_and_says_when_the_student_is_larger(binary_
     X_train, X_test, y_train, y_test = binary_split
     model = DistilledClassifier(
         make_pipeline(StandardScaler(), LogisticRegression()),
-        DecisionTreeClassifier(random_state=0), teacher_targets="in_sample",
+        DecisionTreeClassifier(random_state=0),
+        teacher_targets="in_sample",
     ).fit(X_train, y_train)
     report = distillation_report(model, X_test, y_test, n_repeats=1)
     assert report.teacher_name == "Pipeline(StandardScaler, LogisticRegression)"
@@ -274,8 +297,9 @@ def test_report_errors(binary_split):
 # ---------------------------------------------------------------- model_size
 @pytest.fixture(scope="module")
 def small_data():
-    return make_classification(n_samples=120, n_features=5, n_informative=3,
-                               n_classes=3, random_state=0)
+    return make_classification(
+        n_samples=120, n_features=5, n_informative=3, n_classes=3, random_state=0
+    )
 
 
 def test_model_size_of_common_models(small_data):
@@ -289,7 +313,8 @@ def test_model_size_of_common_models(small_data):
     assert model_size(mlp).n_parameters == 5 * 4 + 4 + 4 * 3 + 3
     svc = SVC().fit(X, y)
     assert model_size(svc).n_parameters == (
-        svc.support_vectors_.size + svc.dual_coef_.size + svc.intercept_.size)
+        svc.support_vectors_.size + svc.dual_coef_.size + svc.intercept_.size
+    )
     knn = KNeighborsClassifier().fit(X, y)
     size = model_size(knn)
     assert (size.n_parameters, size.n_nodes, size.n_leaves) == (None, None, None)
@@ -355,9 +380,15 @@ def test_select_student_prefers_the_smallest_size_not_the_first_value():
         results["fidelity"] = np.reshape(fidelity, (n, 1))
         results["score"] = np.reshape(fidelity, (n, 1))
         results["n_leaves"] = np.reshape(n_leaves, (n, 1)).astype(float)
-        return DistillationPath(param="p", values=["a", "b", "c"], task="classification",
-                                split_results=results, teacher_score=1.0,
-                                teacher_reused=False, teacher_fit_time=0.0)
+        return DistillationPath(
+            param="p",
+            values=["a", "b", "c"],
+            task="classification",
+            split_results=results,
+            teacher_score=1.0,
+            teacher_reused=False,
+            teacher_fit_time=0.0,
+        )
 
     path = path_with([0.90, 0.990, 0.995], [4, 8, 6])
     assert select_student(path, 0.98).value == "c"
@@ -378,14 +409,19 @@ def test_select_student_prefers_the_smallest_size_not_the_first_value():
 def test_shared_teacher_gives_the_same_students_as_refitting(quadrant_data):
     X, y = quadrant_data
     model = DistilledClassifier(
-        RandomForestClassifier(n_estimators=8), DecisionTreeClassifier(),
-        teacher_targets="in_sample", temperature=2.0, alpha=0.0, transfer=None,
+        RandomForestClassifier(n_estimators=8),
+        DecisionTreeClassifier(),
+        teacher_targets="in_sample",
+        temperature=2.0,
+        alpha=0.0,
+        transfer=None,
         random_state=3,
     )
     before = model.get_params()
     shared = distill_path(model, X, y, values=[1, 3, None], random_state=0, n_repeats=1)
-    refit = distill_path(model, X, y, values=[1, 3, None], random_state=0, n_repeats=1,
-                         reuse_teacher=False)
+    refit = distill_path(
+        model, X, y, values=[1, 3, None], random_state=0, n_repeats=1, reuse_teacher=False
+    )
     assert shared.teacher_reused and not refit.teacher_reused
     assert shared.teacher_fit_time > 0 and refit.teacher_fit_time == 0
     for name in ("fidelity", "score", "kl_divergence", "n_leaves"):
@@ -398,12 +434,14 @@ def test_out_of_fold_targets_are_refit_unless_reuse_is_forced(quadrant_data):
     X, y = quadrant_data
     model = DistilledClassifier(
         DecisionTreeClassifier(max_depth=2, random_state=0),
-        DecisionTreeClassifier(random_state=0), cv=3,
+        DecisionTreeClassifier(random_state=0),
+        cv=3,
     )  # teacher_targets="auto" -> out-of-fold for a plain tree
     auto = distill_path(model, X, y, values=[1, 2], random_state=0, n_repeats=1)
     assert not auto.teacher_reused
-    forced = distill_path(model, X, y, values=[1, 2], random_state=0, n_repeats=1,
-                          reuse_teacher=True)
+    forced = distill_path(
+        model, X, y, values=[1, 2], random_state=0, n_repeats=1, reuse_teacher=True
+    )
     assert forced.teacher_reused
     assert auto.fidelity[1] > 0.97 and forced.fidelity[1] == 1.0
     message = "reuse_teacher=True cannot be used with param='teacher__max_depth'"
@@ -414,7 +452,8 @@ def test_out_of_fold_targets_are_refit_unless_reuse_is_forced(quadrant_data):
 def test_distill_path_over_teacher_param_with_cv_folds(quadrant_data):
     X, y = quadrant_data
     model = DistilledClassifier(
-        DecisionTreeClassifier(random_state=0), DecisionTreeClassifier(max_depth=2, random_state=0),
+        DecisionTreeClassifier(random_state=0),
+        DecisionTreeClassifier(max_depth=2, random_state=0),
         teacher_targets="in_sample",
     )
     path = distill_path(model, X, y, param="teacher__max_depth", values=[2, 8], cv=3, n_repeats=1)
@@ -427,8 +466,11 @@ def test_distill_path_over_teacher_param_with_cv_folds(quadrant_data):
 def test_regression_path_and_frame():
     X, y = make_regression(n_samples=300, n_features=3, noise=1.0, random_state=0)
     model = DistilledRegressor(
-        DecisionTreeRegressor(max_depth=6, random_state=0), DecisionTreeRegressor(random_state=0),
-        teacher_targets="in_sample", alpha=0.0, transfer=None,
+        DecisionTreeRegressor(max_depth=6, random_state=0),
+        DecisionTreeRegressor(random_state=0),
+        teacher_targets="in_sample",
+        alpha=0.0,
+        transfer=None,
     )
     path = distill_path(model, X, y, values=[1, 3, 6], random_state=0, n_repeats=1)
     assert path.task == "regression" and path.score_name == "r2"
@@ -437,8 +479,13 @@ def test_regression_path_and_frame():
     assert path.score[2] == pytest.approx(path.teacher_score, abs=0.02)
     assert np.all(path.fidelity_rmse[:2] > 0) and np.all(np.isnan(path.kl_divergence))
     frame = path.to_frame()
-    assert list(frame.columns[:5]) == ["student__max_depth", "fidelity", "fidelity_std", "r2",
-                                       "fidelity_rmse"]
+    assert list(frame.columns[:5]) == [
+        "student__max_depth",
+        "fidelity",
+        "fidelity_std",
+        "r2",
+        "fidelity_rmse",
+    ]
     assert frame["n_leaves"].tolist() == path.n_leaves.tolist()
     assert frame.attrs["teacher_score"] == path.teacher_score
     text = str(path)
@@ -450,7 +497,8 @@ def test_distill_path_parallel_matches_sequential(quadrant_data):
     X, y = quadrant_data
     model = DistilledClassifier(
         DecisionTreeClassifier(max_depth=2, random_state=0),
-        DecisionTreeClassifier(random_state=0), teacher_targets="in_sample",
+        DecisionTreeClassifier(random_state=0),
+        teacher_targets="in_sample",
     )
     kwargs = dict(values=[1, 2], random_state=0, n_repeats=1)
     sequential = distill_path(model, X, y, **kwargs)
@@ -490,7 +538,10 @@ def test_size_search_measures_as_the_report_does(binary_split):
     X, y = np.vstack([X_train, X_test]), np.concatenate([y_train, y_test])
     model = DistilledClassifier(
         RandomForestClassifier(n_estimators=15, random_state=0),
-        DecisionTreeClassifier(max_depth=3), temperature=1.0, alpha=0.0, transfer=None,
+        DecisionTreeClassifier(max_depth=3),
+        temperature=1.0,
+        alpha=0.0,
+        transfer=None,
         random_state=0,
     )
     result = _evaluate(model, X, y, np.arange(300), np.arange(300, 400), n_repeats=1)
@@ -511,8 +562,13 @@ def test_size_search_measures_regression_as_the_report_does():
     from skdistill.size_search import _evaluate
 
     X, y = make_regression(n_samples=300, n_features=5, noise=10.0, random_state=0)
-    model = DistilledRegressor(RandomForestRegressor(n_estimators=10, random_state=0),
-                               Ridge(), alpha=0.0, transfer=None, random_state=0)
+    model = DistilledRegressor(
+        RandomForestRegressor(n_estimators=10, random_state=0),
+        Ridge(),
+        alpha=0.0,
+        transfer=None,
+        random_state=0,
+    )
     result = _evaluate(model, X, y, np.arange(200), np.arange(200, 300), n_repeats=1)
     report = distillation_report(model, X[200:], y[200:], n_repeats=1)
     assert result["fidelity"] == report.fidelity["fidelity_r2"]
@@ -523,7 +579,8 @@ def test_size_search_measures_regression_as_the_report_does():
     assert result["n_bytes"] == report.student["pickled_bytes"]
     assert np.isnan(result["kl_divergence"]) and np.isnan(result["n_leaves"])
     assert report.student["mae"] == pytest.approx(
-        mean_absolute_error(y[200:], model.predict(X[200:])))
+        mean_absolute_error(y[200:], model.predict(X[200:]))
+    )
 
 
 def _modules_loaded_by(statement):
@@ -542,8 +599,9 @@ def _modules_loaded_by(statement):
         f"{statement}\n"
         "print(sorted(name for name in sys.modules if name.startswith('skdistill.')))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
     assert result.returncode == 0, result.stderr
     return set(ast.literal_eval(result.stdout.strip().splitlines()[-1]))
 
@@ -559,7 +617,8 @@ def test_report_imports_the_size_search_only_when_asked():
     loaded = _modules_loaded_by(
         "from skdistill.report import distill_path\n"
         "import skdistill.size_search as s\n"
-        "assert distill_path is s.distill_path")
+        "assert distill_path is s.distill_path"
+    )
     assert "skdistill.size_search" in loaded
 
 

@@ -142,9 +142,7 @@ def test_oof_targets_come_from_models_that_did_not_see_the_row():
 def test_oob_rows_never_out_of_bag_get_in_sample_outputs():
     X, y = make_classification(n_samples=30, random_state=0)
     teacher = RandomForestClassifier(n_estimators=2, random_state=0)
-    fitted, logits = fit_teacher_and_outputs(
-        teacher, X, y, source="oob", classes=np.array([0, 1])
-    )
+    fitted, logits = fit_teacher_and_outputs(teacher, X, y, source="oob", classes=np.array([0, 1]))
     assert np.all(np.isfinite(logits))
     proba = softmax(logits)
     assert_allclose(proba.sum(axis=1), 1.0)
@@ -193,9 +191,11 @@ def test_three_class_ovo_teacher_is_not_read_as_logits():
 
     X, y = load_wine(return_X_y=True)
     plain = {"temperature": 1.0, "alpha": 0.0, "transfer": None}
-    for teacher in (SVC(decision_function_shape="ovo"),
-                    make_pipeline(StandardScaler(), SVC(decision_function_shape="ovo")),
-                    FrozenEstimator(SVC(decision_function_shape="ovo").fit(X, y))):
+    for teacher in (
+        SVC(decision_function_shape="ovo"),
+        make_pipeline(StandardScaler(), SVC(decision_function_shape="ovo")),
+        FrozenEstimator(SVC(decision_function_shape="ovo").fit(X, y)),
+    ):
         with pytest.raises(TypeError, match="one-vs-one scores"):
             DistilledClassifier(teacher, DecisionTreeClassifier(), **plain).fit(X, y)
 
@@ -217,5 +217,11 @@ def test_scores_that_contradict_predict_are_refused():
 
     X, y = make_classification(n_samples=200, random_state=0)
     with pytest.raises(ValueError, match="scores do not follow its predictions"):
-        DistilledClassifier(_ScrambledScores(), DecisionTreeClassifier(), temperature=1.0,
-                            alpha=0.0, transfer=None, teacher_targets="in_sample").fit(X, y)
+        DistilledClassifier(
+            _ScrambledScores(),
+            DecisionTreeClassifier(),
+            temperature=1.0,
+            alpha=0.0,
+            transfer=None,
+            teacher_targets="in_sample",
+        ).fit(X, y)

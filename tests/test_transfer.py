@@ -34,8 +34,10 @@ def test_shape_dtype_and_determinism(Generator, mixed_X):
     assert_array_equal(rows, Generator(size_factor=2.5, random_state=0).sample(mixed_X))
     assert not np.array_equal(rows, Generator(size_factor=2.5, random_state=1).sample(mixed_X))
     # random_state given to sample overrides the generator's
-    assert_array_equal(generator.sample(mixed_X, random_state=1),
-                       Generator(size_factor=2.5, random_state=1).sample(mixed_X))
+    assert_array_equal(
+        generator.sample(mixed_X, random_state=1),
+        Generator(size_factor=2.5, random_state=1).sample(mixed_X),
+    )
     assert generator.sample(mixed_X, n_samples=7).shape == (7, 5)
     assert Generator(n_samples=11, size_factor=100).sample(mixed_X).shape == (11, 5)
     assert np.all(np.isfinite(rows))
@@ -48,14 +50,16 @@ def test_shape_dtype_and_determinism(Generator, mixed_X):
 def test_dataframe_in_dataframe_out(Generator):
     pd = pytest.importorskip("pandas")
     rng = np.random.RandomState(0)
-    frame = pd.DataFrame({
-        "x": rng.normal(size=80),
-        "count": rng.randint(0, 60, 80),          # integer, many levels: continuous
-        "grade": rng.randint(0, 4, 80),           # integer, few levels: discrete
-        "flag": rng.rand(80) > 0.5,
-        "colour": rng.choice(["red", "green", "blue"], 80),
-        "small": rng.normal(size=80).astype(np.float32),
-    })
+    frame = pd.DataFrame(
+        {
+            "x": rng.normal(size=80),
+            "count": rng.randint(0, 60, 80),  # integer, many levels: continuous
+            "grade": rng.randint(0, 4, 80),  # integer, few levels: discrete
+            "flag": rng.rand(80) > 0.5,
+            "colour": rng.choice(["red", "green", "blue"], 80),
+            "small": rng.normal(size=80).astype(np.float32),
+        }
+    )
     rows = Generator(size_factor=3, random_state=0).sample(frame)
     assert isinstance(rows, pd.DataFrame)
     assert list(rows.columns) == list(frame.columns)
@@ -230,15 +234,15 @@ def test_gaussian_noise_keeps_discrete_values(mixed_X):
 
 def test_mixup_on_segments_and_alpha():
     X = np.array([[0.0, 0.0], [1.0, 2.0]])
-    rows = Mixup(n_samples=4000, alpha=1.0, categorical_features=None,
-                 random_state=0).sample(X)
+    rows = Mixup(n_samples=4000, alpha=1.0, categorical_features=None, random_state=0).sample(X)
     assert_allclose(rows[:, 1], 2 * rows[:, 0])  # on the segment
     assert rows.min() >= 0 and rows[:, 0].max() <= 1
     # pairs of distinct rows with lam ~ U(0, 1): positions spread evenly
     mixed = rows[(rows[:, 0] > 0) & (rows[:, 0] < 1)][:, 0]
     assert abs(mixed.mean() - 0.5) < 0.03
-    peaked = Mixup(n_samples=4000, alpha=0.05, categorical_features=None,
-                   random_state=0).sample(X)[:, 0]
+    peaked = Mixup(n_samples=4000, alpha=0.05, categorical_features=None, random_state=0).sample(
+        X
+    )[:, 0]
     # small alpha keeps rows near an end of the segment
     assert np.mean((peaked < 0.05) | (peaked > 0.95)) > 0.8
 
@@ -247,31 +251,35 @@ def test_uniform_box_stays_in_ranges_and_is_uniform(mixed_X):
     rows = UniformBox(size_factor=20, random_state=0).sample(mixed_X)
     low, high = mixed_X.min(axis=0), mixed_X.max(axis=0)
     assert np.all(rows >= low) and np.all(rows <= high)
-    assert_allclose(rows[:, :3].mean(axis=0), (low[:3] + high[:3]) / 2,
-                    atol=0.03 * (high - low).max())
+    assert_allclose(
+        rows[:, :3].mean(axis=0), (low[:3] + high[:3]) / 2, atol=0.03 * (high - low).max()
+    )
     for j, levels in ((3, [1.0, 3.0, 5.0]), (4, [0.0, 1.0])):
         freq = np.array([np.mean(rows[:, j] == v) for v in levels])
         assert_allclose(freq, 1 / len(levels), atol=0.02)
 
 
 # -------------------------------------------------------------- bad input
-@pytest.mark.parametrize("Generator, params, error, match", [
-    (Munge, {"size_factor": 0}, ValueError, r"size_factor must be in the range \(0"),
-    (Munge, {"size_factor": -2.0}, ValueError, "size_factor"),
-    (Mixup, {"n_samples": 0}, ValueError, r"n_samples must be in the range \[1"),
-    (UniformBox, {"n_samples": 2.5}, TypeError, "n_samples must be an int"),
-    (Munge, {"p": 1.5}, ValueError, r"p must be in the range \[0, 1\], got 1.5"),
-    (Munge, {"p": -0.1}, ValueError, r"p must be in the range \[0, 1\]"),
-    (Munge, {"s": 0}, ValueError, r"s must be in the range \(0"),
-    (Munge, {"n_jobs": 0}, ValueError, "n_jobs"),
-    (GaussianNoise, {"scale": -1}, ValueError, "scale must be in the range"),
-    (Mixup, {"alpha": 0}, ValueError, r"alpha must be in the range \(0"),
-    (Munge, {"categorical_features": [7]}, ValueError, "categorical_features has indices"),
-    (Munge, {"categorical_features": "all"}, ValueError, "categorical_features must be"),
-    (Munge, {"categorical_features": ["a"]}, ValueError, "X is not a DataFrame"),
-    (Munge, {"categorical_features": [True, False]}, ValueError, "one entry per column"),
-    (Munge, {"random_state": "seed"}, TypeError, "random_state"),
-])
+@pytest.mark.parametrize(
+    "Generator, params, error, match",
+    [
+        (Munge, {"size_factor": 0}, ValueError, r"size_factor must be in the range \(0"),
+        (Munge, {"size_factor": -2.0}, ValueError, "size_factor"),
+        (Mixup, {"n_samples": 0}, ValueError, r"n_samples must be in the range \[1"),
+        (UniformBox, {"n_samples": 2.5}, TypeError, "n_samples must be an int"),
+        (Munge, {"p": 1.5}, ValueError, r"p must be in the range \[0, 1\], got 1.5"),
+        (Munge, {"p": -0.1}, ValueError, r"p must be in the range \[0, 1\]"),
+        (Munge, {"s": 0}, ValueError, r"s must be in the range \(0"),
+        (Munge, {"n_jobs": 0}, ValueError, "n_jobs"),
+        (GaussianNoise, {"scale": -1}, ValueError, "scale must be in the range"),
+        (Mixup, {"alpha": 0}, ValueError, r"alpha must be in the range \(0"),
+        (Munge, {"categorical_features": [7]}, ValueError, "categorical_features has indices"),
+        (Munge, {"categorical_features": "all"}, ValueError, "categorical_features must be"),
+        (Munge, {"categorical_features": ["a"]}, ValueError, "X is not a DataFrame"),
+        (Munge, {"categorical_features": [True, False]}, ValueError, "one entry per column"),
+        (Munge, {"random_state": "seed"}, TypeError, "random_state"),
+    ],
+)
 def test_bad_parameters(Generator, params, error, match, mixed_X):
     with pytest.raises(error, match=match):
         Generator(**params).sample(mixed_X)
@@ -296,14 +304,21 @@ def test_bad_data(Generator, mixed_X):
 @pytest.mark.parametrize("Generator", GENERATORS)
 def test_huge_transfer_set_is_refused_before_drawing(Generator, mixed_X):
     # Before: a MemoryError (or swapping) from inside numpy.
-    with pytest.raises(ValueError, match=(
+    with pytest.raises(
+        ValueError,
+        match=(
             rf"{Generator.__name__} would draw 300000000000000 rows x 5 columns "
             r"\(size_factor=1e\+12 x 300 rows of X\), 10\.7 PiB as float64: over the "
             r"4 GiB limit on a transfer set\. Ask for at most 107374182 rows "
-            r"\(size_factor <= 357914 for these 300 rows\)")):
+            r"\(size_factor <= 357914 for these 300 rows\)"
+        ),
+    ):
         Generator(size_factor=1e12).sample(mixed_X)
-    with pytest.raises(ValueError, match=r"would draw 10000000000000000000000 rows .*"
-                                         r"\(n_samples=10000000000000000000000\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"would draw 10000000000000000000000 rows .*"
+        r"\(n_samples=10000000000000000000000\)",
+    ):
         Generator().sample(mixed_X, n_samples=10**22)
     with pytest.raises(ValueError, match=r"would draw infinitely many rows"):
         Generator(size_factor=1e308).sample(mixed_X)
@@ -312,8 +327,11 @@ def test_huge_transfer_set_is_refused_before_drawing(Generator, mixed_X):
 def test_transfer_size_limit_is_rows_times_columns_times_8(monkeypatch, mixed_X):
     monkeypatch.setattr(_base, "MAX_TRANSFER_BYTES", 1000 * 5 * 8)
     assert Munge(n_samples=1000, random_state=0).sample(mixed_X).shape == (1000, 5)
-    with pytest.raises(ValueError, match=r"would draw 1001 rows x 5 columns \(n_samples="
-                                         r"1001\), 39\.1 KiB .* at most 1000 rows"):
+    with pytest.raises(
+        ValueError,
+        match=r"would draw 1001 rows x 5 columns \(n_samples="
+        r"1001\), 39\.1 KiB .* at most 1000 rows",
+    ):
         Munge(n_samples=1001).sample(mixed_X)
     assert GaussianNoise(size_factor=1000 / 300).sample(mixed_X).shape == (1000, 5)
     with pytest.raises(ValueError, match=r"size_factor <= 3\.33333 for these 300 rows"):
@@ -391,19 +409,23 @@ def test_adversarial_sampler_sizes_and_candidates(mixed_X):
     assert sampler.validation_size(300) == 123
     assert AdversarialSampler().validation_size(300) == 1000
     rows = AdversarialSampler(GaussianNoise(scale=0.5)).sample_candidates(
-        mixed_X, 40, random_state=0)
+        mixed_X, 40, random_state=0
+    )
     assert rows.shape == (40, 5)
 
 
-@pytest.mark.parametrize("params, error, match", [
-    ({"generator": "munge"}, TypeError, "generator must be None or a transfer-set"),
-    ({"candidate_factor": 0.5}, ValueError, "candidate_factor"),
-    ({"disagreement": "js"}, ValueError, "disagreement must be one of"),
-    ({"size_factor": 0}, ValueError, "size_factor"),
-    ({"n_validation": 0}, ValueError, "n_validation"),
-    ({"tol": -1}, ValueError, "tol"),
-    ({"generator": Munge(p=2)}, ValueError, "p must be"),
-])
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"generator": "munge"}, TypeError, "generator must be None or a transfer-set"),
+        ({"candidate_factor": 0.5}, ValueError, "candidate_factor"),
+        ({"disagreement": "js"}, ValueError, "disagreement must be one of"),
+        ({"size_factor": 0}, ValueError, "size_factor"),
+        ({"n_validation": 0}, ValueError, "n_validation"),
+        ({"tol": -1}, ValueError, "tol"),
+        ({"generator": Munge(p=2)}, ValueError, "p must be"),
+    ],
+)
 def test_adversarial_sampler_bad_parameters(params, error, match):
     with pytest.raises(error, match=match):
         AdversarialSampler(**params).check_params()

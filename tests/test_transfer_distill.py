@@ -54,8 +54,15 @@ class RecordingRegressor(RegressorMixin, BaseEstimator):
 
 @pytest.fixture(scope="module")
 def data():
-    return make_classification(n_samples=200, n_features=6, n_informative=3,
-                               n_redundant=0, n_classes=3, shuffle=False, random_state=0)
+    return make_classification(
+        n_samples=200,
+        n_features=6,
+        n_informative=3,
+        n_redundant=0,
+        n_classes=3,
+        shuffle=False,
+        random_state=0,
+    )
 
 
 def circle(n, seed):
@@ -71,7 +78,10 @@ def test_transfer_rows_get_teacher_targets_only(data):
     extra = np.random.RandomState(1).normal(size=(50, 6))
     weights = np.linspace(0.5, 2.0, len(y))
     model = DistilledClassifier(
-        FrozenEstimator(teacher), RecordingStudent(), temperature=3.0, alpha=0.4,
+        FrozenEstimator(teacher),
+        RecordingStudent(),
+        temperature=3.0,
+        alpha=0.4,
         transfer=extra,
     ).fit(X, y, sample_weight=weights)
     student = model.student_
@@ -91,7 +101,9 @@ def test_regression_transfer_rows_get_teacher_predictions():
     X, y = make_regression(n_samples=120, n_features=4, n_targets=2, random_state=0)
     teacher = Ridge(alpha=10.0).fit(X, y)
     model = DistilledRegressor(
-        FrozenEstimator(teacher), RecordingRegressor(), alpha=1.0,
+        FrozenEstimator(teacher),
+        RecordingRegressor(),
+        alpha=1.0,
         transfer=Munge(size_factor=2, random_state=0),
     ).fit(X, y)
     seen = model.student_.y_seen_
@@ -107,8 +119,11 @@ def test_unlabeled_rows_from_fit_and_from_transfer_are_stacked(data):
     a = np.random.RandomState(0).normal(size=(30, 6))
     b = np.random.RandomState(1).normal(size=(20, 6))
     model = DistilledClassifier(
-        LogisticRegression(max_iter=500), RecordingStudent(),
-        transfer=[a, Munge(size_factor=0.5)], random_state=0, cv=3,
+        LogisticRegression(max_iter=500),
+        RecordingStudent(),
+        transfer=[a, Munge(size_factor=0.5)],
+        random_state=0,
+        cv=3,
     ).fit(X, y, X_unlabeled=b)
     seen = model.student_.X_seen_
     assert model.n_transfer_samples_ == 30 + 20 + 100
@@ -128,15 +143,19 @@ def test_unlabeled_rows_must_match_X(data):
         model.set_params(transfer=None).fit(X, y, X_unlabeled=np.zeros((0, 6)))
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(6)])
-    with pytest.raises(ValueError, match=r"X_unlabeled must have the columns of X; "
-                                         r"missing \['f5'\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"X_unlabeled must have the columns of X; "
+        r"missing \['f5'\]",
+    ):
         model.fit(frame, y, X_unlabeled=frame.drop(columns="f5"))
 
 
 def test_empty_transfer_list_is_no_transfer(data):
     X, y = data
-    model = DistilledClassifier(LogisticRegression(), RecordingStudent(), transfer=[],
-                                cv=3).fit(X, y)
+    model = DistilledClassifier(LogisticRegression(), RecordingStudent(), transfer=[], cv=3).fit(
+        X, y
+    )
     assert model.n_transfer_samples_ == 0
     assert model.student_.X_seen_.shape == (200, 6)
 
@@ -147,7 +166,8 @@ def test_dataframe_and_sparse_inputs(data):
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(6)])
     model = DistilledClassifier(
         RandomForestClassifier(n_estimators=10, random_state=0),
-        DecisionTreeClassifier(max_depth=3), transfer=Munge(size_factor=2),
+        DecisionTreeClassifier(max_depth=3),
+        transfer=Munge(size_factor=2),
         random_state=0,
     ).fit(frame, y, X_unlabeled=frame.to_numpy()[:10])
     assert model.n_transfer_samples_ == 410
@@ -156,8 +176,10 @@ def test_dataframe_and_sparse_inputs(data):
     # sparse X: unlabeled rows work, generators say they need dense data
     X_sparse = sparse.csr_matrix(X)
     model = DistilledClassifier(
-        LogisticRegression(max_iter=500), LogisticRegression(max_iter=500),
-        transfer=sparse.csr_matrix(X[:20] + 0.1), cv=3,
+        LogisticRegression(max_iter=500),
+        LogisticRegression(max_iter=500),
+        transfer=sparse.csr_matrix(X[:20] + 0.1),
+        cv=3,
     ).fit(X_sparse, y)
     assert model.n_transfer_samples_ == 20
     with pytest.raises(TypeError, match="Munge needs dense X.*sparse"):
@@ -172,8 +194,9 @@ def test_munge_transfer_improves_a_small_data_student():
     student = DecisionTreeClassifier(random_state=0)
     fidelity = {}
     for name, transfer in (("none", None), ("munge", Munge(size_factor=20, s=2.0))):
-        model = DistilledClassifier(teacher, student, transfer=transfer,
-                                    teacher_targets="in_sample", random_state=0).fit(X, y)
+        model = DistilledClassifier(
+            teacher, student, transfer=transfer, teacher_targets="in_sample", random_state=0
+        ).fit(X, y)
         fidelity[name] = np.mean(model.predict(X_test) == model.teacher_.predict(X_test))
     assert fidelity["munge"] > fidelity["none"] + 0.02, fidelity
 
@@ -183,7 +206,8 @@ def test_each_generator_through_the_meta_estimator(data, Generator):
     X, y = data
     model = DistilledClassifier(
         RandomForestClassifier(n_estimators=10, random_state=0),
-        DecisionTreeClassifier(max_depth=4), transfer=Generator(size_factor=1.5),
+        DecisionTreeClassifier(max_depth=4),
+        transfer=Generator(size_factor=1.5),
         random_state=0,
     ).fit(X, y)
     assert model.n_transfer_samples_ == 300
@@ -195,14 +219,18 @@ def test_each_generator_through_the_meta_estimator(data, Generator):
 def test_grid_search_over_transfer_size(data):
     X, y = data
     model = DistilledClassifier(
-        LogisticRegression(max_iter=500), DecisionTreeClassifier(max_depth=3),
-        transfer=Munge(), teacher_targets="in_sample", random_state=0,
+        LogisticRegression(max_iter=500),
+        DecisionTreeClassifier(max_depth=3),
+        transfer=Munge(),
+        teacher_targets="in_sample",
+        random_state=0,
     )
     assert model.get_params()["transfer__size_factor"] == 10.0
     search = GridSearchCV(model, {"transfer__size_factor": [0.5, 2.0]}, cv=3).fit(X, y)
     assert [p["transfer__size_factor"] for p in search.cv_results_["params"]] == [0.5, 2.0]
     assert search.best_estimator_.n_transfer_samples_ == round(
-        search.best_params_["transfer__size_factor"] * 200)
+        search.best_params_["transfer__size_factor"] * 200
+    )
     assert model.transfer.size_factor == 10.0  # the user's generator is untouched
 
 
@@ -211,28 +239,48 @@ def test_same_random_state_same_transfer_set(data):
 
     def fit(seed):
         return DistilledClassifier(
-            RandomForestClassifier(n_estimators=5), RecordingStudent(),
-            transfer=[Munge(size_factor=1), Mixup(size_factor=1)], random_state=seed,
+            RandomForestClassifier(n_estimators=5),
+            RecordingStudent(),
+            transfer=[Munge(size_factor=1), Mixup(size_factor=1)],
+            random_state=seed,
         ).fit(X, y)
 
     first, second, other = fit(3), fit(3), fit(4)
     assert_array_equal(first.student_.X_seen_, second.student_.X_seen_)
     assert not np.array_equal(first.student_.X_seen_, other.student_.X_seen_)
     # an explicit generator seed is kept
-    a = DistilledClassifier(LogisticRegression(), RecordingStudent(), cv=3, random_state=1,
-                            transfer=Munge(size_factor=1, random_state=5)).fit(X, y)
-    b = DistilledClassifier(LogisticRegression(), RecordingStudent(), cv=3, random_state=2,
-                            transfer=Munge(size_factor=1, random_state=5)).fit(X, y)
+    a = DistilledClassifier(
+        LogisticRegression(),
+        RecordingStudent(),
+        cv=3,
+        random_state=1,
+        transfer=Munge(size_factor=1, random_state=5),
+    ).fit(X, y)
+    b = DistilledClassifier(
+        LogisticRegression(),
+        RecordingStudent(),
+        cv=3,
+        random_state=2,
+        transfer=Munge(size_factor=1, random_state=5),
+    ).fit(X, y)
     assert_array_equal(a.student_.X_seen_, b.student_.X_seen_)
 
 
 def test_parallel_labelling_gives_the_same_student(data):
     X, y = data
     params = dict(transfer=Munge(size_factor=5), batch_size=64, random_state=0)
-    one = DistilledClassifier(RandomForestClassifier(n_estimators=10),
-                              DecisionTreeClassifier(max_depth=5), n_jobs=1, **params).fit(X, y)
-    two = DistilledClassifier(RandomForestClassifier(n_estimators=10),
-                              DecisionTreeClassifier(max_depth=5), n_jobs=2, **params).fit(X, y)
+    one = DistilledClassifier(
+        RandomForestClassifier(n_estimators=10),
+        DecisionTreeClassifier(max_depth=5),
+        n_jobs=1,
+        **params,
+    ).fit(X, y)
+    two = DistilledClassifier(
+        RandomForestClassifier(n_estimators=10),
+        DecisionTreeClassifier(max_depth=5),
+        n_jobs=2,
+        **params,
+    ).fit(X, y)
     assert_allclose(one.predict_proba(X), two.predict_proba(X))
 
 
@@ -241,19 +289,29 @@ def test_adversarial_rounds_improve_held_out_fidelity():
     X, y = circle(60, 0)
     X_test, _ = circle(3000, 1)
     teacher = SVC(C=10, gamma=2.0)
-    base = DistilledClassifier(teacher, DecisionTreeClassifier(random_state=0),
-                               teacher_targets="in_sample", random_state=0)
+    base = DistilledClassifier(
+        teacher,
+        DecisionTreeClassifier(random_state=0),
+        teacher_targets="in_sample",
+        random_state=0,
+    )
     first = clone(base).fit(X, y)
-    model = clone(base).set_params(
-        transfer_rounds=4, transfer=AdversarialSampler(GaussianNoise(scale=0.3)),
-    ).fit(X, y)
+    model = (
+        clone(base)
+        .set_params(
+            transfer_rounds=4,
+            transfer=AdversarialSampler(GaussianNoise(scale=0.3)),
+        )
+        .fit(X, y)
+    )
     fidelity = model.transfer_fidelity_
     assert 2 <= len(fidelity) <= 5
     assert fidelity.max() > fidelity[0] + 0.03, fidelity
     assert model.best_transfer_round_ == int(np.argmax(fidelity))
     assert model.n_transfer_samples_ == 60 * model.best_transfer_round_
-    test_fid = {m: np.mean(m.predict(X_test) == m.teacher_.predict(X_test))
-                for m in (first, model)}
+    test_fid = {
+        m: np.mean(m.predict(X_test) == m.teacher_.predict(X_test)) for m in (first, model)
+    }
     assert test_fid[model] > test_fid[first] + 0.03, test_fid
     # the default sampler (Munge candidates) helps too
     default = clone(base).set_params(transfer_rounds=3).fit(X, y)
@@ -262,14 +320,24 @@ def test_adversarial_rounds_improve_held_out_fidelity():
 
 def test_rounds_stop_when_fidelity_stops_improving(data):
     X, y = data
-    base = DistilledClassifier(LogisticRegression(max_iter=500),
-                               DecisionTreeClassifier(max_depth=3, random_state=0),
-                               teacher_targets="in_sample", temperature=1.0, alpha=0.0,
-                               transfer=None, random_state=0)
+    base = DistilledClassifier(
+        LogisticRegression(max_iter=500),
+        DecisionTreeClassifier(max_depth=3, random_state=0),
+        teacher_targets="in_sample",
+        temperature=1.0,
+        alpha=0.0,
+        transfer=None,
+        random_state=0,
+    )
     plain = clone(base).fit(X, y)
-    model = clone(base).set_params(
-        transfer_rounds=5, transfer=AdversarialSampler(tol=1.0),  # nothing beats tol=1
-    ).fit(X, y)
+    model = (
+        clone(base)
+        .set_params(
+            transfer_rounds=5,
+            transfer=AdversarialSampler(tol=1.0),  # nothing beats tol=1
+        )
+        .fit(X, y)
+    )
     assert len(model.transfer_fidelity_) == 2
     assert model.best_transfer_round_ == 0
     assert model.n_transfer_samples_ == 0
@@ -280,14 +348,20 @@ def test_adversarial_rounds_for_regression_and_hard_students():
     X, y = make_regression(n_samples=80, n_features=3, noise=1.0, random_state=0)
     model = DistilledRegressor(
         RandomForestRegressor(n_estimators=20, random_state=0),
-        DecisionTreeRegressor(max_depth=4), transfer_rounds=2, random_state=0,
+        DecisionTreeRegressor(max_depth=4),
+        transfer_rounds=2,
+        random_state=0,
     ).fit(X, y)
     assert 2 <= len(model.transfer_fidelity_) <= 3
     assert model.predict(X).shape == (80,)
     Xc, yc = circle(80, 0)
-    knn = DistilledClassifier(SVC(C=10, gamma=2.0), KNeighborsClassifier(1),
-                              teacher_targets="in_sample", transfer_rounds=2,
-                              random_state=0).fit(Xc, yc)
+    knn = DistilledClassifier(
+        SVC(C=10, gamma=2.0),
+        KNeighborsClassifier(1),
+        teacher_targets="in_sample",
+        transfer_rounds=2,
+        random_state=0,
+    ).fit(Xc, yc)
     assert knn.student_fit_ == "hard"
     assert knn.transfer_fidelity_.max() >= knn.transfer_fidelity_[0]
 
@@ -296,9 +370,15 @@ def test_verbose_reports_labelling_and_rounds(data):
     X, y = data
     out = io.StringIO()
     with redirect_stdout(out):
-        DistilledClassifier(LogisticRegression(max_iter=500), DecisionTreeClassifier(),
-                            transfer=Munge(size_factor=1), transfer_rounds=1,
-                            verbose=1, cv=3, random_state=0).fit(X, y)
+        DistilledClassifier(
+            LogisticRegression(max_iter=500),
+            DecisionTreeClassifier(),
+            transfer=Munge(size_factor=1),
+            transfer_rounds=1,
+            verbose=1,
+            cv=3,
+            random_state=0,
+        ).fit(X, y)
     text = out.getvalue()
     assert "transfer set: 200 rows" in text
     assert "labelled 200 rows with the teacher" in text
@@ -310,7 +390,9 @@ def test_feature_budget_uses_teacher_importances(data):
     X, y = data  # shuffle=False: the 3 informative features come first
     model = DistilledClassifier(
         RandomForestClassifier(n_estimators=50, random_state=0),
-        DecisionTreeClassifier(max_depth=4), feature_budget=3, random_state=0,
+        DecisionTreeClassifier(max_depth=4),
+        feature_budget=3,
+        random_state=0,
     ).fit(X, y)
     assert model.feature_importance_source_ == "feature_importances_"
     assert_array_equal(model.student_features_, [0, 1, 2])
@@ -329,8 +411,12 @@ def test_feature_budget_by_permutation_and_with_names(data):
     X, y = data
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(6)])
     model = DistilledClassifier(
-        SVC(), LogisticRegression(max_iter=500), feature_budget=2,
-        transfer=Munge(size_factor=2), random_state=0, cv=3,
+        SVC(),
+        LogisticRegression(max_iter=500),
+        feature_budget=2,
+        transfer=Munge(size_factor=2),
+        random_state=0,
+        cv=3,
     ).fit(frame, y)
     assert model.feature_importance_source_ == "permutation"
     assert set(model.student_features_) <= {0, 1, 2}
@@ -341,9 +427,12 @@ def test_feature_budget_by_permutation_and_with_names(data):
 
 def test_feature_budget_larger_than_features_and_refit_clears_it(data):
     X, y = data
-    model = DistilledClassifier(RandomForestClassifier(n_estimators=5, random_state=0),
-                                DecisionTreeClassifier(), feature_budget=50,
-                                random_state=0).fit(X, y)
+    model = DistilledClassifier(
+        RandomForestClassifier(n_estimators=5, random_state=0),
+        DecisionTreeClassifier(),
+        feature_budget=50,
+        random_state=0,
+    ).fit(X, y)
     assert_array_equal(model.student_features_, np.arange(6))
     model.set_params(feature_budget=None).fit(X, y)
     assert not hasattr(model, "student_features_")
@@ -351,8 +440,9 @@ def test_feature_budget_larger_than_features_and_refit_clears_it(data):
 
 
 def test_feature_budget_for_regression():
-    X, y = make_regression(n_samples=150, n_features=5, n_informative=2, shuffle=False,
-                           random_state=0)
+    X, y = make_regression(
+        n_samples=150, n_features=5, n_informative=2, shuffle=False, random_state=0
+    )
     model = DistilledEstimator(Ridge(), LinearRegression(), feature_budget=2, cv=3).fit(X, y)
     assert model.feature_importance_source_ == "permutation"
     assert_array_equal(model.student_features_, [0, 1])
@@ -360,22 +450,35 @@ def test_feature_budget_for_regression():
 
 
 # ------------------------------------------------------------- bad input
-@pytest.mark.parametrize("params, error, match", [
-    ({"transfer": "munge"}, TypeError, "transfer must be \"auto\", None, a transfer-set generator"),
-    ({"transfer": [Munge(), 3]}, TypeError, "transfer must be \"auto\", None"),
-    ({"transfer": Munge(size_factor=0)}, ValueError, r"size_factor must be in the range \(0"),
-    ({"transfer": Munge(p=1.5)}, ValueError, r"p must be in the range \[0, 1\]"),
-    ({"transfer": Mixup(n_samples=-3)}, ValueError, "n_samples must be in the range"),
-    ({"transfer": AdversarialSampler()}, ValueError, "set transfer_rounds >= 1"),
-    ({"transfer": [AdversarialSampler(), AdversarialSampler()], "transfer_rounds": 1},
-     ValueError, "at most one AdversarialSampler"),
-    ({"transfer_rounds": -1}, ValueError, "transfer_rounds must be in the range"),
-    ({"transfer_rounds": 1.5}, TypeError, "transfer_rounds must be an int"),
-    ({"feature_budget": 0}, ValueError, "feature_budget must be in the range"),
-    ({"batch_size": 0}, ValueError, "batch_size must be in the range"),
-    ({"transfer_rounds": 1, "transfer": AdversarialSampler(disagreement="x")},
-     ValueError, "disagreement must be one of"),
-])
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        (
+            {"transfer": "munge"},
+            TypeError,
+            'transfer must be "auto", None, a transfer-set generator',
+        ),
+        ({"transfer": [Munge(), 3]}, TypeError, 'transfer must be "auto", None'),
+        ({"transfer": Munge(size_factor=0)}, ValueError, r"size_factor must be in the range \(0"),
+        ({"transfer": Munge(p=1.5)}, ValueError, r"p must be in the range \[0, 1\]"),
+        ({"transfer": Mixup(n_samples=-3)}, ValueError, "n_samples must be in the range"),
+        ({"transfer": AdversarialSampler()}, ValueError, "set transfer_rounds >= 1"),
+        (
+            {"transfer": [AdversarialSampler(), AdversarialSampler()], "transfer_rounds": 1},
+            ValueError,
+            "at most one AdversarialSampler",
+        ),
+        ({"transfer_rounds": -1}, ValueError, "transfer_rounds must be in the range"),
+        ({"transfer_rounds": 1.5}, TypeError, "transfer_rounds must be an int"),
+        ({"feature_budget": 0}, ValueError, "feature_budget must be in the range"),
+        ({"batch_size": 0}, ValueError, "batch_size must be in the range"),
+        (
+            {"transfer_rounds": 1, "transfer": AdversarialSampler(disagreement="x")},
+            ValueError,
+            "disagreement must be one of",
+        ),
+    ],
+)
 def test_bad_transfer_parameters(data, params, error, match):
     X, y = data
     model = DistilledClassifier(LogisticRegression(), LogisticRegression(), cv=3, **params)
@@ -390,9 +493,12 @@ def test_missing_values_with_a_nan_teacher_and_sparse_tag(data):
     X, y = data
     X_nan = X.copy()
     X_nan[::5, 0] = np.nan
-    model = DistilledClassifier(HistGradientBoostingClassifier(max_iter=10),
-                                DecisionTreeClassifier(max_depth=4),
-                                teacher_targets="in_sample", random_state=0)
+    model = DistilledClassifier(
+        HistGradientBoostingClassifier(max_iter=10),
+        DecisionTreeClassifier(max_depth=4),
+        teacher_targets="in_sample",
+        random_state=0,
+    )
     assert get_tags(model).input_tags.sparse is False  # HGB: dense only anyway
     model.set_params(transfer=Munge(size_factor=2)).fit(X_nan, y)
     assert model.n_transfer_samples_ == 400
@@ -417,22 +523,30 @@ TRANSFER_ESTIMATORS = [
     DistilledClassifier(
         RandomForestClassifier(n_estimators=5, random_state=0),
         DecisionTreeClassifier(max_depth=4, random_state=0),
-        transfer=Munge(size_factor=1), feature_budget=3, teacher_targets="in_sample",
+        transfer=Munge(size_factor=1),
+        feature_budget=3,
+        teacher_targets="in_sample",
     ),
-    DistilledRegressor(Ridge(), DecisionTreeRegressor(max_depth=4, random_state=0),
-                       transfer=Mixup(size_factor=1), transfer_rounds=1,
-                       teacher_targets="in_sample"),
+    DistilledRegressor(
+        Ridge(),
+        DecisionTreeRegressor(max_depth=4, random_state=0),
+        transfer=Mixup(size_factor=1),
+        transfer_rounds=1,
+        teacher_targets="in_sample",
+    ),
 ]
 # Synthetic rows are drawn around the real ones (their neighbours, pairs,
 # ranges): duplicating a row changes them, weighting it does not.
 TRANSFER_DEPENDS_ON_ROWS = {
-    "check_sample_weight_equivalence_on_dense_data":
+    "check_sample_weight_equivalence_on_dense_data": (
         "transfer rows are generated from the rows themselves, so duplicates "
-        "and weights give different transfer sets",
+        "and weights give different transfer sets"
+    ),
 }
 
 
-@parametrize_with_checks(TRANSFER_ESTIMATORS,
-                         expected_failed_checks=lambda e: TRANSFER_DEPENDS_ON_ROWS)
+@parametrize_with_checks(
+    TRANSFER_ESTIMATORS, expected_failed_checks=lambda e: TRANSFER_DEPENDS_ON_ROWS
+)
 def test_sklearn_compatible_with_transfer(estimator, check):
     check(estimator)

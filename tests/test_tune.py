@@ -22,22 +22,25 @@ PLAIN = {"temperature": 1.0, "alpha": 0.0, "transfer": None}
 
 
 def _classifier(**params):
-    return DistilledClassifier(RandomForestClassifier(n_estimators=20, random_state=0),
-                               DecisionTreeClassifier(max_depth=3), random_state=0,
-                               **params)
+    return DistilledClassifier(
+        RandomForestClassifier(n_estimators=20, random_state=0),
+        DecisionTreeClassifier(max_depth=3),
+        random_state=0,
+        **params,
+    )
 
 
 def _grid(model, n_rows, classification, generated=True):
     auto = _tune.auto_params(model)
     fixed = _tune.fixed_settings(model.get_params(deep=False), auto)
-    return _tune.candidate_grid(fixed, auto, n_rows, classification, generated,
-                                linear=_tune.is_linear(model.student))
+    return _tune.candidate_grid(
+        fixed, auto, n_rows, classification, generated, linear=_tune.is_linear(model.student)
+    )
 
 
 @pytest.fixture(scope="module")
 def data():
-    X, y = make_classification(n_samples=400, n_features=8, n_informative=5,
-                               random_state=0)
+    X, y = make_classification(n_samples=400, n_features=8, n_informative=5, random_state=0)
     return X, y
 
 
@@ -57,28 +60,34 @@ def test_defaults_are_auto():
 def test_candidate_grid_default_and_fixed_params():
     grid = _grid(_classifier(), 1000, True)
     names = [_tune.describe(p) for p in grid]
-    assert names == ["labels only", "T=1, no transfer", "T=2, no transfer",
-                     "T=1, Munge 10x", "T=2, Munge 10x"]
+    assert names == [
+        "labels only",
+        "T=1, no transfer",
+        "T=2, no transfer",
+        "T=1, Munge 10x",
+        "T=2, Munge 10x",
+    ]
     assert grid[0] == {"alpha": 1.0, "transfer": None, "temperature": 1.0}
     # numbers are kept: one candidate when nothing is "auto"
-    fixed = _grid(_classifier(temperature=3.0, alpha=0.2,
-                                             transfer=Munge(size_factor=2)), 1000, True)
+    fixed = _grid(
+        _classifier(temperature=3.0, alpha=0.2, transfer=Munge(size_factor=2)), 1000, True
+    )
     assert len(fixed) == 1
     assert fixed[0]["temperature"] == 3.0 and fixed[0]["alpha"] == 0.2
     assert fixed[0]["transfer"].size_factor == 2
     # a fixed temperature: labels or that temperature, with or without Munge
-    names = [_tune.describe(p) for p in _grid(
-        _classifier(temperature=3.0), 1000, True)]
+    names = [_tune.describe(p) for p in _grid(_classifier(temperature=3.0), 1000, True)]
     assert names == ["labels only", "T=3, no transfer", "T=3, Munge 10x"]
     # transfer=None: no Munge candidate
-    names = [_tune.describe(p) for p in _grid(
-        _classifier(transfer=None), 1000, True)]
+    names = [_tune.describe(p) for p in _grid(_classifier(transfer=None), 1000, True)]
     assert names == ["labels only", "T=1, no transfer", "T=2, no transfer"]
 
 
 def test_linear_students_get_no_munge_candidate():
-    for student in (SoftLogisticRegression(),
-                    make_pipeline(StandardScaler(), LogisticRegression())):
+    for student in (
+        SoftLogisticRegression(),
+        make_pipeline(StandardScaler(), LogisticRegression()),
+    ):
         model = DistilledClassifier(RandomForestClassifier(), student)
         assert _tune.is_linear(student)
         grid = _grid(model, 1000, True)
@@ -89,12 +98,11 @@ def test_linear_students_get_no_munge_candidate():
 def test_candidate_grid_caps_transfer_rows_and_skips_sparse():
     many = _grid(_classifier(), 20_000, True)
     assert max(p["transfer"].n_samples for p in many if p["transfer"] is not None) == (
-        _tune.MAX_TRANSFER_ROWS)
+        _tune.MAX_TRANSFER_ROWS
+    )
     # beyond the cap the Munge set would be smaller than the data: skipped
-    assert all(p["transfer"] is None
-               for p in _grid(_classifier(), 60_000, True))
-    assert all(p["transfer"] is None
-               for p in _grid(_classifier(), 1000, True, generated=False))
+    assert all(p["transfer"] is None for p in _grid(_classifier(), 60_000, True))
+    assert all(p["transfer"] is None for p in _grid(_classifier(), 1000, True, generated=False))
     assert not _tune.can_generate(sparse.csr_matrix(np.eye(3)))
     assert not _tune.can_generate(np.array([[1.0, np.nan]]))
     assert not _tune.can_generate(np.array([["a", "b"]], dtype=object))
@@ -104,8 +112,7 @@ def test_candidate_grid_caps_transfer_rows_and_skips_sparse():
 def test_candidate_grid_regression_has_no_temperature():
     model = DistilledRegressor(RandomForestRegressor(n_estimators=5), DecisionTreeRegressor())
     grid = _grid(model, 500, False)
-    assert [_tune.describe(p) for p in grid] == ["labels only", "no transfer",
-                                                 "Munge 10x"]
+    assert [_tune.describe(p) for p in grid] == ["labels only", "no transfer", "Munge 10x"]
     assert all("temperature" not in p for p in grid)
 
 
@@ -167,16 +174,17 @@ def test_choose_needs_a_gain_beyond_the_noise():
     noisy[200:203] = 1  # +5 -3: a higher score, within one standard error
     clear = base.copy()
     clear[:30] = 0
-    results = [Bunch(name="labels only", params={"alpha": 1.0}, score=0.9, fidelity=0.9),
-               Bunch(name="noisy", params={"alpha": 0.0}, score=0.902, fidelity=0.95)]
+    results = [
+        Bunch(name="labels only", params={"alpha": 1.0}, score=0.9, fidelity=0.9),
+        Bunch(name="noisy", params={"alpha": 0.0}, score=0.902, fidelity=0.95),
+    ]
     assert _tune.choose(results, [base, noisy]).name == "labels only"
     assert results[1].gain == pytest.approx(0.002)
     assert results[1].gain < results[1].gain_std_error
     results.append(Bunch(name="clear", params={"alpha": 0.0}, score=0.93, fidelity=0.9))
     assert _tune.choose(results, [base, noisy, clear]).name == "clear"
     # a stricter bar (teachers that saw the validation rows) keeps the labels
-    assert _tune.choose(results, [base, noisy, clear], min_std_errors=100).name == (
-        "labels only")
+    assert _tune.choose(results, [base, noisy, clear], min_std_errors=100).name == ("labels only")
     # without a labels-only candidate the best score wins
     assert _tune.choose(results[1:2], [noisy]).name == "noisy"
 
@@ -195,9 +203,11 @@ def test_tuning_scores_the_candidates_and_prunes_munge_temperatures(data):
         assert np.isfinite(r.gain) and r.gain_std_error >= 0
     # the forest's out-of-bag teacher labels every fold and has seen the
     # validation rows: candidates need two standard errors
-    eligible = [r for r in results
-                if r.name == "labels only" or r.gain > _tune.MIN_GAIN_STD_ERRORS_SEEN
-                * r.gain_std_error]
+    eligible = [
+        r
+        for r in results
+        if r.name == "labels only" or r.gain > _tune.MIN_GAIN_STD_ERRORS_SEEN * r.gain_std_error
+    ]
     best = max(eligible, key=lambda r: (r.score, r.fidelity))
     assert _tune.describe(model.tuned_params_) == best.name
     again = _classifier().fit(X, y)
@@ -218,8 +228,9 @@ def test_auto_fits_with_the_winner(data):
     X, y = data
     model = _classifier().fit(X, y)
     assert set(model.tuned_params_) == {"temperature", "alpha", "transfer"}
-    winner = next(r for r in model.tune_results_
-                  if r.params == {**r.params, **model.tuned_params_})
+    winner = next(
+        r for r in model.tune_results_ if r.params == {**r.params, **model.tuned_params_}
+    )
     assert winner.name == _tune.describe(model.tuned_params_)
     # parameters are not changed by fit
     assert model.get_params()["temperature"] == "auto" and model.transfer == "auto"
@@ -267,44 +278,51 @@ def test_falls_back_to_labels_when_the_teacher_is_useless():
     # A teacher that always predicts the class prior: its targets carry no
     # information, so labels-only wins on validation.
     X, y = load_breast_cancer(return_X_y=True)
-    model = DistilledClassifier(DummyClassifier(strategy="prior"),
-                                DecisionTreeClassifier(max_depth=3, random_state=0),
-                                random_state=0).fit(X, y)
+    model = DistilledClassifier(
+        DummyClassifier(strategy="prior"),
+        DecisionTreeClassifier(max_depth=3, random_state=0),
+        random_state=0,
+    ).fit(X, y)
     assert _tune.describe(model.tuned_params_) == "labels only"
     assert model.score(X, y) > 0.9
 
 
 def test_auto_regressor():
     X, y = make_regression(n_samples=300, n_features=5, noise=5.0, random_state=0)
-    model = DistilledRegressor(RandomForestRegressor(n_estimators=20, random_state=0),
-                               DecisionTreeRegressor(max_depth=4),
-                               random_state=0).fit(X, y)
-    assert [r.name for r in model.tune_results_] == ["labels only", "no transfer",
-                                                     "Munge 10x"]
+    model = DistilledRegressor(
+        RandomForestRegressor(n_estimators=20, random_state=0),
+        DecisionTreeRegressor(max_depth=4),
+        random_state=0,
+    ).fit(X, y)
+    assert [r.name for r in model.tune_results_] == ["labels only", "no transfer", "Munge 10x"]
     assert set(model.tuned_params_) == {"alpha", "transfer"}
     assert model.score(X, y) > 0.7
 
 
 def test_estimator_with_a_regression_teacher_ignores_temperature():
     X, y = make_regression(n_samples=200, n_features=4, random_state=0)
-    model = DistilledEstimator(RandomForestRegressor(n_estimators=10, random_state=0),
-                               Ridge(), random_state=0).fit(X, y)
+    model = DistilledEstimator(
+        RandomForestRegressor(n_estimators=10, random_state=0), Ridge(), random_state=0
+    ).fit(X, y)
     assert "temperature" not in model.tuned_params_
     assert model.predict(X).shape == (200,)
 
 
 def test_sparse_input_skips_generated_rows(data):
     X, y = data
-    model = DistilledClassifier(RandomForestClassifier(n_estimators=10, random_state=0),
-                                DecisionTreeClassifier(max_depth=3),
-                                random_state=0).fit(sparse.csr_matrix(X), y)
+    model = DistilledClassifier(
+        RandomForestClassifier(n_estimators=10, random_state=0),
+        DecisionTreeClassifier(max_depth=3),
+        random_state=0,
+    ).fit(sparse.csr_matrix(X), y)
     assert all(r.params["transfer"] is None for r in model.tune_results_)
 
 
 def test_grid_search_over_temperature_keeps_each_value(data):
     X, y = data
-    search = GridSearchCV(_classifier(alpha=0.0, transfer=None),
-                          {"temperature": [1.0, 4.0]}, cv=2).fit(X, y)
+    search = GridSearchCV(
+        _classifier(alpha=0.0, transfer=None), {"temperature": [1.0, 4.0]}, cv=2
+    ).fit(X, y)
     assert search.best_params_["temperature"] in (1.0, 4.0)
     # every parameter was a number: nothing was tuned inside the search
     assert not hasattr(search.best_estimator_, "tune_results_")

@@ -66,7 +66,8 @@ def _loss_gradient(raw, targets, sample_weight=None):
     """
     if raw.shape[1] == 1:
         loss, grad = binary_loss_gradient(
-            np.ascontiguousarray(raw[:, 0]), np.ascontiguousarray(targets[:, 0]),
+            np.ascontiguousarray(raw[:, 0]),
+            np.ascontiguousarray(targets[:, 0]),
             sample_weight,
         )
         return loss, grad[:, None]
@@ -189,12 +190,25 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, *, learning_rate=0.1, n_estimators=100, subsample=1.0,
-                 max_depth=3, min_samples_split=2, min_samples_leaf=1,
-                 min_weight_fraction_leaf=0.0, min_impurity_decrease=0.0,
-                 max_features=None, max_leaf_nodes=None, early_stopping="auto",
-                 validation_fraction=0.1, n_iter_no_change=10, tol=1e-4,
-                 random_state=None):
+    def __init__(
+        self,
+        *,
+        learning_rate=0.1,
+        n_estimators=100,
+        subsample=1.0,
+        max_depth=3,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        min_impurity_decrease=0.0,
+        max_features=None,
+        max_leaf_nodes=None,
+        early_stopping="auto",
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        random_state=None,
+    ):
         self.learning_rate = learning_rate
         self.n_estimators = n_estimators
         self.subsample = subsample
@@ -217,14 +231,22 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
         check_int(self.n_estimators, "n_estimators", low=1)
         check_real(self.subsample, "subsample", low=0.0, low_inclusive=False, high=1.0)
         check_tree_growth_params(self)
-        if not (isinstance(self.early_stopping, (bool, np.bool_))
-                or (isinstance(self.early_stopping, str) and self.early_stopping == "auto")):
+        if not (
+            isinstance(self.early_stopping, (bool, np.bool_))
+            or (isinstance(self.early_stopping, str) and self.early_stopping == "auto")
+        ):
             raise TypeError(
                 f"early_stopping must be 'auto' or a bool, got {self.early_stopping!r} "
                 f"of type {type(self.early_stopping).__name__}"
             )
-        check_real(self.validation_fraction, "validation_fraction", low=0.0,
-                   low_inclusive=False, high=1.0, high_inclusive=False)
+        check_real(
+            self.validation_fraction,
+            "validation_fraction",
+            low=0.0,
+            low_inclusive=False,
+            high=1.0,
+            high_inclusive=False,
+        )
         check_int(self.n_iter_no_change, "n_iter_no_change", low=1)
         check_real(self.tol, "tol", low=0.0)
         check_random_state_param(self.random_state)
@@ -266,8 +288,7 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
 
         val = None
         if self.do_early_stopping_:
-            train, val = _validation_split(targets, sample_weight,
-                                           self.validation_fraction, rng)
+            train, val = _validation_split(targets, sample_weight, self.validation_fraction, rng)
             val = (X[val], modelled[val], sample_weight[val])
             X, targets, modelled = X[train], targets[train], modelled[train]
             sample_weight = sample_weight[train]
@@ -370,10 +391,12 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
             leaves = tree.apply(X_apply, check_input=False)
             leaves_fit = leaves if in_bag is None else leaves[in_bag]
             node_count = tree.tree_.node_count
-            numerator = np.bincount(leaves_fit, weights=w_fit * residual_fit[:, k],
-                                    minlength=node_count)
-            denominator = np.bincount(leaves_fit, weights=w_fit * hessian_fit[:, k],
-                                      minlength=node_count)
+            numerator = np.bincount(
+                leaves_fit, weights=w_fit * residual_fit[:, k], minlength=node_count
+            )
+            denominator = np.bincount(
+                leaves_fit, weights=w_fit * hessian_fit[:, k], minlength=node_count
+            )
             ok = np.abs(denominator) >= MIN_HESSIAN
             step = np.zeros(node_count)
             step[ok] = factor * numerator[ok] / denominator[ok]
@@ -541,8 +564,9 @@ def _validation_split(targets, sample_weight, validation_fraction, rng):
     counts = np.bincount(labels)
     stratify = labels if counts[counts > 0].min() >= 2 else None
     try:
-        return train_test_split(rows, test_size=validation_fraction,
-                                random_state=rng, stratify=stratify)
+        return train_test_split(
+            rows, test_size=validation_fraction, random_state=rng, stratify=stratify
+        )
     except ValueError:
         pass  # too few rows per class for a stratified split of this size
     try:

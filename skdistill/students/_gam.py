@@ -99,8 +99,9 @@ class _SquaredError:
         return targets - raw, np.ones_like(raw)
 
     def mean_loss(self, raw, targets, weight):
-        loss, _ = squared_error_loss_gradient(np.ascontiguousarray(raw[:, 0]),
-                                              np.ascontiguousarray(targets[:, 0]), weight)
+        loss, _ = squared_error_loss_gradient(
+            np.ascontiguousarray(raw[:, 0]), np.ascontiguousarray(targets[:, 0]), weight
+        )
         return loss / float(np.sum(weight))
 
 
@@ -137,8 +138,9 @@ def best_split(grad, hess, l2):
     def score(g, h):
         return np.divide(g * g, h + l2, out=np.zeros_like(g), where=h + l2 > MIN_HESSIAN)
 
-    gain = (score(left_g, left_h) + score(total_g - left_g, total_h - left_h)
-            - score(total_g, total_h)).sum(axis=1)
+    gain = (
+        score(left_g, left_h) + score(total_g - left_g, total_h - left_h) - score(total_g, total_h)
+    ).sum(axis=1)
     position = int(np.argmax(gain))
     return position + 1, float(gain[position])
 
@@ -159,7 +161,7 @@ def feature_step(grad, hess, l2, factor, max_leaves):
     while len(runs) < max_leaves:
         for run in runs:
             if run not in gains:
-                gains[run] = best_split(grad[run[0]:run[1]], hess[run[0]:run[1]], l2)
+                gains[run] = best_split(grad[run[0] : run[1]], hess[run[0] : run[1]], l2)
         start, end = max(runs, key=lambda run: gains[run][1])
         position, gain = gains[(start, end)]
         if gain <= 0:
@@ -168,8 +170,9 @@ def feature_step(grad, hess, l2, factor, max_leaves):
         runs += [(start, start + position), (start + position, end)]
     step = np.empty_like(grad)
     for start, end in runs:
-        step[start:end] = newton_step(grad[start:end].sum(axis=0),
-                                      hess[start:end].sum(axis=0), l2, factor)
+        step[start:end] = newton_step(
+            grad[start:end].sum(axis=0), hess[start:end].sum(axis=0), l2, factor
+        )
     step[-1] = newton_step(grad[-1], hess[-1], l2, factor)
     return step
 
@@ -187,12 +190,12 @@ def best_quadrants(grad, hess, l2):
         prefix = sums.cumsum(axis=0).cumsum(axis=1)
         top_left, top, left = prefix[:-1, :-1], prefix[:-1, -1:], prefix[-1:, :-1]
         total = prefix[-1, -1]
-        return (top_left, top - top_left, left - top_left,
-                total - top - left + top_left), total
+        return (top_left, top - top_left, left - top_left, total - top - left + top_left), total
 
     def score(g, h):
-        return np.divide(g * g, h + l2, out=np.zeros(np.broadcast(g, h).shape),
-                         where=h + l2 > MIN_HESSIAN)
+        return np.divide(
+            g * g, h + l2, out=np.zeros(np.broadcast(g, h).shape), where=h + l2 > MIN_HESSIAN
+        )
 
     (g_parts, g_total), (h_parts, h_total) = quadrants(grad), quadrants(hess)
     gain = sum(score(g, h) for g, h in zip(g_parts, h_parts)) - score(g_total, h_total)
@@ -213,9 +216,12 @@ def pair_step(grad, hess, shape, l2, factor):
     if gain > 0:
         for rows in (slice(0, a), slice(a, shape[0] - 1)):
             for cols in (slice(0, c), slice(c, shape[1] - 1)):
-                step[rows, cols] = newton_step(grad[rows, cols].sum(axis=(0, 1)),
-                                               hess[rows, cols].sum(axis=(0, 1)),
-                                               l2, factor)
+                step[rows, cols] = newton_step(
+                    grad[rows, cols].sum(axis=(0, 1)),
+                    hess[rows, cols].sum(axis=(0, 1)),
+                    l2,
+                    factor,
+                )
     return step.reshape(-1, n_columns)
 
 
@@ -238,8 +244,9 @@ def cyclic_boosting(terms, train, val, loss, params):
     best, best_tables, best_round, stale = np.inf, tables, 0, 0
     for round_ in range(1, params.max_rounds + 1):
         for term, table in zip(terms, tables):
-            grad, hess = bin_sums(term.slots, term.n_slots,
-                                  *loss.newton_terms(raw, train.targets), train.weight)
+            grad, hess = bin_sums(
+                term.slots, term.n_slots, *loss.newton_terms(raw, train.targets), train.weight
+            )
             step = params.learning_rate * term.step(grad, hess)
             table += step
             raw += step[term.slots]
@@ -310,29 +317,47 @@ def bin_edges(x, weight, thresholds):
 
 def shape_function(edges, table, slot_weight):
     """The public table of one feature (see ``shape_functions_``)."""
-    return Bunch(bin_edges=edges, scores=table[:-1].copy(), missing_score=table[-1].copy(),
-                 bin_weight=slot_weight[:-1], missing_weight=float(slot_weight[-1]))
+    return Bunch(
+        bin_edges=edges,
+        scores=table[:-1].copy(),
+        missing_score=table[-1].copy(),
+        bin_weight=slot_weight[:-1],
+        missing_weight=float(slot_weight[-1]),
+    )
 
 
 def interaction_table(pair, edges, table, slot_weight):
     """The public table of one pair (see ``interactions_``)."""
     shape = (len(edges[0]), len(edges[1]))  # bins + 1 missing slot per feature
     grid = table.reshape(*shape, -1)
-    return Bunch(features=pair, bin_edges=edges, scores=grid[:-1, :-1].copy(),
-                 missing_score=grid[-1, -1].copy(),
-                 bin_weight=slot_weight.reshape(shape)[:-1, :-1])
+    return Bunch(
+        features=pair,
+        bin_edges=edges,
+        scores=grid[:-1, :-1].copy(),
+        missing_score=grid[-1, -1].copy(),
+        bin_weight=slot_weight.reshape(shape)[:-1, :-1],
+    )
 
 
 def _term(slots, n_slots, train, val, step):
     """A boosted term: the slot of every row, of the training and of the
     validation rows, and its update rule."""
-    return Bunch(all_slots=slots, slots=slots[train.rows], n_slots=n_slots, step=step,
-                 val_slots=None if val is None else slots[val.rows])
+    return Bunch(
+        all_slots=slots,
+        slots=slots[train.rows],
+        n_slots=n_slots,
+        step=step,
+        val_slots=None if val is None else slots[val.rows],
+    )
 
 
 def _rows(targets, weight, rows, init):
-    return Bunch(rows=rows, targets=np.ascontiguousarray(targets[rows]),
-                 weight=weight[rows], raw=np.tile(init, (len(rows), 1)))
+    return Bunch(
+        rows=rows,
+        targets=np.ascontiguousarray(targets[rows]),
+        weight=weight[rows],
+        raw=np.tile(init, (len(rows), 1)),
+    )
 
 
 def _with_scores(part, terms, tables, slots):
@@ -350,10 +375,22 @@ class _BaseGAM(BaseEstimator):
     """Parameters, fit and the additive score shared by the classifier and
     the regressor."""
 
-    def __init__(self, *, max_bins=64, max_leaves=3, interactions=0,
-                 max_interaction_bins=32, learning_rate=0.1, max_rounds=1000,
-                 l2_regularization=1.0, early_stopping=True, validation_fraction=0.15,
-                 n_iter_no_change=20, tol=1e-6, random_state=None):
+    def __init__(
+        self,
+        *,
+        max_bins=64,
+        max_leaves=3,
+        interactions=0,
+        max_interaction_bins=32,
+        learning_rate=0.1,
+        max_rounds=1000,
+        l2_regularization=1.0,
+        early_stopping=True,
+        validation_fraction=0.15,
+        n_iter_no_change=20,
+        tol=1e-6,
+        random_state=None,
+    ):
         self.max_bins = max_bins
         self.max_leaves = max_leaves
         self.interactions = interactions
@@ -378,23 +415,28 @@ class _BaseGAM(BaseEstimator):
             max_bins=check_int(self.max_bins, "max_bins", low=2, high=65535),
             max_leaves=check_int(self.max_leaves, "max_leaves", low=2, allow_none=True),
             interactions=check_int(self.interactions, "interactions", low=0),
-            max_interaction_bins=check_int(self.max_interaction_bins,
-                                           "max_interaction_bins", low=2, high=65535),
-            learning_rate=check_real(self.learning_rate, "learning_rate", low=0.0,
-                                     low_inclusive=False),
+            max_interaction_bins=check_int(
+                self.max_interaction_bins, "max_interaction_bins", low=2, high=65535
+            ),
+            learning_rate=check_real(
+                self.learning_rate, "learning_rate", low=0.0, low_inclusive=False
+            ),
             max_rounds=check_int(self.max_rounds, "max_rounds", low=1),
-            l2_regularization=check_real(self.l2_regularization, "l2_regularization",
-                                         low=0.0),
+            l2_regularization=check_real(self.l2_regularization, "l2_regularization", low=0.0),
             validation_fraction=check_real(
-                self.validation_fraction, "validation_fraction", low=0.0,
-                low_inclusive=False, high=1.0, high_inclusive=False),
+                self.validation_fraction,
+                "validation_fraction",
+                low=0.0,
+                low_inclusive=False,
+                high=1.0,
+                high_inclusive=False,
+            ),
             n_iter_no_change=check_int(self.n_iter_no_change, "n_iter_no_change", low=1),
             tol=check_real(self.tol, "tol", low=0.0),
         )
 
     def _validate_X(self, X, reset):
-        return validate_data(self, X, reset=reset, dtype=np.float64,
-                             ensure_all_finite="allow-nan")
+        return validate_data(self, X, reset=reset, dtype=np.float64, ensure_all_finite="allow-nan")
 
     def _split(self, targets, weight, init, params):
         """Training and validation rows (None without early stopping)."""
@@ -409,43 +451,56 @@ class _BaseGAM(BaseEstimator):
             )
         # The split stratifies on the argmax column: give regression one.
         split_targets = targets if targets.shape[1] > 1 else np.zeros_like(targets)
-        rows, val_rows = _validation_split(split_targets, weight, params.validation_fraction,
-                                           check_random_state(self.random_state))
+        rows, val_rows = _validation_split(
+            split_targets,
+            weight,
+            params.validation_fraction,
+            check_random_state(self.random_state),
+        )
         return _rows(targets, weight, rows, init), _rows(targets, weight, val_rows, init)
 
     def _fit_additive(self, X, targets, weight, init, loss, params):
         """Bin, boost the main effects, then the pairs, and centre; sets every
         fitted attribute but the classes."""
         train, val = self._split(targets, weight, init, params)
-        step = partial(feature_step, l2=params.l2_regularization, factor=loss.factor,
-                       max_leaves=params.max_leaves)
+        step = partial(
+            feature_step,
+            l2=params.l2_regularization,
+            factor=loss.factor,
+            max_leaves=params.max_leaves,
+        )
         edges, mains = [], []
         for x in X.T:
             thresholds = feature_thresholds(x, weight, params.max_bins)
             edges.append(bin_edges(x, weight, thresholds))
-            mains.append(_term(bin_indices(x, thresholds), len(thresholds) + 2, train, val,
-                               step))
+            mains.append(_term(bin_indices(x, thresholds), len(thresholds) + 2, train, val, step))
         tables, self.n_iter_, train_loss, val_loss = cyclic_boosting(
-            mains, train, val, loss, params)
+            mains, train, val, loss, params
+        )
         pairs, pair_edges, pair_terms, pair_tables = [], [], [], []
         if params.interactions:
             train = _with_scores(train, mains, tables, "slots")
             val = None if val is None else _with_scores(val, mains, tables, "val_slots")
-            pairs, pair_edges, pair_terms = self._pair_terms(X, weight, train, val, loss,
-                                                             params)
+            pairs, pair_edges, pair_terms = self._pair_terms(X, weight, train, val, loss, params)
         self.n_interaction_iter_ = 0
         if pair_terms:
             pair_tables, self.n_interaction_iter_, pair_train, pair_val = cyclic_boosting(
-                pair_terms, train, val, loss, params)
+                pair_terms, train, val, loss, params
+            )
             train_loss, val_loss = train_loss + pair_train, val_loss + pair_val
-        weights = [np.bincount(t.all_slots, weights=weight, minlength=t.n_slots)
-                   for t in mains + pair_terms]
-        tables, self.intercept_ = centred_tables(tables, init, weights[:len(mains)], True)
-        pair_tables, self.intercept_ = centred_tables(pair_tables, self.intercept_,
-                                                      weights[len(mains):], False)
+        weights = [
+            np.bincount(t.all_slots, weights=weight, minlength=t.n_slots)
+            for t in mains + pair_terms
+        ]
+        tables, self.intercept_ = centred_tables(tables, init, weights[: len(mains)], True)
+        pair_tables, self.intercept_ = centred_tables(
+            pair_tables, self.intercept_, weights[len(mains) :], False
+        )
         self.shape_functions_ = [shape_function(*parts) for parts in zip(edges, tables, weights)]
-        self.interactions_ = [interaction_table(*parts) for parts in zip(
-            pairs, pair_edges, pair_tables, weights[len(mains):])]
+        self.interactions_ = [
+            interaction_table(*parts)
+            for parts in zip(pairs, pair_edges, pair_tables, weights[len(mains) :])
+        ]
         self.train_score_ = np.asarray(train_loss)
         if self.early_stopping:
             self.validation_score_ = np.asarray(val_loss)
@@ -458,16 +513,21 @@ class _BaseGAM(BaseEstimator):
         for x in X.T:
             thresholds = feature_thresholds(x, weight, params.max_interaction_bins)
             edges.append(bin_edges(x, weight, thresholds))
-            bins.append(_term(bin_indices(x, thresholds), len(thresholds) + 2, train, val,
-                              None))
+            bins.append(_term(bin_indices(x, thresholds), len(thresholds) + 2, train, val, None))
         pairs = top_pairs(bins, train, loss, params.interactions, params.l2_regularization)
         terms = []
         for i, j in pairs:
             shape = (bins[i].n_slots, bins[j].n_slots)
-            step = partial(pair_step, shape=shape, l2=params.l2_regularization,
-                           factor=loss.factor)
-            terms.append(_term(bins[i].all_slots * shape[1] + bins[j].all_slots,
-                               shape[0] * shape[1], train, val, step))
+            step = partial(pair_step, shape=shape, l2=params.l2_regularization, factor=loss.factor)
+            terms.append(
+                _term(
+                    bins[i].all_slots * shape[1] + bins[j].all_slots,
+                    shape[0] * shape[1],
+                    train,
+                    val,
+                    step,
+                )
+            )
         return pairs, [(edges[i], edges[j]) for i, j in pairs], terms
 
     def _raw_score(self, X):
@@ -483,8 +543,7 @@ class _BaseGAM(BaseEstimator):
             grid = np.empty((n_i, n_j, raw.shape[1]))
             grid[:] = pair.missing_score
             grid[:-1, :-1] = pair.scores
-            slots = [bin_indices(X[:, f], e[1:-1]) for f, e in zip(pair.features,
-                                                                   pair.bin_edges)]
+            slots = [bin_indices(X[:, f], e[1:-1]) for f, e in zip(pair.features, pair.bin_edges)]
             raw += grid.reshape(n_i * n_j, -1)[slots[0] * n_j + slots[1]]
         return raw
 
@@ -493,12 +552,16 @@ class _BaseGAM(BaseEstimator):
         """Mean absolute score of each feature over the training rows
         (averaged over score columns), normalised to sum to 1."""
         check_is_fitted(self)
-        mean_abs = np.array([
-            (shape.bin_weight @ np.abs(shape.scores).mean(axis=1)
-             + shape.missing_weight * np.abs(shape.missing_score).mean())
-            / (shape.bin_weight.sum() + shape.missing_weight)
-            for shape in self.shape_functions_
-        ])
+        mean_abs = np.array(
+            [
+                (
+                    shape.bin_weight @ np.abs(shape.scores).mean(axis=1)
+                    + shape.missing_weight * np.abs(shape.missing_score).mean()
+                )
+                / (shape.bin_weight.sum() + shape.missing_weight)
+                for shape in self.shape_functions_
+            ]
+        )
         total = mean_abs.sum()
         return mean_abs / total if total > 0 else mean_abs
 
@@ -527,8 +590,10 @@ class _BaseGAM(BaseEstimator):
         def fmt(values):
             return "  ".join(f"{v:+.{decimals}f}" for v in np.atleast_1d(values))
 
-        lines = [f"# {type(self).__name__}, scores: {self._score_meaning()}",
-                 f"intercept: {fmt(self.intercept_)}"]
+        lines = [
+            f"# {type(self).__name__}, scores: {self._score_meaning()}",
+            f"intercept: {fmt(self.intercept_)}",
+        ]
         for name, shape in zip(names, self.shape_functions_):
             lines.append(f"{name}:")
             cuts = [f"{edge:.{decimals}f}" for edge in shape.bin_edges[1:-1]]
@@ -538,8 +603,10 @@ class _BaseGAM(BaseEstimator):
                 lines.append(f"  missing: {fmt(shape.missing_score)}")
         for pair in self.interactions_:
             i, j = pair.features
-            lines.append(f"{names[i]} x {names[j]}: a {pair.scores.shape[0]} x "
-                         f"{pair.scores.shape[1]} table (interactions_)")
+            lines.append(
+                f"{names[i]} x {names[j]}: a {pair.scores.shape[0]} x "
+                f"{pair.scores.shape[1]} table (interactions_)"
+            )
         return "\n".join(lines) + "\n"
 
     def _score_meaning(self):
@@ -559,8 +626,11 @@ class _BaseGAM(BaseEstimator):
 
 
 def _part(bins, targets, weight, rows):
-    return Bunch(bins=[b[rows] for b in bins], targets=np.ascontiguousarray(targets[rows]),
-                 weight=weight[rows])
+    return Bunch(
+        bins=[b[rows] for b in bins],
+        targets=np.ascontiguousarray(targets[rows]),
+        weight=weight[rows],
+    )
 
 
 def _feature_names(model, feature_names):
@@ -662,7 +732,8 @@ _ATTRIBUTES_DOC = """
 
 
 class SoftGAMClassifier(SoftTargetClassifierMixin, _BaseGAM):
-    __doc__ = """Generalized additive model trained on soft cross-entropy.
+    __doc__ = (
+        """Generalized additive model trained on soft cross-entropy.
 
     ``fit(X, y)`` takes labels or an (n_samples, n_classes) probability
     matrix (a teacher's ``predict_proba``). The score of a row is an
@@ -681,12 +752,16 @@ class SoftGAMClassifier(SoftTargetClassifierMixin, _BaseGAM):
     :func:`skdistill.plotting.plot_shape_functions` to read it, and keep the
     fitted model (it needs skdistill to load). With ``interactions=k`` it is
     a GA2M: k two-feature tables are added after the main effects.
-""" + _PARAMETERS_DOC + """
+"""
+        + _PARAMETERS_DOC
+        + """
     Attributes
     ----------
     classes_ : ndarray of shape (n_classes,)
         Labels seen in ``fit``, or ``arange(n_classes)`` for a probability matrix.
-""" + _ATTRIBUTES_DOC + """
+"""
+        + _ATTRIBUTES_DOC
+        + """
     See Also
     --------
     SoftGAMRegressor : The same model for regression targets.
@@ -710,6 +785,7 @@ class SoftGAMClassifier(SoftTargetClassifierMixin, _BaseGAM):
     >>> bool(np.corrcoef(shape.scores[:, 0], np.sin(shape.bin_edges[:-1]))[0, 1] > 0.95)
     True
     """
+    )
 
     def fit(self, X, y, sample_weight=None):
         """Boost the shape functions on labels or a probability matrix.
@@ -738,8 +814,9 @@ class SoftGAMClassifier(SoftTargetClassifierMixin, _BaseGAM):
         modelled = targets[:, 1:] if len(classes) == 2 else targets
         init = _init_score(_weighted_prior(targets, weight))
         self.classes_ = classes
-        return self._fit_additive(X, modelled, weight, init,
-                                  _SoftCrossEntropy(modelled.shape[1]), params)
+        return self._fit_additive(
+            X, modelled, weight, init, _SoftCrossEntropy(modelled.shape[1]), params
+        )
 
     def decision_function(self, X):
         """Additive scores: the log-odds of ``classes_[1]`` for two classes
@@ -808,7 +885,8 @@ class SoftGAMClassifier(SoftTargetClassifierMixin, _BaseGAM):
 
 
 class SoftGAMRegressor(RegressorMixin, _BaseGAM):
-    __doc__ = """Generalized additive regression model (squared error).
+    __doc__ = (
+        """Generalized additive regression model (squared error).
 
     The regression counterpart of :class:`SoftGAMClassifier`: an intercept
     plus one step function per feature, learnt by cyclic boosting of
@@ -817,9 +895,13 @@ class SoftGAMRegressor(RegressorMixin, _BaseGAM):
     for :class:`skdistill.DistilledRegressor`; it has no ``to_sklearn()``.
     The loss of ``train_score_``, ``validation_score_`` and early stopping is
     half the weighted mean squared error.
-""" + _PARAMETERS_DOC + """
+"""
+        + _PARAMETERS_DOC
+        + """
     Attributes
-    ----------""" + _ATTRIBUTES_DOC + """
+    ----------"""
+        + _ATTRIBUTES_DOC
+        + """
     See Also
     --------
     SoftGAMClassifier : The same model for classification.
@@ -837,6 +919,7 @@ class SoftGAMRegressor(RegressorMixin, _BaseGAM):
     >>> gam.intercept_.shape
     (1,)
     """
+    )
 
     def fit(self, X, y, sample_weight=None):
         """Boost the shape functions on a numeric target.
@@ -856,8 +939,9 @@ class SoftGAMRegressor(RegressorMixin, _BaseGAM):
             The fitted model.
         """
         params = self._check_params()
-        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True,
-                             ensure_all_finite="allow-nan")
+        X, y = validate_data(
+            self, X, y, dtype=np.float64, y_numeric=True, ensure_all_finite="allow-nan"
+        )
         weight = check_sample_weight(sample_weight, X.shape[0])
         targets = y.astype(np.float64)[:, None]
         init = np.array([np.average(targets[:, 0], weights=weight)])

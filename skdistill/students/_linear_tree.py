@@ -42,16 +42,19 @@ class _BaseLinearTree(BaseEstimator):
 
     def _check_partition_params(self):
         check_int(self.max_depth, "max_depth", low=1, allow_none=True)
-        check_count_or_fraction(self.min_samples_leaf, "min_samples_leaf", int_low=1,
-                                fraction_high_inclusive=False)
+        check_count_or_fraction(
+            self.min_samples_leaf, "min_samples_leaf", int_low=1, fraction_high_inclusive=False
+        )
         check_int(self.max_leaf_nodes, "max_leaf_nodes", low=2, allow_none=True)
         check_random_state_param(self.random_state)
 
     def _fit_partition(self, X, partition_targets, sample_weight):
         """Fit ``partition_`` and return the leaf index (0..n_leaves-1) of each row."""
         self.partition_ = DecisionTreeRegressor(
-            max_depth=self.max_depth, min_samples_leaf=self.min_samples_leaf,
-            max_leaf_nodes=self.max_leaf_nodes, random_state=self.random_state,
+            max_depth=self.max_depth,
+            min_samples_leaf=self.min_samples_leaf,
+            max_leaf_nodes=self.max_leaf_nodes,
+            random_state=self.random_state,
         ).fit(X, partition_targets, sample_weight=sample_weight)
         is_leaf = self.partition_.tree_.children_left == TREE_LEAF
         self.leaf_nodes_ = np.flatnonzero(is_leaf)
@@ -116,11 +119,18 @@ class _BaseLinearTree(BaseEstimator):
         """
         check_is_fitted(self)
         decimals = check_int(decimals, "decimals", low=0)
-        names = _names(feature_names, "feature_names", self.n_features_in_,
-                       getattr(self, "feature_names_in_", None), "feature_")
+        names = _names(
+            feature_names,
+            "feature_names",
+            self.n_features_in_,
+            getattr(self, "feature_names_in_", None),
+            "feature_",
+        )
         leaf_of_node = {node: i for i, node in enumerate(self.leaf_nodes_)}
         return tree_rules_text(
-            self.partition_.tree_, names, decimals,
+            self.partition_.tree_,
+            names,
+            decimals,
             lambda node: self._leaf_text(leaf_of_node[node], names, decimals),
         )
 
@@ -205,8 +215,16 @@ class LinearTreeClassifier(SoftTargetClassifierMixin, _BaseLinearTree):
     0.99
     """
 
-    def __init__(self, *, max_depth=2, min_samples_leaf=20, max_leaf_nodes=None,
-                 C=1.0, max_iter=200, random_state=None):
+    def __init__(
+        self,
+        *,
+        max_depth=2,
+        min_samples_leaf=20,
+        max_leaf_nodes=None,
+        C=1.0,
+        max_iter=200,
+        random_state=None,
+    ):
         self.max_depth = max_depth
         self.min_samples_leaf = min_samples_leaf
         self.max_leaf_nodes = max_leaf_nodes
@@ -240,9 +258,7 @@ class LinearTreeClassifier(SoftTargetClassifierMixin, _BaseLinearTree):
         sample_weight = check_sample_weight(sample_weight, targets.shape[0])
         n_classes = targets.shape[1]
 
-        leaf = self._fit_partition(
-            X, targets[:, 1] if n_classes == 2 else targets, sample_weight
-        )
+        leaf = self._fit_partition(X, targets[:, 1] if n_classes == 2 else targets, sample_weight)
         mean, std = self._standardize(X, sample_weight)
         Z = (X - mean) / std
         n_leaves = len(self.leaf_nodes_)
@@ -344,9 +360,7 @@ def _leaf_logistic(Z, targets, sample_weight, C, max_iter):
     totals = sub.sum(axis=1, keepdims=True)
     # A zero-weight row may carry mass only on absent classes: make it uniform.
     sub = np.where(totals > 0, sub / np.where(totals > 0, totals, 1.0), 1.0 / len(present))
-    model = SoftLogisticRegression(C=C, max_iter=max_iter).fit(
-        Z, sub, sample_weight=sample_weight
-    )
+    model = SoftLogisticRegression(C=C, max_iter=max_iter).fit(Z, sub, sample_weight=sample_weight)
     if len(present) == 2:
         # One score for class present[1]; class present[0] scores 0.
         coef[present[1]] = model.coef_[0]
@@ -414,8 +428,15 @@ class LinearTreeRegressor(RegressorMixin, _BaseLinearTree):
     <BLANKLINE>
     """
 
-    def __init__(self, *, max_depth=2, min_samples_leaf=20, max_leaf_nodes=None,
-                 alpha=1.0, random_state=None):
+    def __init__(
+        self,
+        *,
+        max_depth=2,
+        min_samples_leaf=20,
+        max_leaf_nodes=None,
+        alpha=1.0,
+        random_state=None,
+    ):
         self.max_depth = max_depth
         self.min_samples_leaf = min_samples_leaf
         self.max_leaf_nodes = max_leaf_nodes
@@ -441,8 +462,7 @@ class LinearTreeRegressor(RegressorMixin, _BaseLinearTree):
         """
         self._check_partition_params()
         alpha = check_real(self.alpha, "alpha", low=0.0)
-        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True,
-                             y_numeric=True)
+        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         sample_weight = check_sample_weight(sample_weight, X.shape[0])
         leaf = self._fit_partition(X, y, sample_weight)
         mean, std = self._standardize(X, sample_weight)
@@ -454,11 +474,12 @@ class LinearTreeRegressor(RegressorMixin, _BaseLinearTree):
         with _single_threaded_blas():
             for i in range(n_leaves):
                 rows = np.flatnonzero(leaf == i)
-                ridge = Ridge(alpha=alpha).fit(Z[rows], Y[rows],
-                                               sample_weight=sample_weight[rows])
+                ridge = Ridge(alpha=alpha).fit(Z[rows], Y[rows], sample_weight=sample_weight[rows])
                 coef[i], intercept[i] = self._unscale(
-                    ridge.coef_.reshape(n_outputs, -1), np.ravel(ridge.intercept_),
-                    mean, std,
+                    ridge.coef_.reshape(n_outputs, -1),
+                    np.ravel(ridge.intercept_),
+                    mean,
+                    std,
                 )
         if y.ndim == 1:
             coef, intercept = coef[:, 0], intercept[:, 0]

@@ -108,8 +108,17 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, C=1.0, *, fit_intercept=True, max_iter=100, tol=1e-4,
-                 temperature=1.0, warm_start=False, verbose=0):
+    def __init__(
+        self,
+        C=1.0,
+        *,
+        fit_intercept=True,
+        max_iter=100,
+        tol=1e-4,
+        temperature=1.0,
+        warm_start=False,
+        verbose=0,
+    ):
         self.C = C
         self.fit_intercept = fit_intercept
         self.max_iter = max_iter
@@ -139,17 +148,21 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
         C = check_real(self.C, "C", low=0, low_inclusive=False)
         max_iter = check_int(self.max_iter, "max_iter", low=0)
         tol = check_real(self.tol, "tol", low=0)
-        temperature = check_real(self.temperature, "temperature", low=0,
-                                 low_inclusive=False)
+        temperature = check_real(self.temperature, "temperature", low=0, low_inclusive=False)
         verbose = check_int(self.verbose, "verbose", low=0)
         for name in ("fit_intercept", "warm_start"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(
-                    f"{name} must be a bool, got {getattr(self, name)!r}"
-                )
-        X, y = validate_data(self, X, y, accept_sparse="csr",
-                             dtype=[np.float64, np.float32], order="C",
-                             multi_output=True, y_numeric=False)
+                raise TypeError(f"{name} must be a bool, got {getattr(self, name)!r}")
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse="csr",
+            dtype=[np.float64, np.float32],
+            order="C",
+            multi_output=True,
+            y_numeric=False,
+        )
         targets, classes, _ = soft_targets_from_y(y)
         weight = _sample_weight(sample_weight, X.shape[0])
         dtype = X.dtype
@@ -157,7 +170,12 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
         binary = n_classes == 2
 
         objective = _LogisticObjective(
-            X, targets, weight, C=C, fit_intercept=self.fit_intercept, binary=binary,
+            X,
+            targets,
+            weight,
+            C=C,
+            fit_intercept=self.fit_intercept,
+            binary=binary,
         )
         x0 = self._initial_params(objective, temperature, n_features, n_classes)
         callback = _IterationPrinter(objective) if verbose >= 2 else None
@@ -166,15 +184,22 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
         blas_threads = 1 if X.shape[0] * n_features < SMALL_PROBLEM_SIZE else None
         with threadpool_limits(limits=blas_threads, user_api="blas"):
             result = optimize.minimize(
-                objective.loss_gradient, x0, method="L-BFGS-B", jac=True,
+                objective.loss_gradient,
+                x0,
+                method="L-BFGS-B",
+                jac=True,
                 callback=callback,
                 # scikit-learn's LogisticRegression settings, for identical fits.
-                options={"maxiter": max_iter, "maxls": 50, "gtol": tol,
-                         "ftol": 64 * np.finfo(float).eps},
+                options={
+                    "maxiter": max_iter,
+                    "maxls": 50,
+                    "gtol": tol,
+                    "ftol": 64 * np.finfo(float).eps,
+                },
             )
         n_iter = min(int(result.nit), max_iter)
         if result.status != 0:
-            warnings.warn(
+            warnings.warn(  # noqa: B028 - scikit-learn's ConvergenceWarning style
                 f"L-BFGS failed to converge after {n_iter} iteration(s) "
                 f"(status={result.status}): {result.message}. Increase max_iter "
                 f"(currently {max_iter}) or scale the data.",
@@ -188,16 +213,17 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
         self.classes_ = classes
         self.n_iter_ = np.array([n_iter], dtype=np.int32)
         if verbose:
-            print(f"[SoftLogisticRegression] {n_iter} L-BFGS iterations, "
-                  f"loss {result.fun:.6g}, status {result.status}: {result.message}")
+            print(
+                f"[SoftLogisticRegression] {n_iter} L-BFGS iterations, "
+                f"loss {result.fun:.6g}, status {result.status}: {result.message}"
+            )
         return self
 
     def _initial_params(self, objective, temperature, n_features, n_classes):
         """Zeros, or the previous solution (at temperature 1) on warm start."""
         n_rows = 1 if n_classes == 2 else n_classes
         coef = getattr(self, "coef_", None)
-        if (self.warm_start and coef is not None
-                and coef.shape == (n_rows, n_features)):
+        if self.warm_start and coef is not None and coef.shape == (n_rows, n_features):
             return objective.pack(
                 np.asarray(coef, dtype=np.float64) / temperature,
                 np.asarray(self.intercept_, dtype=np.float64) / temperature,
@@ -218,8 +244,9 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
             ``classes_[1]``), else (n_samples, n_classes)
         """
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, accept_sparse="csr",
-                          dtype=[np.float64, np.float32])
+        X = validate_data(
+            self, X, reset=False, accept_sparse="csr", dtype=[np.float64, np.float32]
+        )
         scores = np.asarray(X @ self.coef_.T) + self.intercept_
         return scores[:, 0] if scores.shape[1] == 1 else scores
 
@@ -283,9 +310,14 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
             Plain scikit-learn estimator (pickles without skdistill).
         """
         check_is_fitted(self)
-        model = LogisticRegression(C=self.C, fit_intercept=self.fit_intercept,
-                                   max_iter=self.max_iter, tol=self.tol,
-                                   warm_start=self.warm_start, verbose=self.verbose)
+        model = LogisticRegression(
+            C=self.C,
+            fit_intercept=self.fit_intercept,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            warm_start=self.warm_start,
+            verbose=self.verbose,
+        )
         model.classes_ = self.classes_.copy()
         model.coef_ = self.coef_.copy()
         model.intercept_ = self.intercept_.copy()
@@ -333,8 +365,7 @@ class _LogisticObjective:
         """``(coef, intercept)`` of shapes (n_outputs, d) and (n_outputs,)."""
         n_coef = self.n_features * self.n_outputs
         coef = params[:n_coef].reshape(self.n_features, self.n_outputs).T
-        intercept = (params[n_coef:] if self.fit_intercept
-                     else np.zeros(self.n_outputs))
+        intercept = params[n_coef:] if self.fit_intercept else np.zeros(self.n_outputs)
         return np.ascontiguousarray(coef), intercept.copy()
 
     def pack(self, coef, intercept):
@@ -345,13 +376,13 @@ class _LogisticObjective:
 
     def loss_gradient(self, params):
         d, K = self.n_features, self.n_outputs
-        coef_t = params[:d * K].reshape(d, K).astype(self.dtype, copy=False)
+        coef_t = params[: d * K].reshape(d, K).astype(self.dtype, copy=False)
         if self.binary:
             raw = np.asarray(self.X @ coef_t[:, 0])
         else:
             raw = np.asarray(self.X @ coef_t)
         if self.fit_intercept:
-            raw += params[d * K:].astype(self.dtype, copy=False)
+            raw += params[d * K :].astype(self.dtype, copy=False)
         raw = np.ascontiguousarray(raw)
         kernel = binary_loss_gradient if self.binary else multinomial_loss_gradient
         loss, grad_raw = kernel(raw, self.targets, self.weight, out=raw)
@@ -361,11 +392,11 @@ class _LogisticObjective:
             grad_coef = self.X.T @ grad_raw
         # The kernel already divided by sum(w) when weights were given.
         scale = 1.0 if self.weight is not None else 1.0 / self.X.shape[0]
-        coef_params = params[:d * K]
+        coef_params = params[: d * K]
         grad = np.empty_like(params)
-        grad[:d * K] = scale * grad_coef.ravel() + self.l2 * coef_params
+        grad[: d * K] = scale * grad_coef.ravel() + self.l2 * coef_params
         if self.fit_intercept:
-            grad[d * K:] = scale * grad_raw.sum(axis=0, dtype=np.float64)
+            grad[d * K :] = scale * grad_raw.sum(axis=0, dtype=np.float64)
         loss = scale * loss + 0.5 * self.l2 * float(coef_params @ coef_params)
         self.last_loss = loss
         return loss, grad
@@ -378,11 +409,12 @@ class _IterationPrinter:
 
     def __call__(self, xk):
         self.iteration += 1
-        print(f"[SoftLogisticRegression] iteration {self.iteration}: "
-              f"loss {self.objective.last_loss:.8g}")
+        print(
+            f"[SoftLogisticRegression] iteration {self.iteration}: "
+            f"loss {self.objective.last_loss:.8g}"
+        )
 
 
 def _sample_weight(sample_weight, n_samples):
     """Validated float64 weights, or None for unit weights."""
-    return check_sample_weight(sample_weight, n_samples, allow_scalar=True,
-                               positive_sum=True)
+    return check_sample_weight(sample_weight, n_samples, allow_scalar=True, positive_sum=True)

@@ -170,8 +170,7 @@ class SoftGaussianNB(SoftTargetClassifierMixin, BaseEstimator):
             ) from exc
         if priors.shape != (n_classes,):
             raise ValueError(
-                f"priors must have one entry per class ({n_classes}), got shape "
-                f"{priors.shape}"
+                f"priors must have one entry per class ({n_classes}), got shape {priors.shape}"
             )
         if not np.all(np.isfinite(priors)) or (priors < 0).any():
             raise ValueError(f"priors must be finite and non-negative, got {self.priors!r}")

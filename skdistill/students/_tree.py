@@ -36,27 +36,32 @@ TREE_LEAF = -1
 # --------------------------------------------------------------------------
 def check_sample_weight(sample_weight, n_samples):
     """``sample_weight`` as a float64 array of shape (n_samples,), all ones for None."""
-    weight = _check_sample_weight(sample_weight, n_samples, allow_scalar=True,
-                                  positive_sum=True)
+    weight = _check_sample_weight(sample_weight, n_samples, allow_scalar=True, positive_sum=True)
     return np.ones(n_samples, dtype=np.float64) if weight is None else weight
 
 
-def check_count_or_fraction(value, name, *, int_low, fraction_high_inclusive=True,
-                            allow_none=False):
+def check_count_or_fraction(
+    value, name, *, int_low, fraction_high_inclusive=True, allow_none=False
+):
     """An int >= ``int_low`` or a float fraction in (0, 1] (or (0, 1))."""
     if value is None and allow_none:
         return None
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         return check_int(value, name, low=int_low)
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return check_real(value, name, low=0.0, low_inclusive=False, high=1.0,
-                          high_inclusive=fraction_high_inclusive)
+        return check_real(
+            value,
+            name,
+            low=0.0,
+            low_inclusive=False,
+            high=1.0,
+            high_inclusive=fraction_high_inclusive,
+        )
     expected = f"an int >= {int_low} or a float in (0, 1"
     expected += "]" if fraction_high_inclusive else ")"
     if allow_none:
         expected += ", or None"
-    raise TypeError(f"{name} must be {expected}, got {value!r} of type "
-                    f"{type(value).__name__}")
+    raise TypeError(f"{name} must be {expected}, got {value!r} of type {type(value).__name__}")
 
 
 def check_max_features(value):
@@ -72,10 +77,10 @@ def check_tree_growth_params(estimator):
     """Validate the tree-growing parameters an estimator shares with sklearn trees."""
     check_int(estimator.max_depth, "max_depth", low=1, allow_none=True)
     check_count_or_fraction(estimator.min_samples_split, "min_samples_split", int_low=2)
-    check_count_or_fraction(estimator.min_samples_leaf, "min_samples_leaf", int_low=1,
-                            fraction_high_inclusive=False)
-    check_real(estimator.min_weight_fraction_leaf, "min_weight_fraction_leaf",
-               low=0.0, high=0.5)
+    check_count_or_fraction(
+        estimator.min_samples_leaf, "min_samples_leaf", int_low=1, fraction_high_inclusive=False
+    )
+    check_real(estimator.min_weight_fraction_leaf, "min_weight_fraction_leaf", low=0.0, high=0.5)
     check_max_features(estimator.max_features)
     check_int(estimator.max_leaf_nodes, "max_leaf_nodes", low=2, allow_none=True)
     check_real(estimator.min_impurity_decrease, "min_impurity_decrease", low=0.0)
@@ -132,7 +137,11 @@ def class_weighted_targets(targets, classes, class_weight):
 def validate_tree_X(estimator, X, *, reset, sparse_format):
     """X as float32 (dense, NaN allowed) or sparse ``sparse_format`` for sklearn trees."""
     X = validate_data(
-        estimator, X, reset=reset, dtype=np.float32, accept_sparse=sparse_format,
+        estimator,
+        X,
+        reset=reset,
+        dtype=np.float32,
+        accept_sparse=sparse_format,
         ensure_all_finite=True if issparse(X) else "allow-nan",
     )
     if issparse(X) and (X.indices.dtype != np.intc or X.indptr.dtype != np.intc):
@@ -223,10 +232,20 @@ class SoftDecisionTreeClassifier(SoftTargetClassifierMixin, BaseEstimator):
     <BLANKLINE>
     """
 
-    def __init__(self, *, max_depth=None, min_samples_split=2, min_samples_leaf=1,
-                 min_weight_fraction_leaf=0.0, max_features=None, max_leaf_nodes=None,
-                 min_impurity_decrease=0.0, class_weight=None, ccp_alpha=0.0,
-                 random_state=None):
+    def __init__(
+        self,
+        *,
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_weight_fraction_leaf=0.0,
+        max_features=None,
+        max_leaf_nodes=None,
+        min_impurity_decrease=0.0,
+        class_weight=None,
+        ccp_alpha=0.0,
+        random_state=None,
+    ):
         self.max_depth = max_depth
         self.min_samples_split = min_samples_split
         self.min_samples_leaf = min_samples_leaf
@@ -263,8 +282,7 @@ class SoftDecisionTreeClassifier(SoftTargetClassifierMixin, BaseEstimator):
         check_consistent_length(X, targets)
         sample_weight = check_sample_weight(sample_weight, targets.shape[0])
         if self.class_weight is not None:
-            targets, row_weight = class_weighted_targets(targets, classes,
-                                                         self.class_weight)
+            targets, row_weight = class_weighted_targets(targets, classes, self.class_weight)
             sample_weight = sample_weight * row_weight
         n_classes = targets.shape[1]
         # Squared error summed over K outputs is Gini / K: rescale the
@@ -388,13 +406,20 @@ class SoftDecisionTreeClassifier(SoftTargetClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         decimals = check_int(decimals, "decimals", low=0)
-        feature_names = _names(feature_names, "feature_names", self.n_features_in_,
-                               getattr(self, "feature_names_in_", None), "feature_")
-        class_names = _names(class_names, "class_names", self.n_classes_,
-                             self.classes_, None)
-        return tree_rules_text(self.tree_, feature_names, decimals,
-                               lambda node: _leaf_label(self.tree_, node, class_names,
-                                                        decimals))
+        feature_names = _names(
+            feature_names,
+            "feature_names",
+            self.n_features_in_,
+            getattr(self, "feature_names_in_", None),
+            "feature_",
+        )
+        class_names = _names(class_names, "class_names", self.n_classes_, self.classes_, None)
+        return tree_rules_text(
+            self.tree_,
+            feature_names,
+            decimals,
+            lambda node: _leaf_label(self.tree_, node, class_names, decimals),
+        )
 
     def to_sklearn(self):
         """An equivalent fitted :class:`~sklearn.tree.DecisionTreeClassifier`.
@@ -410,13 +435,16 @@ class SoftDecisionTreeClassifier(SoftTargetClassifierMixin, BaseEstimator):
         """
         check_is_fitted(self)
         clf = DecisionTreeClassifier(
-            criterion="gini", max_depth=self.max_depth,
+            criterion="gini",
+            max_depth=self.max_depth,
             min_samples_split=self.min_samples_split,
             min_samples_leaf=self.min_samples_leaf,
             min_weight_fraction_leaf=self.min_weight_fraction_leaf,
-            max_features=self.max_features, max_leaf_nodes=self.max_leaf_nodes,
+            max_features=self.max_features,
+            max_leaf_nodes=self.max_leaf_nodes,
             min_impurity_decrease=self.min_impurity_decrease,
-            class_weight=self.class_weight, ccp_alpha=self.ccp_alpha,
+            class_weight=self.class_weight,
+            ccp_alpha=self.ccp_alpha,
             random_state=self.random_state,
         )
         clf.n_features_in_ = self.n_features_in_
@@ -453,8 +481,9 @@ def _classifier_tree(regression_tree, n_features, n_classes):
     nodes = state["nodes"].copy()
     # Regression impurity is Gini / K (see the module docstring).
     nodes["impurity"] *= n_classes
-    new_state = dict(state, nodes=nodes,
-                     values=np.ascontiguousarray(proba[:, None, :], dtype=np.float64))
+    new_state = dict(
+        state, nodes=nodes, values=np.ascontiguousarray(proba[:, None, :], dtype=np.float64)
+    )
     tree_class = type(regression_tree)
     tree = tree_class(n_features, np.array([n_classes], dtype=np.intp), 1)
     tree.__setstate__(new_state)

@@ -68,9 +68,18 @@ class AdversarialSampler(BaseEstimator):
     array([1])
     """
 
-    def __init__(self, generator=None, *, size_factor=1.0, n_samples=None,
-                 candidate_factor=5.0, disagreement="kl", n_validation=None, tol=0.0,
-                 random_state=None):
+    def __init__(
+        self,
+        generator=None,
+        *,
+        size_factor=1.0,
+        n_samples=None,
+        candidate_factor=5.0,
+        disagreement="kl",
+        n_validation=None,
+        tol=0.0,
+        random_state=None,
+    ):
         self.generator = generator
         self.size_factor = size_factor
         self.n_samples = n_samples
@@ -152,7 +161,7 @@ class AdversarialSampler(BaseEstimator):
         student = np.asarray(student, dtype=np.float64)
         # (n,) and (n, 1) outputs of the same single target must not broadcast
         diff = teacher.reshape(len(teacher), -1) - student.reshape(len(student), -1)
-        return np.mean(diff ** 2, axis=1)
+        return np.mean(diff**2, axis=1)
 
     # The teacher labels every candidate: the disagreement needs its targets.
     needs_candidate_targets = True
@@ -161,13 +170,17 @@ class AdversarialSampler(BaseEstimator):
         """Candidates drawn per round: ``candidate_factor`` per added row."""
         return int(np.ceil(n_add * float(self.candidate_factor)))
 
-    def select(self, student, X_trained, X_cand, cand_targets, student_out, n_add,
-               classification=True):
+    def select(
+        self, student, X_trained, X_cand, cand_targets, student_out, n_add, classification=True
+    ):
         """Indices of the ``n_add`` most disputed candidates, and a note for
         the log. ``student`` and ``X_trained`` (the rows it was fitted on)
         are not needed here; :class:`LeafRefill` uses them."""
-        scores = (self.disagreement_scores(cand_targets, student_out) if classification
-                  else self.regression_scores(cand_targets, student_out))
+        scores = (
+            self.disagreement_scores(cand_targets, student_out)
+            if classification
+            else self.regression_scores(cand_targets, student_out)
+        )
         picked = self.most_disputed(scores, n_add)
         return picked, f"mean disagreement {scores[picked].mean():.4g}"
 

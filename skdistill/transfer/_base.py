@@ -56,8 +56,9 @@ class Table:
         Positions of the two kinds of columns in X.
     """
 
-    def __init__(self, continuous, codes, levels, continuous_idx, discrete_idx,
-                 n_features, frame=None):
+    def __init__(
+        self, continuous, codes, levels, continuous_idx, discrete_idx, n_features, frame=None
+    ):
         self.continuous = continuous
         self.codes = codes
         self.levels = levels
@@ -117,8 +118,9 @@ class Table:
             data[position] = values
         for j, position in enumerate(self.discrete_idx):
             data[position] = np.asarray(pd.Index(self.levels[j]).take(codes[:, j]))
-        frame = pd.DataFrame({columns[i]: data[i] for i in range(self.n_features)},
-                             columns=columns)
+        frame = pd.DataFrame(
+            {columns[i]: data[i] for i in range(self.n_features)}, columns=columns
+        )
         return frame.astype(dict(zip(columns, dtypes)))
 
 
@@ -145,8 +147,14 @@ def encode_table(X, categorical_features, owner):
     check_dense(X, name)
     if is_dataframe(X):
         return _encode_frame(X, categorical_features, name)
-    X = check_array(X, dtype=np.float64, ensure_2d=True, ensure_all_finite="allow-nan",
-                    estimator=name, input_name="X")
+    X = check_array(
+        X,
+        dtype=np.float64,
+        ensure_2d=True,
+        ensure_all_finite="allow-nan",
+        estimator=name,
+        input_name="X",
+    )
     declared = _declared_discrete(categorical_features, X.shape[1], None, name)
     return _encode_numeric(X, declared, _is_auto(categorical_features), frame=None)
 
@@ -156,14 +164,11 @@ def _encode_frame(X, categorical_features, name):
 
     n_rows, n_features = X.shape
     if n_rows == 0 or n_features == 0:
-        raise ValueError(
-            f"{name} needs at least one row and one column in X, got shape {X.shape}"
-        )
+        raise ValueError(f"{name} needs at least one row and one column in X, got shape {X.shape}")
     columns, dtypes = X.columns, X.dtypes
-    numeric = np.array([
-        pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)
-        for dt in dtypes
-    ])
+    numeric = np.array(
+        [pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt) for dt in dtypes]
+    )
     declared = _declared_discrete(categorical_features, n_features, columns, name)
     values = np.empty((n_rows, n_features), dtype=np.float64)
     forced = ~numeric  # non-numeric columns can only be swapped
@@ -177,8 +182,13 @@ def _encode_frame(X, categorical_features, name):
                 "contains infinity."
             )
         values[:, numeric] = block
-    table = _encode_numeric(values, declared | forced, _is_auto(categorical_features),
-                            frame=(columns, dtypes), skip=forced)
+    table = _encode_numeric(
+        values,
+        declared | forced,
+        _is_auto(categorical_features),
+        frame=(columns, dtypes),
+        skip=forced,
+    )
     for j, position in enumerate(table.discrete_idx):
         if forced[position]:
             codes, uniques = pd.factorize(X.iloc[:, position], use_na_sentinel=False)
@@ -230,9 +240,7 @@ def _declared_discrete(categorical_features, n_features, columns, name):
         )
     spec = np.asarray(categorical_features)
     if spec.ndim != 1:
-        raise ValueError(
-            f"categorical_features must be one-dimensional, got shape {spec.shape}"
-        )
+        raise ValueError(f"categorical_features must be one-dimensional, got shape {spec.shape}")
     if spec.dtype == bool:
         if len(spec) != n_features:
             raise ValueError(
@@ -363,8 +371,10 @@ class BaseGenerator(BaseEstimator):
             check_real(self.size_factor, "size_factor", low=0, low_inclusive=False)
         else:
             check_int(self.n_samples, "n_samples", low=1)
-        if not (self.random_state is None
-                or isinstance(self.random_state, (numbers.Integral, np.random.RandomState))):
+        if not (
+            self.random_state is None
+            or isinstance(self.random_state, (numbers.Integral, np.random.RandomState))
+        ):
             raise TypeError(
                 "random_state must be None, an int or a RandomState instance, got "
                 f"{self.random_state!r}"

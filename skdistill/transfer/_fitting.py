@@ -16,8 +16,7 @@ from ._generators import is_generator
 
 
 def _is_component(item):
-    return (isinstance(item, AdversarialSampler) or is_generator(item)
-            or hasattr(item, "shape"))
+    return isinstance(item, AdversarialSampler) or is_generator(item) or hasattr(item, "shape")
 
 
 def split_transfer(transfer):
@@ -39,10 +38,13 @@ def split_transfer(transfer):
             samplers.append(item)
         elif is_generator(item):
             generators.append(item)
-        elif (isinstance(item, (type, str, bytes, numbers.Number, dict))
-              or item is None or callable(item)):
+        elif (
+            isinstance(item, (type, str, bytes, numbers.Number, dict))
+            or item is None
+            or callable(item)
+        ):
             raise TypeError(
-                "transfer must be \"auto\", None, a transfer-set generator (e.g. "
+                'transfer must be "auto", None, a transfer-set generator (e.g. '
                 "skdistill.transfer.Munge()), an AdversarialSampler, an array-like "
                 f"of unlabeled rows, or a list of these; got {item!r} of type "
                 f"{type(item).__name__}"
@@ -50,9 +52,7 @@ def split_transfer(transfer):
         else:
             arrays.append(item)
     if len(samplers) > 1:
-        raise ValueError(
-            f"transfer may hold at most one AdversarialSampler, got {len(samplers)}"
-        )
+        raise ValueError(f"transfer may hold at most one AdversarialSampler, got {len(samplers)}")
     return generators, arrays, (samplers[0] if samplers else None)
 
 
@@ -77,8 +77,7 @@ def check_unlabeled(rows, X, name):
             extra = [c for c in rows.columns if c not in set(X.columns)]
             if missing or extra:
                 raise ValueError(
-                    f"{name} must have the columns of X; missing {missing!r}, "
-                    f"unexpected {extra!r}"
+                    f"{name} must have the columns of X; missing {missing!r}, unexpected {extra!r}"
                 )
             rows = rows[list(X.columns)]
         else:
@@ -104,8 +103,9 @@ def check_unlabeled(rows, X, name):
 
 
 def _checked_array(rows, name, accept_sparse):
-    return check_array(rows, accept_sparse=accept_sparse, dtype=None,
-                       ensure_all_finite=False, input_name=name)
+    return check_array(
+        rows, accept_sparse=accept_sparse, dtype=None, ensure_all_finite=False, input_name=name
+    )
 
 
 def _check_width(rows, n_features, name):

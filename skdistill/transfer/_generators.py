@@ -1,6 +1,5 @@
 """Synthetic transfer rows: MUNGE, Gaussian noise, mixup, uniform box."""
 
-
 import hashlib
 
 import numpy as np
@@ -38,7 +37,8 @@ _RANDOM_STATE = """
 
 
 class Munge(BaseGenerator):
-    __doc__ = """MUNGE synthetic rows (Bucilua, Caruana & Niculescu-Mizil, KDD 2006).
+    __doc__ = (
+        """MUNGE synthetic rows (Bucilua, Caruana & Niculescu-Mizil, KDD 2006).
 
     Each new row starts from a real row ``a`` and its nearest neighbour
     ``b`` among the real rows. Each attribute is swapped with probability
@@ -63,7 +63,9 @@ class Munge(BaseGenerator):
     value (missing or not) without blur.
 
     Parameters
-    ----------""" + _COMMON_PARAMS + """
+    ----------"""
+        + _COMMON_PARAMS
+        + """
     p : float in [0, 1], default=0.5
         Probability of swapping each attribute with the neighbour's.
     s : float, default=1.0
@@ -71,7 +73,9 @@ class Munge(BaseGenerator):
         ``|a - b| / s``, so larger ``s`` keeps continuous values closer to
         the neighbour's. Must be > 0.
     n_jobs : int, default=None
-        Jobs for the neighbour search.""" + _RANDOM_STATE + """
+        Jobs for the neighbour search."""
+        + _RANDOM_STATE
+        + """
 
     See Also
     --------
@@ -89,9 +93,19 @@ class Munge(BaseGenerator):
     >>> sorted(set(rows[:, 1]))  # the 0/1 column is discrete: never blurred
     [np.float64(0.0), np.float64(1.0)]
     """
+    )
 
-    def __init__(self, size_factor=10.0, *, n_samples=None, p=0.5, s=1.0,
-                 categorical_features="auto", n_jobs=None, random_state=None):
+    def __init__(
+        self,
+        size_factor=10.0,
+        *,
+        n_samples=None,
+        p=0.5,
+        s=1.0,
+        categorical_features="auto",
+        n_jobs=None,
+        random_state=None,
+    ):
         self.size_factor = size_factor
         self.n_samples = n_samples
         self.p = p
@@ -201,8 +215,7 @@ def _column_stats(cont):
     observed = ~np.isnan(cont)
     count = observed.sum(axis=0)
     filled = np.where(observed, cont, 0.0)
-    mean = np.divide(filled.sum(axis=0), count, out=np.zeros(cont.shape[1]),
-                     where=count > 0)
+    mean = np.divide(filled.sum(axis=0), count, out=np.zeros(cont.shape[1]), where=count > 0)
     low = np.where(observed, cont, np.inf).min(axis=0)
     high = np.where(observed, cont, -np.inf).max(axis=0)
     low = np.where(count > 0, low, 0.0)
@@ -211,7 +224,8 @@ def _column_stats(cont):
 
 
 class GaussianNoise(BaseGenerator):
-    __doc__ = """Real rows with Gaussian noise added to their continuous columns.
+    __doc__ = (
+        """Real rows with Gaussian noise added to their continuous columns.
 
     Each new row copies a real row (every row equally often) and adds to
     each continuous column a normal draw with standard deviation
@@ -220,10 +234,14 @@ class GaussianNoise(BaseGenerator):
     missing.
 
     Parameters
-    ----------""" + _COMMON_PARAMS + """
+    ----------"""
+        + _COMMON_PARAMS
+        + """
     scale : float, default=0.1
         Noise standard deviation relative to each column's standard
-        deviation. Must be >= 0 (0 gives exact copies).""" + _RANDOM_STATE + """
+        deviation. Must be >= 0 (0 gives exact copies)."""
+        + _RANDOM_STATE
+        + """
 
     Examples
     --------
@@ -234,9 +252,17 @@ class GaussianNoise(BaseGenerator):
     >>> rows.shape
     (200, 3)
     """
+    )
 
-    def __init__(self, size_factor=10.0, *, n_samples=None, scale=0.1,
-                 categorical_features="auto", random_state=None):
+    def __init__(
+        self,
+        size_factor=10.0,
+        *,
+        n_samples=None,
+        scale=0.1,
+        categorical_features="auto",
+        random_state=None,
+    ):
         self.size_factor = size_factor
         self.n_samples = n_samples
         self.scale = scale
@@ -261,7 +287,8 @@ class GaussianNoise(BaseGenerator):
 
 
 class Mixup(BaseGenerator):
-    __doc__ = """Convex combinations of random pairs of real rows (mixup).
+    __doc__ = (
+        """Convex combinations of random pairs of real rows (mixup).
 
     Each new row mixes a real row ``a`` (every row equally often) with a
     uniformly drawn real row ``b``: continuous columns take
@@ -275,11 +302,15 @@ class Mixup(BaseGenerator):
     needed.
 
     Parameters
-    ----------""" + _COMMON_PARAMS + """
+    ----------"""
+        + _COMMON_PARAMS
+        + """
     alpha : float, default=0.4
         Parameter of the symmetric Beta distribution of ``lam``. Small
         values keep new rows near one of the pair; 1 mixes uniformly. Must
-        be > 0.""" + _RANDOM_STATE + """
+        be > 0."""
+        + _RANDOM_STATE
+        + """
 
     Examples
     --------
@@ -290,9 +321,17 @@ class Mixup(BaseGenerator):
     >>> bool(np.allclose(rows[:, 0], rows[:, 1]))  # on the segment between the rows
     True
     """
+    )
 
-    def __init__(self, size_factor=10.0, *, n_samples=None, alpha=0.4,
-                 categorical_features="auto", random_state=None):
+    def __init__(
+        self,
+        size_factor=10.0,
+        *,
+        n_samples=None,
+        alpha=0.4,
+        categorical_features="auto",
+        random_state=None,
+    ):
         self.size_factor = size_factor
         self.n_samples = n_samples
         self.alpha = alpha
@@ -314,12 +353,16 @@ class Mixup(BaseGenerator):
             a = cont[own]
             mixed = lam * a + (1.0 - lam) * cont[other]
             keep = rng.random((len(own), codes.shape[1])) < lam
-            yield (part, np.where(np.isnan(mixed), a, mixed),
-                   np.where(keep, codes[own], codes[other]))
+            yield (
+                part,
+                np.where(np.isnan(mixed), a, mixed),
+                np.where(keep, codes[own], codes[other]),
+            )
 
 
 class UniformBox(BaseGenerator):
-    __doc__ = """Rows drawn uniformly within the per-feature ranges of X.
+    __doc__ = (
+        """Rows drawn uniformly within the per-feature ranges of X.
 
     Continuous columns are drawn uniformly between the column's minimum and
     maximum, discrete columns uniformly among their observed levels, all
@@ -330,7 +373,10 @@ class UniformBox(BaseGenerator):
     missing values gets them at the rate observed in X.
 
     Parameters
-    ----------""" + _COMMON_PARAMS + _RANDOM_STATE + """
+    ----------"""
+        + _COMMON_PARAMS
+        + _RANDOM_STATE
+        + """
 
     Examples
     --------
@@ -341,9 +387,11 @@ class UniformBox(BaseGenerator):
     >>> bool(rows[:, 1].min() >= 10.0 and rows[:, 1].max() <= 20.0)
     True
     """
+    )
 
-    def __init__(self, size_factor=10.0, *, n_samples=None,
-                 categorical_features="auto", random_state=None):
+    def __init__(
+        self, size_factor=10.0, *, n_samples=None, categorical_features="auto", random_state=None
+    ):
         self.size_factor = size_factor
         self.n_samples = n_samples
         self.categorical_features = categorical_features
@@ -365,9 +413,11 @@ class UniformBox(BaseGenerator):
 
 def is_generator(obj):
     """True for a transfer-set generator instance (has ``sample`` and params)."""
-    return (not isinstance(obj, type) and callable(getattr(obj, "sample", None))
-            and hasattr(obj, "get_params"))
+    return (
+        not isinstance(obj, type)
+        and callable(getattr(obj, "sample", None))
+        and hasattr(obj, "get_params")
+    )
 
 
 __all__ = ["Munge", "GaussianNoise", "Mixup", "UniformBox"]
-

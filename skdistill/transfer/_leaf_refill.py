@@ -90,11 +90,27 @@ class LeafRefill(AdversarialSampler):
     # Candidates are picked by the student's leaves; only those are labelled.
     needs_candidate_targets = False
 
-    def __init__(self, min_rows=20, generator=None, *, size_factor=1.0, n_samples=None,
-                 candidate_factor=10.0, n_validation=None, tol=0.0, random_state=None):
-        super().__init__(generator, size_factor=size_factor, n_samples=n_samples,
-                         candidate_factor=candidate_factor, n_validation=n_validation,
-                         tol=tol, random_state=random_state)
+    def __init__(
+        self,
+        min_rows=20,
+        generator=None,
+        *,
+        size_factor=1.0,
+        n_samples=None,
+        candidate_factor=10.0,
+        n_validation=None,
+        tol=0.0,
+        random_state=None,
+    ):
+        super().__init__(
+            generator,
+            size_factor=size_factor,
+            n_samples=n_samples,
+            candidate_factor=candidate_factor,
+            n_validation=n_validation,
+            tol=tol,
+            random_state=random_state,
+        )
         self.min_rows = min_rows
 
     def check_params(self):
@@ -106,20 +122,20 @@ class LeafRefill(AdversarialSampler):
         """Candidates drawn per round."""
         return max(n_add, int(np.ceil(float(self.candidate_factor) * n_rows)))
 
-    def select(self, student, X_trained, X_cand, cand_targets, student_out, n_add,
-               classification=True):
+    def select(
+        self, student, X_trained, X_cand, cand_targets, student_out, n_add, classification=True
+    ):
         """Indices of the candidates that refill the student's sparse leaves
         (at most ``n_add``), and a note for the log."""
         trained = _tree_leaves(student, X_trained)
         leaves = _tree_leaves(student, X_cand)
         n_nodes = int(max(trained.max(), leaves.max())) + 1
-        deficit = np.maximum(int(self.min_rows)
-                             - np.bincount(trained, minlength=n_nodes), 0)
+        deficit = np.maximum(int(self.min_rows) - np.bincount(trained, minlength=n_nodes), 0)
         order = np.argsort(leaves, kind="stable")
         sorted_leaves = leaves[order]
         starts = np.searchsorted(sorted_leaves, sorted_leaves, side="left")
         rank = np.arange(len(order)) - starts  # position within its leaf
         keep = order[rank < deficit[sorted_leaves]]
-        picked = np.sort(keep)[:int(n_add)]
+        picked = np.sort(keep)[: int(n_add)]
         n_sparse = int(np.count_nonzero(deficit[np.unique(trained)]))
         return picked, f"{n_sparse} leaves under {self.min_rows} rows"

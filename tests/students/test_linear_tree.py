@@ -34,12 +34,15 @@ def _expected_failed_checks(estimator):
     return {}
 
 
-@parametrize_with_checks([
-    LinearTreeClassifier(random_state=0),
-    LinearTreeClassifier(max_depth=1, min_samples_leaf=5, random_state=0),
-    LinearTreeRegressor(random_state=0),
-    LinearTreeRegressor(max_depth=3, min_samples_leaf=5, random_state=0),
-], expected_failed_checks=_expected_failed_checks)
+@parametrize_with_checks(
+    [
+        LinearTreeClassifier(random_state=0),
+        LinearTreeClassifier(max_depth=1, min_samples_leaf=5, random_state=0),
+        LinearTreeRegressor(random_state=0),
+        LinearTreeRegressor(max_depth=3, min_samples_leaf=5, random_state=0),
+    ],
+    expected_failed_checks=_expected_failed_checks,
+)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 
@@ -88,10 +91,10 @@ def test_pure_leaf_predicts_a_constant_and_rules_out_absent_classes():
 
 def test_soft_targets_bring_the_student_closer_to_the_teacher():
     X, y = load_breast_cancer(return_X_y=True)
-    X_train, X_test, y_train, _ = train_test_split(X, y, test_size=0.5, random_state=0,
-                                                   stratify=y)
-    teacher = RandomForestClassifier(n_estimators=50, min_samples_leaf=3, oob_score=True,
-                                     random_state=0).fit(X_train, y_train)
+    X_train, X_test, y_train, _ = train_test_split(X, y, test_size=0.5, random_state=0, stratify=y)
+    teacher = RandomForestClassifier(
+        n_estimators=50, min_samples_leaf=3, oob_score=True, random_state=0
+    ).fit(X_train, y_train)
     targets = np.nan_to_num(teacher.oob_decision_function_, nan=0.5)
     teacher_test = teacher.predict_proba(X_test)
     soft = LinearTreeClassifier(max_depth=1, random_state=0).fit(X_train, targets)
@@ -109,8 +112,7 @@ def test_classifier_sample_weight_equals_repetition():
     params = {"max_depth": 1, "min_samples_leaf": 1, "C": 1.0, "random_state": 0}
     weighted = LinearTreeClassifier(**params).fit(X, y, sample_weight=w)
     repeated = LinearTreeClassifier(**params).fit(np.repeat(X, w, axis=0), np.repeat(y, w))
-    np.testing.assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X),
-                               atol=1e-3)
+    np.testing.assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X), atol=1e-3)
 
 
 def test_classifier_export_text():
@@ -150,8 +152,7 @@ def test_regressor_leaf_is_ridge_on_standardised_features():
     Y = np.column_stack([y, -2 * y])
     multi = LinearTreeRegressor(max_depth=2, random_state=0).fit(X, Y, sample_weight=w)
     assert multi.coef_.shape == (multi.get_n_leaves(), 2, X.shape[1])
-    np.testing.assert_allclose(multi.predict(X)[:, 1], -2 * multi.predict(X)[:, 0],
-                               rtol=1e-8)
+    np.testing.assert_allclose(multi.predict(X)[:, 1], -2 * multi.predict(X)[:, 0], rtol=1e-8)
 
 
 def test_regressor_export_text():
@@ -180,18 +181,33 @@ def test_pickle_and_determinism(Model):
     assert first.get_depth() <= 3
 
 
-@pytest.mark.parametrize("Model, params, error, match", [
-    (LinearTreeClassifier, {"max_depth": 0}, ValueError, "max_depth must be in the range"),
-    (LinearTreeClassifier, {"min_samples_leaf": 0}, ValueError,
-     "min_samples_leaf must be in the range"),
-    (LinearTreeClassifier, {"C": 0.0}, ValueError, "C must be in the range"),
-    (LinearTreeClassifier, {"max_iter": 0}, ValueError, "max_iter must be in the range"),
-    (LinearTreeClassifier, {"max_leaf_nodes": 1}, ValueError,
-     "max_leaf_nodes must be in the range"),
-    (LinearTreeRegressor, {"alpha": -1.0}, ValueError, "alpha must be in the range"),
-    (LinearTreeRegressor, {"min_samples_leaf": "many"}, TypeError,
-     "min_samples_leaf must be an int"),
-])
+@pytest.mark.parametrize(
+    "Model, params, error, match",
+    [
+        (LinearTreeClassifier, {"max_depth": 0}, ValueError, "max_depth must be in the range"),
+        (
+            LinearTreeClassifier,
+            {"min_samples_leaf": 0},
+            ValueError,
+            "min_samples_leaf must be in the range",
+        ),
+        (LinearTreeClassifier, {"C": 0.0}, ValueError, "C must be in the range"),
+        (LinearTreeClassifier, {"max_iter": 0}, ValueError, "max_iter must be in the range"),
+        (
+            LinearTreeClassifier,
+            {"max_leaf_nodes": 1},
+            ValueError,
+            "max_leaf_nodes must be in the range",
+        ),
+        (LinearTreeRegressor, {"alpha": -1.0}, ValueError, "alpha must be in the range"),
+        (
+            LinearTreeRegressor,
+            {"min_samples_leaf": "many"},
+            TypeError,
+            "min_samples_leaf must be an int",
+        ),
+    ],
+)
 def test_bad_parameters_are_named(Model, params, error, match):
     X, y = load_iris(return_X_y=True)
     with pytest.raises(error, match=match):
@@ -203,7 +219,8 @@ def test_native_student_of_distilled_classifier():
     X, y = load_breast_cancer(return_X_y=True)
     model = DistilledClassifier(
         RandomForestClassifier(n_estimators=20, random_state=0),
-        LinearTreeClassifier(max_depth=1), random_state=0,
+        LinearTreeClassifier(max_depth=1),
+        random_state=0,
     ).fit(X, np.where(y == 1, "benign", "malignant"))
     assert model.student_fit_ == "native"
     np.testing.assert_array_equal(model.student_.classes_, [0, 1])
@@ -214,7 +231,8 @@ def test_student_of_distilled_regressor():
     X, y = load_diabetes(return_X_y=True)
     model = DistilledRegressor(
         RandomForestRegressor(n_estimators=20, random_state=0),
-        LinearTreeRegressor(max_depth=1), random_state=0,
+        LinearTreeRegressor(max_depth=1),
+        random_state=0,
     ).fit(X, y)
     assert isinstance(model.student_, LinearTreeRegressor)
     assert model.score(X, y) > 0.4

@@ -44,11 +44,15 @@ def _expected_failed_checks(estimator):
     return failures
 
 
-@parametrize_with_checks([
-    SoftGradientBoostingClassifier(n_estimators=5, random_state=0),
-    SoftGradientBoostingClassifier(n_estimators=5, subsample=0.7, early_stopping=True,
-                                   n_iter_no_change=2, random_state=0),
-], expected_failed_checks=_expected_failed_checks)
+@parametrize_with_checks(
+    [
+        SoftGradientBoostingClassifier(n_estimators=5, random_state=0),
+        SoftGradientBoostingClassifier(
+            n_estimators=5, subsample=0.7, early_stopping=True, n_iter_no_change=2, random_state=0
+        ),
+    ],
+    expected_failed_checks=_expected_failed_checks,
+)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 
@@ -87,8 +91,7 @@ def test_hard_labels_reproduce_sklearn_gradient_boosting(dataset):
     np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-10)
     np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
     if len(ours.classes_) == 2:
-        np.testing.assert_allclose(ours.decision_function(X), ref.decision_function(X),
-                                   atol=1e-10)
+        np.testing.assert_allclose(ours.decision_function(X), ref.decision_function(X), atol=1e-10)
 
 
 def test_converges_to_a_step_function_of_soft_targets():
@@ -96,8 +99,9 @@ def test_converges_to_a_step_function_of_soft_targets():
     X = np.linspace(-1, 1, 200).reshape(-1, 1)
     p1 = np.where(X[:, 0] < 0, 0.3, 0.8)
     P = np.column_stack([1 - p1, p1])
-    model = SoftGradientBoostingClassifier(n_estimators=60, max_depth=1,
-                                           learning_rate=0.5).fit(X, P)
+    model = SoftGradientBoostingClassifier(n_estimators=60, max_depth=1, learning_rate=0.5).fit(
+        X, P
+    )
     np.testing.assert_allclose(model.predict_proba(X)[:, 1], p1, atol=1e-6)
     assert model.prior_ == pytest.approx([0.45, 0.55])
     assert model.init_score_[0] == pytest.approx(np.log(0.55 / 0.45))
@@ -129,8 +133,9 @@ def test_one_hot_targets_match_sklearn_accuracy():
     """A one-hot matrix is the labels: same model as GradientBoostingClassifier,
     held-out accuracy close to HistGradientBoostingClassifier's."""
     X, y = load_breast_cancer(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.5,
-                                                        random_state=0, stratify=y)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.5, random_state=0, stratify=y
+    )
     ours = SoftGradientBoostingClassifier(random_state=0).fit(X_train, np.eye(2)[y_train])
     on_labels = SoftGradientBoostingClassifier(random_state=0).fit(X_train, y_train)
     gbc = _sklearn_gbc(random_state=0).fit(X_train, y_train)
@@ -138,8 +143,7 @@ def test_one_hot_targets_match_sklearn_accuracy():
     np.testing.assert_array_equal(ours.predict_proba(X_test), on_labels.predict_proba(X_test))
     # After 100 rounds, splits tied up to rounding may differ from sklearn's
     # (see docs/students.md): training probabilities agree to 2e-5.
-    np.testing.assert_allclose(ours.predict_proba(X_train), gbc.predict_proba(X_train),
-                               atol=1e-4)
+    np.testing.assert_allclose(ours.predict_proba(X_train), gbc.predict_proba(X_train), atol=1e-4)
     # Measured: 0.9439 for ours and GradientBoostingClassifier, 0.9579 for HGB.
     assert ours.score(X_test, y_test) == pytest.approx(gbc.score(X_test, y_test), abs=0.01)
     assert ours.score(X_test, y_test) == pytest.approx(hgb.score(X_test, y_test), abs=0.02)
@@ -150,8 +154,7 @@ def test_soft_cross_entropy_falls_to_the_targets_entropy():
     X, y = load_iris(return_X_y=True)
     P = LogisticRegression(C=0.3, max_iter=1000).fit(X, y).predict_proba(X)
     entropy = -np.mean(np.sum(P * np.log(P), axis=1))  # the lower bound: 0.4035
-    model = SoftGradientBoostingClassifier(n_estimators=100, max_depth=2,
-                                           random_state=0).fit(X, P)
+    model = SoftGradientBoostingClassifier(n_estimators=100, max_depth=2, random_state=0).fit(X, P)
     # From log(3) = 1.0986 at the prior; measured 0.9813 after one round,
     # 0.5513 after 10, 0.4045 after 100.
     assert np.all(np.diff(model.train_score_) < 0)
@@ -171,8 +174,11 @@ def test_any_layout_of_the_target_matrix(n_classes):
     P = HistGradientBoostingClassifier(max_iter=5, random_state=0).fit(X, y).predict_proba(X)
     if n_classes == 3:
         assert P.flags.f_contiguous and not P.flags.c_contiguous
-    reference = SoftGradientBoostingClassifier(n_estimators=5, random_state=0).fit(
-        X, np.ascontiguousarray(P)).predict_proba(X)
+    reference = (
+        SoftGradientBoostingClassifier(n_estimators=5, random_state=0)
+        .fit(X, np.ascontiguousarray(P))
+        .predict_proba(X)
+    )
     wide = np.hstack([P, P])  # wide[:, :n_classes] is a strided view
     for targets in (P, np.asfortranarray(P), wide[:, :n_classes], P[::-1][::-1]):
         model = SoftGradientBoostingClassifier(n_estimators=5, random_state=0).fit(X, targets)
@@ -181,10 +187,10 @@ def test_any_layout_of_the_target_matrix(n_classes):
 
 def test_soft_targets_bring_the_student_closer_to_the_teacher():
     X, y = load_wine(return_X_y=True)
-    X_train, X_test, y_train, _ = train_test_split(X, y, test_size=0.5, random_state=0,
-                                                   stratify=y)
-    teacher = RandomForestClassifier(n_estimators=100, min_samples_leaf=3, oob_score=True,
-                                     random_state=0).fit(X_train, y_train)
+    X_train, X_test, y_train, _ = train_test_split(X, y, test_size=0.5, random_state=0, stratify=y)
+    teacher = RandomForestClassifier(
+        n_estimators=100, min_samples_leaf=3, oob_score=True, random_state=0
+    ).fit(X_train, y_train)
     targets = teacher.oob_decision_function_
     teacher_test = teacher.predict_proba(X_test)
     params = {"n_estimators": 30, "max_depth": 2, "random_state": 0}
@@ -206,14 +212,18 @@ def test_sample_weight_equals_repetition():
         np.repeat(X, w, axis=0), np.repeat(y, w)
     )
     kept = w > 0
-    np.testing.assert_allclose(weighted.predict_proba(X[kept]),
-                               repeated.predict_proba(X[kept]), atol=1e-10)
+    np.testing.assert_allclose(
+        weighted.predict_proba(X[kept]), repeated.predict_proba(X[kept]), atol=1e-10
+    )
 
 
 def test_early_stopping_stops_on_the_validation_loss():
     X, y = load_breast_cancer(return_X_y=True)
     model = SoftGradientBoostingClassifier(
-        n_estimators=500, learning_rate=0.5, early_stopping=True, n_iter_no_change=5,
+        n_estimators=500,
+        learning_rate=0.5,
+        early_stopping=True,
+        n_iter_no_change=5,
         random_state=0,
     ).fit(X, y)
     assert 5 < model.n_estimators_ < 500
@@ -231,20 +241,24 @@ def test_early_stopping_auto_follows_the_number_of_rows(n_samples, expected):
     rng = np.random.RandomState(0)
     X = rng.normal(size=(n_samples, 2))
     y = (X[:, 0] + 0.5 * rng.normal(size=n_samples) > 0).astype(int)
-    model = SoftGradientBoostingClassifier(n_estimators=3, max_depth=1,
-                                           random_state=0).fit(X, y)
+    model = SoftGradientBoostingClassifier(n_estimators=3, max_depth=1, random_state=0).fit(X, y)
     assert model.early_stopping == "auto"
     assert model.do_early_stopping_ is expected
     assert hasattr(model, "validation_score_") is expected
-    forced = SoftGradientBoostingClassifier(n_estimators=3, max_depth=1, early_stopping=False,
-                                            random_state=0).fit(X, y)
+    forced = SoftGradientBoostingClassifier(
+        n_estimators=3, max_depth=1, early_stopping=False, random_state=0
+    ).fit(X, y)
     assert forced.do_early_stopping_ is False
 
 
 def test_subsample_is_deterministic_given_random_state():
     X, y = load_breast_cancer(return_X_y=True)
-    fits = [SoftGradientBoostingClassifier(n_estimators=10, subsample=0.5, random_state=s)
-            .fit(X, y).predict_proba(X) for s in (3, 3, 4)]
+    fits = [
+        SoftGradientBoostingClassifier(n_estimators=10, subsample=0.5, random_state=s)
+        .fit(X, y)
+        .predict_proba(X)
+        for s in (3, 3, 4)
+    ]
     np.testing.assert_array_equal(fits[0], fits[1])
     assert np.abs(fits[0] - fits[2]).max() > 1e-3
 
@@ -255,8 +269,9 @@ def test_staged_predict_proba_ends_at_predict_proba():
     stages = list(model.staged_predict_proba(X))
     assert len(stages) == 7
     np.testing.assert_allclose(stages[-1], model.predict_proba(X))
-    np.testing.assert_allclose(np.log(model.predict_proba(X)), model.predict_log_proba(X),
-                               atol=1e-12)
+    np.testing.assert_allclose(
+        np.log(model.predict_proba(X)), model.predict_log_proba(X), atol=1e-12
+    )
     assert model.feature_importances_.sum() == pytest.approx(1.0)
 
 
@@ -268,16 +283,19 @@ def test_pickle_round_trip():
 
 
 # ------------------------------------------------------------- bad inputs
-@pytest.mark.parametrize("params, error, match", [
-    ({"learning_rate": 0.0}, ValueError, "learning_rate must be in the range"),
-    ({"n_estimators": 0}, ValueError, "n_estimators must be in the range"),
-    ({"subsample": 1.5}, ValueError, "subsample must be in the range"),
-    ({"max_depth": 0}, ValueError, "max_depth must be in the range"),
-    ({"early_stopping": "yes"}, TypeError, "early_stopping must be 'auto' or a bool"),
-    ({"validation_fraction": 1.0}, ValueError, "validation_fraction must be in the range"),
-    ({"n_iter_no_change": 0}, ValueError, "n_iter_no_change must be in the range"),
-    ({"tol": -1.0}, ValueError, "tol must be in the range"),
-])
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"learning_rate": 0.0}, ValueError, "learning_rate must be in the range"),
+        ({"n_estimators": 0}, ValueError, "n_estimators must be in the range"),
+        ({"subsample": 1.5}, ValueError, "subsample must be in the range"),
+        ({"max_depth": 0}, ValueError, "max_depth must be in the range"),
+        ({"early_stopping": "yes"}, TypeError, "early_stopping must be 'auto' or a bool"),
+        ({"validation_fraction": 1.0}, ValueError, "validation_fraction must be in the range"),
+        ({"n_iter_no_change": 0}, ValueError, "n_iter_no_change must be in the range"),
+        ({"tol": -1.0}, ValueError, "tol must be in the range"),
+    ],
+)
 def test_bad_parameters_are_named(params, error, match):
     X, y = load_iris(return_X_y=True)
     with pytest.raises(error, match=match):
@@ -287,8 +305,9 @@ def test_bad_parameters_are_named(params, error, match):
 def test_early_stopping_needs_rows():
     X = np.array([[0.0], [1.0]])
     with pytest.raises(ValueError, match="early stopping with validation_fraction=0.1"):
-        SoftGradientBoostingClassifier(early_stopping=True).fit(X, [0, 1],
-                                                                sample_weight=[1.0, 0.0])
+        SoftGradientBoostingClassifier(early_stopping=True).fit(
+            X, [0, 1], sample_weight=[1.0, 0.0]
+        )
 
 
 # ---------------------------------------------------------- distillation
@@ -296,7 +315,8 @@ def test_native_student_of_distilled_classifier():
     X, y = load_iris(return_X_y=True)
     model = DistilledClassifier(
         RandomForestClassifier(n_estimators=20, random_state=0),
-        SoftGradientBoostingClassifier(n_estimators=10, max_depth=2), random_state=0,
+        SoftGradientBoostingClassifier(n_estimators=10, max_depth=2),
+        random_state=0,
     ).fit(X, y + 10)
     assert model.student_fit_ == "native"
     np.testing.assert_array_equal(model.student_.classes_, [0, 1, 2])
@@ -304,8 +324,9 @@ def test_native_student_of_distilled_classifier():
     assert model.score(X, y + 10) > 0.93
     # The student's random_state was seeded by the meta-estimator.
     assert model.student_.random_state is not None
-    np.testing.assert_allclose(model.decision_function(X)[:, 0],
-                               model.student_.decision_function(X)[:, 0])
+    np.testing.assert_allclose(
+        model.decision_function(X)[:, 0], model.student_.decision_function(X)[:, 0]
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csr", "csc"])
@@ -317,5 +338,6 @@ def test_sparse_input_gives_the_dense_model(fmt):
     sparse = SoftGradientBoostingClassifier(n_estimators=5, random_state=0).fit(
         sp.csr_matrix(X).asformat(fmt), y
     )
-    np.testing.assert_allclose(sparse.predict_proba(sp.csr_matrix(X)),
-                               dense.predict_proba(X), atol=1e-12)
+    np.testing.assert_allclose(
+        sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X), atol=1e-12
+    )

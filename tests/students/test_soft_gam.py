@@ -27,13 +27,16 @@ def _expected_failed_checks(estimator):
     return {}
 
 
-@parametrize_with_checks([
-    SoftGAMClassifier(random_state=0),
-    SoftGAMClassifier(max_leaves=None, early_stopping=False, max_rounds=50),
-    SoftGAMClassifier(interactions=2, max_rounds=50, random_state=0),
-    SoftGAMRegressor(random_state=0),
-    SoftGAMRegressor(early_stopping=False, max_rounds=50),
-], expected_failed_checks=_expected_failed_checks)
+@parametrize_with_checks(
+    [
+        SoftGAMClassifier(random_state=0),
+        SoftGAMClassifier(max_leaves=None, early_stopping=False, max_rounds=50),
+        SoftGAMClassifier(interactions=2, max_rounds=50, random_state=0),
+        SoftGAMRegressor(random_state=0),
+        SoftGAMRegressor(early_stopping=False, max_rounds=50),
+    ],
+    expected_failed_checks=_expected_failed_checks,
+)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 
@@ -89,7 +92,7 @@ def test_soft_targets_are_learnt_to_their_entropy():
 def test_multiclass_soft_targets_of_an_additive_softmax():
     rng = np.random.RandomState(0)
     X = rng.uniform(-2, 2, size=(3000, 2))
-    scores = np.column_stack([np.sin(2 * X[:, 0]), X[:, 1], -X[:, 1] ** 2])
+    scores = np.column_stack([np.sin(2 * X[:, 0]), X[:, 1], -(X[:, 1] ** 2)])
     targets = softmax(scores, axis=1)
     gam = SoftGAMClassifier(early_stopping=False, max_rounds=300).fit(X, targets)
     np.testing.assert_array_equal(gam.classes_, [0, 1, 2])
@@ -104,7 +107,8 @@ def test_multiclass_soft_targets_of_an_additive_softmax():
     np.testing.assert_allclose(gam.decision_function(X).sum(axis=1), 0, atol=1e-12)
     # HistGradientBoostingClassifier.predict_proba gives Fortran-ordered targets.
     fortran = SoftGAMClassifier(early_stopping=False, max_rounds=300).fit(
-        X, np.asfortranarray(targets))
+        X, np.asfortranarray(targets)
+    )
     np.testing.assert_allclose(fortran.predict_proba(X), proba, atol=1e-12)
 
 
@@ -140,12 +144,15 @@ def test_sample_weight_equals_repetition(interactions):
     X, p1 = _additive_data(n=400)
     y = (p1 > 0.5).astype(int)
     w = np.random.RandomState(0).randint(0, 4, len(y))
-    params = {"early_stopping": False, "max_rounds": 40, "max_bins": 16,
-              "interactions": interactions}
+    params = {
+        "early_stopping": False,
+        "max_rounds": 40,
+        "max_bins": 16,
+        "interactions": interactions,
+    }
     weighted = SoftGAMClassifier(**params).fit(X, y, sample_weight=w)
     repeated = SoftGAMClassifier(**params).fit(np.repeat(X, w, axis=0), np.repeat(y, w))
-    np.testing.assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X),
-                               atol=1e-10)
+    np.testing.assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X), atol=1e-10)
     for a, b in zip(weighted.shape_functions_, repeated.shape_functions_):
         np.testing.assert_array_equal(a.bin_edges, b.bin_edges)
 
@@ -156,8 +163,7 @@ def test_zero_weight_rows_are_removed_rows_even_with_early_stopping():
     w = (np.arange(len(y)) % 3 != 0).astype(float)
     weighted = SoftGAMClassifier(random_state=0).fit(X, y, sample_weight=w)
     removed = SoftGAMClassifier(random_state=0).fit(X[w > 0], y[w > 0])
-    np.testing.assert_allclose(weighted.predict_proba(X), removed.predict_proba(X),
-                               atol=1e-10)
+    np.testing.assert_allclose(weighted.predict_proba(X), removed.predict_proba(X), atol=1e-10)
 
 
 def test_labels_keep_their_values():
@@ -178,8 +184,7 @@ def test_thresholds_are_midpoints_or_weighted_quantiles():
     w = np.array([1, 1, 1, 1, 1, 0.0])
     np.testing.assert_array_equal(feature_thresholds(x, w, 8), [1.5, 2.5])
     values = np.arange(100, dtype=float)
-    np.testing.assert_array_equal(feature_thresholds(values, np.ones(100), 4),
-                                  [24.5, 49.5, 74.5])
+    np.testing.assert_array_equal(feature_thresholds(values, np.ones(100), 4), [24.5, 49.5, 74.5])
     # Weight 3 on the first half moves the median to 33.
     weight = np.where(values < 50, 3.0, 1.0)
     np.testing.assert_array_equal(feature_thresholds(values, weight, 2), [33.5])
@@ -248,8 +253,9 @@ def test_decision_function_adds_the_pair_tables():
         b_i = np.searchsorted(pair.bin_edges[0][1:-1], rows[:, i])
         b_j = np.searchsorted(pair.bin_edges[1][1:-1], rows[:, j])
         missing = np.isnan(rows[:, i]) | np.isnan(rows[:, j])
-        cell = pair.scores[np.minimum(b_i, pair.scores.shape[0] - 1),
-                           np.minimum(b_j, pair.scores.shape[1] - 1), 0]
+        cell = pair.scores[
+            np.minimum(b_i, pair.scores.shape[0] - 1), np.minimum(b_j, pair.scores.shape[1] - 1), 0
+        ]
         total += np.where(missing, pair.missing_score[0], cell)
     np.testing.assert_allclose(ga2m.decision_function(rows), total, atol=1e-12)
     # Pairs are centred too: the intercept is the mean training score.
@@ -275,12 +281,14 @@ def test_missing_values_get_a_bin_of_their_own():
     logit = np.log(p1 / (1 - p1)) + np.where(np.isnan(X[:, 2]), 2.0, 0.0)
     targets = expit(logit)
     gam = SoftGAMClassifier(early_stopping=False, max_rounds=300).fit(
-        X, np.column_stack([1 - targets, targets]))
+        X, np.column_stack([1 - targets, targets])
+    )
     shape = gam.shape_functions_[2]
     assert shape.missing_weight == 300
     # +2 relative to the present values, whose scores average to ~0.
-    assert shape.missing_score[0] - shape.bin_weight @ shape.scores[:, 0] / 2700 == \
-        pytest.approx(2.0, abs=0.1)
+    assert shape.missing_score[0] - shape.bin_weight @ shape.scores[:, 0] / 2700 == pytest.approx(
+        2.0, abs=0.1
+    )
     # Training had no NaN in x0: a missing x0 scores 0, the average.
     assert gam.shape_functions_[0].missing_score[0] == 0
     rows = X[:5].copy()
@@ -313,16 +321,19 @@ def test_regressor_recovers_an_additive_function():
 
 
 # ------------------------------------------------------------- parameters
-@pytest.mark.parametrize("params, error, match", [
-    ({"max_bins": 1}, ValueError, "max_bins must be in the range"),
-    ({"max_leaves": 1}, ValueError, "max_leaves must be in the range"),
-    ({"learning_rate": 0}, ValueError, "learning_rate must be in the range"),
-    ({"max_rounds": 0}, ValueError, "max_rounds must be in the range"),
-    ({"l2_regularization": -1}, ValueError, "l2_regularization must be in the range"),
-    ({"early_stopping": "yes"}, TypeError, "early_stopping must be a bool"),
-    ({"validation_fraction": 1.0}, ValueError, "validation_fraction must be in"),
-    ({"random_state": "0"}, TypeError, "random_state must be None"),
-])
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"max_bins": 1}, ValueError, "max_bins must be in the range"),
+        ({"max_leaves": 1}, ValueError, "max_leaves must be in the range"),
+        ({"learning_rate": 0}, ValueError, "learning_rate must be in the range"),
+        ({"max_rounds": 0}, ValueError, "max_rounds must be in the range"),
+        ({"l2_regularization": -1}, ValueError, "l2_regularization must be in the range"),
+        ({"early_stopping": "yes"}, TypeError, "early_stopping must be a bool"),
+        ({"validation_fraction": 1.0}, ValueError, "validation_fraction must be in"),
+        ({"random_state": "0"}, TypeError, "random_state must be None"),
+    ],
+)
 def test_invalid_parameters_are_named(params, error, match):
     X, p1 = _additive_data(n=50)
     with pytest.raises(error, match=match):
@@ -335,8 +346,13 @@ def distilled():
     X, y = load_breast_cancer(return_X_y=True)
     labels = np.array(["benign", "malignant"])[1 - y]
     teacher = RandomForestClassifier(n_estimators=30, random_state=0).fit(X, labels)
-    model = DistilledClassifier(FrozenEstimator(teacher), SoftGAMClassifier(random_state=0),
-                                temperature=1.0, alpha=0.0, transfer=None).fit(X, labels)
+    model = DistilledClassifier(
+        FrozenEstimator(teacher),
+        SoftGAMClassifier(random_state=0),
+        temperature=1.0,
+        alpha=0.0,
+        transfer=None,
+    ).fit(X, labels)
     return model, X, teacher
 
 
@@ -360,7 +376,8 @@ def test_export_student_refuses_a_gam_with_a_clear_message(distilled):
 def test_export_text_is_a_scorecard():
     X, p1 = _additive_data(n=500)
     gam = SoftGAMClassifier(max_bins=4, interactions=1, random_state=0).fit(
-        X, np.where(p1 > 0.5, "yes", "no"))
+        X, np.where(p1 > 0.5, "yes", "no")
+    )
     text = gam.export_text(["a", "b", "c"], decimals=2)
     lines = text.splitlines()
     assert lines[0] == "# SoftGAMClassifier, scores: log-odds of class 'yes'"
@@ -369,9 +386,13 @@ def test_export_text_is_a_scorecard():
     assert len(lines) == 2 + 3 * (1 + 4) + 1
     shape = gam.shape_functions_[1]
     assert lines[7:12] == ["b:"] + [
-        f"  ({low}, {high}]: {score:+.2f}" for low, high, score in zip(
+        f"  ({low}, {high}]: {score:+.2f}"
+        for low, high, score in zip(
             ["-inf"] + [f"{e:.2f}" for e in shape.bin_edges[1:-1]],
-            [f"{e:.2f}" for e in shape.bin_edges[1:-1]] + ["inf"], shape.scores[:, 0])]
+            [f"{e:.2f}" for e in shape.bin_edges[1:-1]] + ["inf"],
+            shape.scores[:, 0],
+        )
+    ]
     i, j = gam.interactions_[0].features
     assert lines[-1].startswith(f"{'abc'[i]} x {'abc'[j]}: a ")
     with pytest.raises(ValueError, match="one name per feature"):

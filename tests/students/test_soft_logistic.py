@@ -35,11 +35,11 @@ def _digits():
 
 
 DATASETS = {
-    "iris": lambda: _scaled(load_iris),                    # 3 classes
+    "iris": lambda: _scaled(load_iris),  # 3 classes
     "breast_cancer": lambda: _scaled(load_breast_cancer),  # binary
-    "wine": lambda: _scaled(load_wine),                    # 3 classes
-    "digits": _digits,                                     # 10 classes, 64 features
-    "synthetic": lambda: make_classification(              # 4 classes, string labels
+    "wine": lambda: _scaled(load_wine),  # 3 classes
+    "digits": _digits,  # 10 classes, 64 features
+    "synthetic": lambda: make_classification(  # 4 classes, string labels
         n_samples=300, n_features=8, n_informative=5, n_classes=4, random_state=0
     ),
 }
@@ -72,9 +72,7 @@ def test_matches_sklearn_logistic_regression(dataset, fit_intercept, weighted):
         y = np.array(["ant", "bee", "cat", "dog"])[y]
     weight = np.random.default_rng(0).uniform(0.1, 3.0, len(y)) if weighted else None
     C = 0.5 if dataset == "digits" else 1.0
-    ours = SoftLogisticRegression(C=C, fit_intercept=fit_intercept).fit(
-        X, y, sample_weight=weight
-    )
+    ours = SoftLogisticRegression(C=C, fit_intercept=fit_intercept).fit(X, y, sample_weight=weight)
     ref = LogisticRegression(C=C, fit_intercept=fit_intercept, solver="lbfgs").fit(
         X, y, sample_weight=weight
     )
@@ -113,8 +111,7 @@ def test_sparse_equals_dense():
     dense = SoftLogisticRegression().fit(X, y, sample_weight=weight)
     sparse = SoftLogisticRegression().fit(sp.csr_matrix(X), y, sample_weight=weight)
     assert_allclose(sparse.coef_, dense.coef_, rtol=1e-8, atol=1e-10)
-    assert_allclose(sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X),
-                    atol=1e-10)
+    assert_allclose(sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X), atol=1e-10)
 
 
 # --------------------------------------------------------------------------
@@ -156,8 +153,9 @@ def test_fit_minimises_the_documented_objective(dataset, temperature):
     targets = _teacher_proba(X, y)
     weight = np.random.default_rng(3).uniform(0.5, 2.0, len(y))
     C = 2.0
-    model = SoftLogisticRegression(C=C, temperature=temperature, tol=1e-10,
-                                   max_iter=2000).fit(X, targets, sample_weight=weight)
+    model = SoftLogisticRegression(C=C, temperature=temperature, tol=1e-10, max_iter=2000).fit(
+        X, targets, sample_weight=weight
+    )
     W, b = model.coef_, model.intercept_
     if targets.shape[1] == 2:  # one score z for class 1: softmax over (0, z)
         W, b = np.vstack([np.zeros_like(W), W]), np.r_[0.0, b]
@@ -274,8 +272,9 @@ def test_to_sklearn_gives_the_same_predictions():
             assert plain.C == 0.3
             with warnings.catch_warnings():
                 warnings.simplefilter("error")  # no feature-name warning either
-                assert_allclose(plain.predict_proba(frame), model.predict_proba(frame),
-                                rtol=1e-12, atol=1e-15)
+                assert_allclose(
+                    plain.predict_proba(frame), model.predict_proba(frame), rtol=1e-12, atol=1e-15
+                )
                 assert_array_equal(plain.predict(frame), model.predict(frame))
             # The plain model must not share arrays with the student.
             plain.coef_[...] = 0.0
@@ -286,7 +285,9 @@ def test_inside_distilled_classifier_is_native():
     X, y = DATASETS["wine"]()
     model = DistilledClassifier(
         RandomForestClassifier(n_estimators=30, random_state=0),
-        SoftLogisticRegression(temperature=2.0), temperature=2.0, random_state=0,
+        SoftLogisticRegression(temperature=2.0),
+        temperature=2.0,
+        random_state=0,
     ).fit(X, y)
     assert model.student_fit_ == "native"
     assert isinstance(model.student_, SoftLogisticRegression)
@@ -299,30 +300,36 @@ def test_inside_distilled_classifier_is_native():
 # --------------------------------------------------------------------------
 # Bad inputs
 # --------------------------------------------------------------------------
-@pytest.mark.parametrize("params, error, match", [
-    ({"C": 0.0}, ValueError, r"C must be in the range \(0, inf\], got 0.0"),
-    ({"C": -1}, ValueError, "C must be in the range"),
-    ({"C": "1"}, TypeError, "C must be a real number"),
-    ({"temperature": 0}, ValueError, "temperature must be in the range"),
-    ({"max_iter": -1}, ValueError, "max_iter must be in the range"),
-    ({"max_iter": 1.5}, TypeError, "max_iter must be an int"),
-    ({"tol": -1e-3}, ValueError, "tol must be in the range"),
-    ({"fit_intercept": "yes"}, TypeError, "fit_intercept must be a bool"),
-    ({"warm_start": None}, TypeError, "warm_start must be a bool"),
-    ({"verbose": -1}, ValueError, "verbose must be in the range"),
-])
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"C": 0.0}, ValueError, r"C must be in the range \(0, inf\], got 0.0"),
+        ({"C": -1}, ValueError, "C must be in the range"),
+        ({"C": "1"}, TypeError, "C must be a real number"),
+        ({"temperature": 0}, ValueError, "temperature must be in the range"),
+        ({"max_iter": -1}, ValueError, "max_iter must be in the range"),
+        ({"max_iter": 1.5}, TypeError, "max_iter must be an int"),
+        ({"tol": -1e-3}, ValueError, "tol must be in the range"),
+        ({"fit_intercept": "yes"}, TypeError, "fit_intercept must be a bool"),
+        ({"warm_start": None}, TypeError, "warm_start must be a bool"),
+        ({"verbose": -1}, ValueError, "verbose must be in the range"),
+    ],
+)
 def test_bad_parameters(params, error, match):
     X, y = DATASETS["iris"]()
     with pytest.raises(error, match=match):
         SoftLogisticRegression(**params).fit(X, y)
 
 
-@pytest.mark.parametrize("make_targets, match", [
-    (lambda t: t - 0.5, "finite and non-negative"),
-    (lambda t: t * 2.0, "rows summing to 1"),
-    (lambda t: np.where(t > 0.5, np.nan, t), "y contains NaN"),
-    (lambda t: t > 0.5, "got a 2-D y of dtype bool"),
-])
+@pytest.mark.parametrize(
+    "make_targets, match",
+    [
+        (lambda t: t - 0.5, "finite and non-negative"),
+        (lambda t: t * 2.0, "rows summing to 1"),
+        (lambda t: np.where(t > 0.5, np.nan, t), "y contains NaN"),
+        (lambda t: t > 0.5, "got a 2-D y of dtype bool"),
+    ],
+)
 def test_bad_probability_matrix(make_targets, match):
     X, y = DATASETS["iris"]()
     targets = make_targets(_teacher_proba(X, y))

@@ -76,10 +76,10 @@ def test_true_posteriors_recover_the_mixture_components():
 
 def test_soft_targets_bring_the_student_closer_to_the_teacher():
     X, y = load_wine(return_X_y=True)
-    X_train, X_test, y_train, _ = train_test_split(X, y, test_size=0.5, random_state=0,
-                                                   stratify=y)
-    teacher = RandomForestClassifier(n_estimators=100, min_samples_leaf=3, oob_score=True,
-                                     random_state=0).fit(X_train, y_train)
+    X_train, X_test, y_train, _ = train_test_split(X, y, test_size=0.5, random_state=0, stratify=y)
+    teacher = RandomForestClassifier(
+        n_estimators=100, min_samples_leaf=3, oob_score=True, random_state=0
+    ).fit(X_train, y_train)
     teacher_test = teacher.predict_proba(X_test)
     soft = SoftGaussianNB().fit(X_train, teacher.oob_decision_function_)
     hard = SoftGaussianNB().fit(X_train, y_train)
@@ -98,8 +98,7 @@ def test_class_without_target_mass_is_never_predicted():
     assert nb.class_prior_[3] == 0
     proba = nb.predict_proba(X)
     np.testing.assert_array_equal(proba[:, 3], 0.0)
-    np.testing.assert_allclose(proba[:, :3], GaussianNB().fit(X, y).predict_proba(X),
-                               atol=1e-8)
+    np.testing.assert_allclose(proba[:, :3], GaussianNB().fit(X, y).predict_proba(X), atol=1e-8)
 
 
 def test_sample_weight_equals_repetition():
@@ -110,8 +109,9 @@ def test_sample_weight_equals_repetition():
     repeated = SoftGaussianNB().fit(np.repeat(X, w, axis=0), np.repeat(P, w, axis=0))
     np.testing.assert_allclose(weighted.theta_, repeated.theta_)
     # epsilon_ uses the unweighted variance of X, as in GaussianNB.
-    np.testing.assert_allclose(weighted.var_ - weighted.epsilon_,
-                               repeated.var_ - repeated.epsilon_)
+    np.testing.assert_allclose(
+        weighted.var_ - weighted.epsilon_, repeated.var_ - repeated.epsilon_
+    )
 
 
 # ------------------------------------------------------- export / inspection
@@ -135,13 +135,16 @@ def test_pickle_round_trip():
 
 
 # ------------------------------------------------------------- bad inputs
-@pytest.mark.parametrize("params, error, match", [
-    ({"var_smoothing": -1.0}, ValueError, "var_smoothing must be in the range"),
-    ({"var_smoothing": "small"}, TypeError, "var_smoothing must be a real number"),
-    ({"priors": [0.5, 0.5]}, ValueError, r"priors must have one entry per class \(3\)"),
-    ({"priors": [0.5, 0.6, -0.1]}, ValueError, "priors must be finite and non-negative"),
-    ({"priors": [0.5, 0.3, 0.3]}, ValueError, "priors must sum to 1"),
-])
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"var_smoothing": -1.0}, ValueError, "var_smoothing must be in the range"),
+        ({"var_smoothing": "small"}, TypeError, "var_smoothing must be a real number"),
+        ({"priors": [0.5, 0.5]}, ValueError, r"priors must have one entry per class \(3\)"),
+        ({"priors": [0.5, 0.6, -0.1]}, ValueError, "priors must be finite and non-negative"),
+        ({"priors": [0.5, 0.3, 0.3]}, ValueError, "priors must sum to 1"),
+    ],
+)
 def test_bad_parameters_are_named(params, error, match):
     X, y = load_iris(return_X_y=True)
     with pytest.raises(error, match=match):
@@ -178,8 +181,11 @@ def test_nonzero_widest_variance_keeps_gaussian_nb_epsilon():
 
 
 def test_zero_smoothing_with_a_constant_feature_is_an_error():
-    with pytest.raises(ValueError, match=r"var_smoothing=0 leaves feature 1 of class 0 "
-                                         r"with a variance of 0"):
+    with pytest.raises(
+        ValueError,
+        match=r"var_smoothing=0 leaves feature 1 of class 0 "
+        r"with a variance of 0",
+    ):
         SoftGaussianNB(var_smoothing=0).fit([[0.0, 1.0], [1.0, 1.0], [2.0, 3.0]], [0, 0, 1])
     nb = SoftGaussianNB(var_smoothing=0).fit([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
     np.testing.assert_allclose(nb.var_.ravel(), [0.25, 0.25])
@@ -189,8 +195,12 @@ def test_zero_smoothing_with_a_constant_feature_is_an_error():
 def test_native_student_of_distilled_classifier():
     X, y = load_breast_cancer(return_X_y=True)
     model = DistilledClassifier(
-        RandomForestClassifier(n_estimators=20, random_state=0), SoftGaussianNB(),
-        temperature=1.0, alpha=0.0, transfer=None, random_state=0,
+        RandomForestClassifier(n_estimators=20, random_state=0),
+        SoftGaussianNB(),
+        temperature=1.0,
+        alpha=0.0,
+        transfer=None,
+        random_state=0,
     ).fit(X, y)
     assert model.student_fit_ == "native"
     np.testing.assert_array_equal(model.student_.classes_, [0, 1])

@@ -14,10 +14,12 @@ from skdistill import DistilledClassifier
 from skdistill.students import SoftDecisionTreeClassifier
 
 
-@parametrize_with_checks([
-    SoftDecisionTreeClassifier(random_state=0),
-    SoftDecisionTreeClassifier(max_depth=3, class_weight="balanced", random_state=0),
-])
+@parametrize_with_checks(
+    [
+        SoftDecisionTreeClassifier(random_state=0),
+        SoftDecisionTreeClassifier(max_depth=3, class_weight="balanced", random_state=0),
+    ]
+)
 def test_sklearn_compatible(estimator, check):
     check(estimator)
 
@@ -35,8 +37,9 @@ def teacher_split():
     X_train, X_test, y_train, _y_test = train_test_split(
         X, y, test_size=0.5, random_state=0, stratify=y
     )
-    teacher = RandomForestClassifier(n_estimators=50, min_samples_leaf=3, oob_score=True,
-                                     random_state=0).fit(X_train, y_train)
+    teacher = RandomForestClassifier(
+        n_estimators=50, min_samples_leaf=3, oob_score=True, random_state=0
+    ).fit(X_train, y_train)
     targets = np.nan_to_num(teacher.oob_decision_function_, nan=0.5)
     targets /= targets.sum(axis=1, keepdims=True)
     return X_train, X_test, y_train, targets, teacher.predict_proba(X_test)
@@ -56,16 +59,18 @@ def test_hard_labels_grow_the_gini_tree(dataset, max_depth):
     np.testing.assert_allclose(ours.tree_.threshold, ref.tree_.threshold)
     np.testing.assert_allclose(ours.tree_.impurity, ref.tree_.impurity, atol=1e-12)
     np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-12)
-    np.testing.assert_allclose(ours.feature_importances_, ref.feature_importances_,
-                               atol=1e-12)
+    np.testing.assert_allclose(ours.feature_importances_, ref.feature_importances_, atol=1e-12)
 
 
-@pytest.mark.parametrize("params", [
-    {"ccp_alpha": 0.01},
-    {"min_impurity_decrease": 0.01},
-    {"class_weight": "balanced", "max_depth": 3},
-    {"class_weight": {0: 1.0, 1: 3.0, 2: 0.5}, "max_depth": 3},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"ccp_alpha": 0.01},
+        {"min_impurity_decrease": 0.01},
+        {"class_weight": "balanced", "max_depth": 3},
+        {"class_weight": {0: 1.0, 1: 3.0, 2: 0.5}, "max_depth": 3},
+    ],
+)
 def test_gini_scale_parameters_match_decision_tree_classifier(params):
     X, y = load_iris(return_X_y=True)
     ours = SoftDecisionTreeClassifier(random_state=0, **params).fit(X, y)
@@ -81,8 +86,7 @@ def test_leaves_predict_the_mean_target_vector():
     tree = SoftDecisionTreeClassifier(max_depth=1).fit(X, P, sample_weight=w)
     assert tree.tree_.threshold[0] == pytest.approx(3.5)
     right = (3 * P[5] + P[4] + 2 * P[6]) / 6  # weights 1, 3, 1, 1 on rows 4..7
-    np.testing.assert_allclose(tree.predict_proba([[0.0], [7.0]]),
-                               [P[0], right], atol=1e-12)
+    np.testing.assert_allclose(tree.predict_proba([[0.0], [7.0]]), [P[0], right], atol=1e-12)
     np.testing.assert_array_equal(tree.classes_, [0, 1, 2])
     np.testing.assert_array_equal(tree.predict([[0.0], [7.0]]), [0, 2])
 
@@ -108,14 +112,17 @@ def test_sample_weight_equals_repetition():
     repeated = SoftDecisionTreeClassifier(max_depth=3, random_state=0).fit(
         np.repeat(X, w, axis=0), np.repeat(y, w)
     )
-    np.testing.assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X),
-                               atol=1e-12)
+    np.testing.assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X), atol=1e-12)
 
 
 def test_random_state_makes_max_features_deterministic():
     X, y = load_breast_cancer(return_X_y=True)
-    fits = [SoftDecisionTreeClassifier(max_features=3, max_depth=5, random_state=s)
-            .fit(X, y).tree_.feature for s in (1, 1, 2)]
+    fits = [
+        SoftDecisionTreeClassifier(max_features=3, max_depth=5, random_state=s)
+        .fit(X, y)
+        .tree_.feature
+        for s in (1, 1, 2)
+    ]
     np.testing.assert_array_equal(fits[0], fits[1])
     assert not np.array_equal(fits[0], fits[2])
 
@@ -132,8 +139,9 @@ def test_missing_values_follow_sklearn_trees():
 # ------------------------------------------------------- export / inspection
 def test_to_sklearn_gives_identical_probabilities(teacher_split):
     X_train, X_test, _, targets, _ = teacher_split
-    tree = SoftDecisionTreeClassifier(max_depth=5, class_weight="balanced",
-                                      random_state=0).fit(X_train, targets)
+    tree = SoftDecisionTreeClassifier(max_depth=5, class_weight="balanced", random_state=0).fit(
+        X_train, targets
+    )
     clf = tree.to_sklearn()
     assert type(clf) is DecisionTreeClassifier
     np.testing.assert_array_equal(clf.predict_proba(X_test), tree.predict_proba(X_test))
@@ -160,8 +168,9 @@ def test_to_sklearn_keeps_labels_and_feature_names():
 def test_export_text_shows_rules_and_leaf_probabilities():
     X, y = load_iris(return_X_y=True)
     tree = SoftDecisionTreeClassifier(max_depth=2, random_state=0).fit(X, y)
-    text = tree.export_text(feature_names=["sl", "sw", "pl", "pw"],
-                            class_names=["setosa", "versicolor", "virginica"])
+    text = tree.export_text(
+        feature_names=["sl", "sw", "pl", "pw"], class_names=["setosa", "versicolor", "virginica"]
+    )
     assert text == (
         "|--- pw <= 0.80\n"
         "|   |--- class: setosa (p=1.00)\n"
@@ -183,19 +192,22 @@ def test_pickle_round_trip(teacher_split):
 
 
 # ------------------------------------------------------------- bad inputs
-@pytest.mark.parametrize("params, error, match", [
-    ({"max_depth": 0}, ValueError, "max_depth must be in the range"),
-    ({"max_depth": 2.5}, TypeError, "max_depth must be an int or None"),
-    ({"min_samples_leaf": 0}, ValueError, "min_samples_leaf must be in the range"),
-    ({"min_samples_leaf": 1.0}, ValueError, "min_samples_leaf must be in the range"),
-    ({"min_samples_split": 1}, ValueError, "min_samples_split must be in the range"),
-    ({"max_features": "auto"}, ValueError, "max_features must be one of"),
-    ({"max_leaf_nodes": 1}, ValueError, "max_leaf_nodes must be in the range"),
-    ({"ccp_alpha": -1.0}, ValueError, "ccp_alpha must be in the range"),
-    ({"class_weight": "uniform"}, ValueError, "class_weight must be one of"),
-    ({"class_weight": [1, 2]}, TypeError, "class_weight must be None"),
-    ({"random_state": "0"}, TypeError, "random_state must be None, an int"),
-])
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"max_depth": 0}, ValueError, "max_depth must be in the range"),
+        ({"max_depth": 2.5}, TypeError, "max_depth must be an int or None"),
+        ({"min_samples_leaf": 0}, ValueError, "min_samples_leaf must be in the range"),
+        ({"min_samples_leaf": 1.0}, ValueError, "min_samples_leaf must be in the range"),
+        ({"min_samples_split": 1}, ValueError, "min_samples_split must be in the range"),
+        ({"max_features": "auto"}, ValueError, "max_features must be one of"),
+        ({"max_leaf_nodes": 1}, ValueError, "max_leaf_nodes must be in the range"),
+        ({"ccp_alpha": -1.0}, ValueError, "ccp_alpha must be in the range"),
+        ({"class_weight": "uniform"}, ValueError, "class_weight must be one of"),
+        ({"class_weight": [1, 2]}, TypeError, "class_weight must be None"),
+        ({"random_state": "0"}, TypeError, "random_state must be None, an int"),
+    ],
+)
 def test_bad_parameters_are_named(params, error, match):
     X, y = load_iris(return_X_y=True)
     with pytest.raises(error, match=match):
@@ -219,7 +231,8 @@ def test_native_student_of_distilled_classifier():
     labels = np.array(["a", "b", "c"])[y]
     model = DistilledClassifier(
         RandomForestClassifier(n_estimators=20, random_state=0),
-        SoftDecisionTreeClassifier(max_depth=3), random_state=0,
+        SoftDecisionTreeClassifier(max_depth=3),
+        random_state=0,
     ).fit(X, labels)
     assert model.student_fit_ == "native"
     np.testing.assert_array_equal(model.student_.classes_, [0, 1, 2])
