@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import pytest
@@ -31,6 +32,9 @@ from skdistill.cli import main, parse_transfer_spec, parse_value, split_spec
 
 
 def run_cli(*args, cwd=None):
+    # From outside the project: `python -m` puts the working directory first
+    # on sys.path, and the source tree has no compiled kernels.
+    cwd = cwd or tempfile.gettempdir()
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     env.pop("SKDISTILL_TRACEBACK", None)
     return subprocess.run(

@@ -34,9 +34,14 @@ def test_demo_prints_teacher_students_baselines_report_and_curve(tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_cli_without_command_shows_help_and_exits_2():
+def test_cli_without_command_shows_help_and_exits_2(tmp_path):
+    # From outside the project: the source tree has no compiled kernels.
     result = subprocess.run(
-        [sys.executable, "-m", "skdistill"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "skdistill"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert result.returncode == 2
     assert "demo" in result.stdout

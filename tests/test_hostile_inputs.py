@@ -241,7 +241,7 @@ def test_good_demo_options_reach_the_demo(demo_calls, tmp_path):
     ]
 
 
-def test_demo_usage_error_without_traceback_in_subprocess():
+def test_demo_usage_error_without_traceback_in_subprocess(tmp_path):
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     env.pop("SKDISTILL_TRACEBACK", None)
     result = subprocess.run(
@@ -249,6 +249,7 @@ def test_demo_usage_error_without_traceback_in_subprocess():
         capture_output=True,
         text=True,
         env=env,
+        cwd=tmp_path,
         timeout=120,
         check=False,
     )
