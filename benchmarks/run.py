@@ -100,11 +100,58 @@ def _plain_seconds(name, rows, plain):
     return seconds
 
 
+# The compression grid's name of each "auto" choice (its frozen-teacher fit).
+_CHOSEN_CONFIG = {
+    "labels only": "labels",
+    "T=1, no transfer": "soft, T=1",
+    "T=2, no transfer": "soft, T=2",
+    "T=1, Munge 10x": "+MUNGE 10x, T=1",
+    "T=2, Munge 10x": "+MUNGE 10x, T=2",
+}
+
+
+def _chosen_seconds(name, rows, row, chosen):
+    """Seconds of a fit with the chosen setting and the same target source
+    (teacher fit included), where the suite has one: the cost of choosing
+    is the defaults' time over this."""
+    from _protocol import PLAIN_LABEL
+
+    if name == "compression":
+        config = _CHOSEN_CONFIG.get(chosen)
+    else:
+        config = PLAIN_LABEL if chosen in ("T=1, no transfer", "no transfer") else None
+    match = next(
+        (
+            r
+            for r in rows
+            if r.get("student") == row["student"]
+            and _case_name(r) == _case_name(row)
+            and r.get("config") == config
+        ),
+        None,
+    )
+    if match is None or match.get("fit s") is None:
+        return None
+    seconds = match["fit s"]
+    if name == "compression":
+        teacher = next(
+            (
+                r
+                for r in rows
+                if _case_name(r) == _case_name(row) and str(r["student"]).startswith("teacher")
+            ),
+            {},
+        )
+        seconds += teacher.get("fit s") or 0.0
+    return seconds
+
+
 def defaults_evidence(payloads):
     """Every case of the suite with a row for the defaults ("auto"): its
     change against the same student on labels, whether it stays within 0.3
     points, and its fit time against a plain distilled fit with the same
-    target source."""
+    target source and against a fit with the chosen setting (the cost of
+    choosing)."""
     from _protocol import DEFAULTS_LABEL
 
     rows = []
@@ -119,6 +166,8 @@ def defaults_evidence(payloads):
             delta = row.get("Δacc vs labels (pts)", row.get("Δ vs labels (pts)"))
             plain = _plain_row(payload["rows"], row)
             plain_seconds = _plain_seconds(name, payload["rows"], plain)
+            chosen = config[len(DEFAULTS_LABEL + " -> ") :]
+            chosen_seconds = _chosen_seconds(name, payload["rows"], row, chosen)
             rows.append(
                 {
                     "case": f"{_case_name(row)}",
@@ -133,6 +182,11 @@ def defaults_evidence(payloads):
                         None
                         if not plain_seconds or "fit s" not in row
                         else row["fit s"] / plain_seconds
+                    ),
+                    "defaults s / chosen setting s": (
+                        None
+                        if not chosen_seconds or "fit s" not in row
+                        else row["fit s"] / chosen_seconds
                     ),
                 }
             )
