@@ -129,6 +129,14 @@ def test_render_and_write_doc(tmp_path):
         {
             "problem": "p",
             "student": "s",
+            "config": "soft, T=2",
+            "accuracy": 0.905,
+            "Δacc vs labels (pts)": 0.5,
+            "fit s": 8.0,
+        },
+        {
+            "problem": "p",
+            "student": "s",
             "config": "defaults (auto) -> T=2, no transfer",
             "accuracy": 0.905,
             "Δacc vs labels (pts)": 0.5,
@@ -157,6 +165,8 @@ def test_render_and_write_doc(tmp_path):
             "Δ plain (T=1, no transfer) vs labels (pts)": 1.0,
             "not worse by > 0.3": True,
             "defaults s / plain s": 1.5,
+            # the chosen setting's fit (soft, T=2: 8 s) plus the teacher's
+            "defaults s / chosen setting s": 1.0,
         }
     ]
     doc = tmp_path / "doc.md"
