@@ -23,11 +23,14 @@ the held-out soft cross-entropy, on by default above 10000 rows as in
 """
 
 from collections import deque
+from copy import deepcopy
 
 import numpy as np
 from scipy.sparse import issparse
 from scipy.special import expit, logsumexp
 from sklearn.base import BaseEstimator
+from sklearn.dummy import DummyClassifier
+from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeRegressor
 from sklearn.utils import check_random_state
@@ -492,7 +495,9 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
         """
         raw = self._raw_predict(self._validate_X_predict(X))
         if raw.shape[1] == 1:
-            return self.classes_[(raw[:, 0] > 0).astype(np.intp)]
+            # A score of exactly 0 goes to classes_[1], as in
+            # GradientBoostingClassifier (and so in to_sklearn()'s model).
+            return self.classes_[(raw[:, 0] >= 0).astype(np.intp)]
         return self.classes_[np.argmax(raw, axis=1)]
 
     def staged_predict_proba(self, X):
@@ -520,10 +525,126 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
         norm = total.sum()
         return total / norm if norm > 0 else total
 
+    def to_sklearn(self):
+        """An equivalent fitted :class:`~sklearn.ensemble.GradientBoostingClassifier`.
+
+        Its ``decision_function``, ``predict_proba`` and ``predict`` equal
+        this model's (to rounding, about 1e-15): the trees are copies of
+        ``estimators_`` in the same layout, its ``init_`` is a
+        :class:`~sklearn.dummy.DummyClassifier` predicting ``prior_``, and
+        its parameters are this model's (``n_estimators`` = the rounds
+        fitted). It pickles and loads without skdistill and converts to ONNX
+        with skl2onnx.
+
+        ``GradientBoostingClassifier`` cannot be given fitted parts through
+        public API, so this sets the attributes its ``fit`` sets, including
+        the private loss object ``_loss`` (from its own ``_get_loss``), as
+        in scikit-learn 1.6 to 1.9. Before 1.8 it clips the prior to
+        ``[eps, 1 - eps]`` with float32's eps (1.2e-7), since then with
+        float64's: a class prior below 1.2e-7 (a class the targets never
+        give) is clipped there in ``init_`` on every version, and the
+        difference of initial scores is added to the first round's trees.
+
+        Returns
+        -------
+        gbc : GradientBoostingClassifier
+            Plain scikit-learn estimator. Its ``train_score_`` is this
+            model's soft cross-entropy, doubled for two classes as
+            scikit-learn reports the binomial loss.
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_iris
+        >>> from skdistill.students import SoftGradientBoostingClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> student = SoftGradientBoostingClassifier(n_estimators=10).fit(X, y)
+        >>> gbc = student.to_sklearn()
+        >>> type(gbc).__name__, gbc.estimators_.shape
+        ('GradientBoostingClassifier', (10, 3))
+        >>> float(abs(gbc.predict_proba(X) - student.predict_proba(X)).max()) < 1e-12
+        True
+        """
+        check_is_fitted(self)
+        gbc = GradientBoostingClassifier(
+            loss="log_loss",
+            learning_rate=self.learning_rate,
+            n_estimators=self.n_estimators_,
+            subsample=self.subsample,
+            min_samples_split=self.min_samples_split,
+            min_samples_leaf=self.min_samples_leaf,
+            min_weight_fraction_leaf=self.min_weight_fraction_leaf,
+            max_depth=self.max_depth,
+            min_impurity_decrease=self.min_impurity_decrease,
+            random_state=self.random_state,
+            max_features=self.max_features,
+            max_leaf_nodes=self.max_leaf_nodes,
+            validation_fraction=self.validation_fraction,
+            n_iter_no_change=self.n_iter_no_change if self.do_early_stopping_ else None,
+            tol=self.tol,
+        )
+        # Our trees split on squared error: scikit-learn < 1.9 defaults to
+        # friedman_mse; 1.9 deprecates criterion (always squared error).
+        if gbc.get_params().get("criterion", "deprecated") != "deprecated":
+            gbc.set_params(criterion="squared_error")
+        gbc.classes_ = self.classes_.copy()
+        gbc.n_classes_ = self.n_classes_
+        gbc.n_trees_per_iteration_ = self.n_trees_per_iteration_
+        gbc.n_features_in_ = self.n_features_in_
+        if hasattr(self, "feature_names_in_"):
+            gbc.feature_names_in_ = self.feature_names_in_.copy()
+        estimators = deepcopy(self.estimators_)
+        prior, init_shift = _gbc_prior(self.prior_, self.init_score_)
+        for k, tree in enumerate(estimators[0]):
+            if init_shift[k] != 0.0:
+                # Every row passes through one leaf of each first-round tree.
+                tree.tree_.value[:, 0, 0] += init_shift[k] / self.learning_rate
+        gbc.init_ = _prior_classifier(prior, self.n_features_in_)
+        gbc.estimators_ = estimators
+        gbc.n_estimators_ = self.n_estimators_
+        gbc.max_features_ = estimators[0, 0].max_features_
+        # scikit-learn reports twice the binomial cross-entropy (the old
+        # deviance), the multinomial one as it is.
+        factor = 2.0 if self.n_classes_ == 2 else 1.0
+        gbc.train_score_ = factor * self.train_score_
+        gbc._loss = gbc._get_loss(sample_weight=None)
+        return gbc
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _gbc_prior(prior, init_score):
+    """``(class prior for GradientBoostingClassifier's init_, score shift)``.
+
+    The prior is clipped to float32's eps, which leaves it unchanged under
+    the clip of every scikit-learn version (float32's eps before 1.8,
+    float64's since); ``shift`` is ``init_score`` minus the raw score that
+    prior gives (zero unless the clip changed it).
+    """
+    eps32 = float(np.finfo(np.float32).eps)
+    eps64 = np.finfo(np.float64).eps
+    clipped = np.clip(prior, eps32, 1.0 - eps32)
+    if np.array_equal(clipped, np.clip(prior, eps64, 1.0 - eps64)):
+        return prior.copy(), np.zeros_like(init_score)
+    if len(prior) == 2:
+        raw = np.array([np.log(clipped[1] / (1.0 - clipped[1]))])
+    else:
+        log_prior = np.log(clipped)
+        raw = log_prior - log_prior.mean()
+    return clipped, init_score - raw
+
+
+def _prior_classifier(prior, n_features):
+    """A fitted ``DummyClassifier(strategy="prior")`` whose ``predict_proba``
+    is ``prior`` on every row."""
+    n_classes = len(prior)
+    dummy = DummyClassifier(strategy="prior").fit(
+        np.zeros((n_classes, n_features)), np.arange(n_classes)
+    )
+    dummy.class_prior_ = np.asarray(prior, dtype=np.float64).copy()
+    return dummy
 
 
 def _tree_fit_matrix(X):

@@ -341,3 +341,114 @@ def test_sparse_input_gives_the_dense_model(fmt):
     np.testing.assert_allclose(
         sparse.predict_proba(sp.csr_matrix(X)), dense.predict_proba(X), atol=1e-12
     )
+
+
+# ------------------------------------------------------------- to_sklearn
+def _assert_same_model(gbc, model, X):
+    np.testing.assert_allclose(gbc.decision_function(X), model.decision_function(X), atol=1e-12)
+    np.testing.assert_allclose(gbc.predict_proba(X), model.predict_proba(X), atol=1e-12)
+    np.testing.assert_array_equal(gbc.predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"subsample": 0.7, "early_stopping": True, "n_estimators": 500, "n_iter_no_change": 3}],
+    ids=["plain", "early-stopping"],
+)
+def test_to_sklearn_is_the_same_gradient_boosting_classifier(n_classes, params):
+    X, y = load_wine(return_X_y=True)
+    if n_classes == 2:
+        X, y = X[y > 0], y[y > 0]
+    teacher = RandomForestClassifier(n_estimators=20, random_state=0).fit(X, y)
+    P = teacher.predict_proba(X)
+    params = {"n_estimators": 15, "max_depth": 2, "random_state": 0, **params}
+    model = SoftGradientBoostingClassifier(**params).fit(X, P)
+    gbc = model.to_sklearn()
+    assert type(gbc) is GradientBoostingClassifier
+    _assert_same_model(gbc, model, X)
+    n_rounds = model.n_estimators_
+    if model.do_early_stopping_:
+        assert n_rounds < 500
+        assert gbc.n_iter_no_change == 3
+    else:
+        assert gbc.n_iter_no_change is None
+    assert gbc.n_estimators == gbc.n_estimators_ == n_rounds
+    assert (
+        gbc.estimators_.shape == model.estimators_.shape == (n_rounds, 1 if n_classes == 2 else 3)
+    )
+    assert gbc.n_trees_per_iteration_ == model.n_trees_per_iteration_
+    np.testing.assert_array_equal(gbc.classes_, [0, 1] if n_classes == 2 else [0, 1, 2])
+    np.testing.assert_allclose(gbc.init_.predict_proba(X[:2]), np.tile(model.prior_, (2, 1)))
+    np.testing.assert_allclose(gbc.feature_importances_, model.feature_importances_)
+    staged = list(gbc.staged_predict_proba(X))
+    np.testing.assert_allclose(staged[0], next(model.staged_predict_proba(X)), atol=1e-12)
+    # Copies: changing the export leaves the student alone.
+    gbc.estimators_[0, 0].tree_.value[:] = 0.0
+    assert model.estimators_[0, 0].tree_.value.any()
+    fresh = model.to_sklearn()
+    restored = pickle.loads(pickle.dumps(fresh))
+    np.testing.assert_array_equal(restored.predict_proba(X), fresh.predict_proba(X))
+
+
+def test_to_sklearn_on_labels_is_sklearns_own_model():
+    X, y = load_breast_cancer(return_X_y=True)
+    params = {"n_estimators": 10, "max_depth": 2, "random_state": 0}
+    gbc = SoftGradientBoostingClassifier(**params).fit(X, y).to_sklearn()
+    ref = _sklearn_gbc(**params).fit(X, y)
+    np.testing.assert_allclose(gbc.predict_proba(X), ref.predict_proba(X), atol=1e-10)
+    # Same scale of train_score_ (scikit-learn doubles the binomial loss).
+    np.testing.assert_allclose(gbc.train_score_, ref.train_score_, rtol=1e-10)
+    assert gbc.get_params() == ref.get_params()
+    # The parameters are valid for a refit.
+    refit = sklearn.base.clone(gbc).fit(X, y)
+    np.testing.assert_allclose(refit.predict_proba(X), ref.predict_proba(X), atol=1e-10)
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_to_sklearn_with_a_class_the_targets_never_give(n_classes):
+    """A prior of 0 is clipped to float64's eps in our initial score, but
+    GradientBoostingClassifier < 1.8 clips to float32's: the export keeps
+    its prior above that and moves the difference into the first trees."""
+    X, y = load_iris(return_X_y=True)
+    P = np.zeros((len(y), n_classes + 1))
+    P[np.arange(len(y)), y % n_classes] = 1.0
+    P[:, :n_classes] = 0.8 * P[:, :n_classes] + 0.2 / n_classes
+    model = SoftGradientBoostingClassifier(n_estimators=5, random_state=0).fit(X, P)
+    assert model.prior_[-1] == 0.0
+    gbc = model.to_sklearn()
+    assert gbc.init_.class_prior_.min() >= np.finfo(np.float32).eps
+    _assert_same_model(gbc, model, X)
+
+
+def test_predict_breaks_ties_towards_class_one_as_sklearn():
+    X, _ = load_iris(return_X_y=True)
+    P = np.full((len(X), 2), 0.5)  # init score 0, every gradient 0
+    model = SoftGradientBoostingClassifier(n_estimators=3, random_state=0).fit(X, P)
+    assert not model.decision_function(X).any()
+    np.testing.assert_array_equal(model.predict(X), 1)
+    np.testing.assert_array_equal(model.to_sklearn().predict(X), 1)
+
+
+def test_to_sklearn_keeps_feature_names():
+    pytest.importorskip("pandas")
+    data = load_iris(as_frame=True)
+    model = SoftGradientBoostingClassifier(n_estimators=5, random_state=0).fit(
+        data.data, data.target
+    )
+    gbc = model.to_sklearn()
+    np.testing.assert_array_equal(gbc.feature_names_in_, data.data.columns)
+    _assert_same_model(gbc, model, data.data)
+
+
+def test_to_sklearn_of_a_sparse_fit_takes_sparse_input():
+    sp = pytest.importorskip("scipy.sparse")
+    X, y = load_iris(return_X_y=True)
+    X = sp.csr_matrix(np.where(X > 3, X, 0.0))
+    model = SoftGradientBoostingClassifier(n_estimators=5, random_state=0).fit(X, y)
+    _assert_same_model(model.to_sklearn(), model, X)
+
+
+def test_to_sklearn_needs_a_fitted_model():
+    with pytest.raises(sklearn.exceptions.NotFittedError):
+        SoftGradientBoostingClassifier().to_sklearn()
