@@ -283,10 +283,21 @@ def render_docstring(doc):
 # Objects
 # --------------------------------------------------------------------------
 def signature(obj):
+    """The call signature without annotations: the numpydoc Parameters give
+    the types in words, and the annotations (strings, under ``from __future__
+    import annotations``, naming private aliases such as ``MatrixLike``) would
+    make every line unreadable."""
     try:
-        return str(inspect.signature(obj))
+        sig = inspect.signature(obj)
     except (TypeError, ValueError):
         return ""
+    empty = inspect.Parameter.empty
+    return str(
+        sig.replace(
+            parameters=[p.replace(annotation=empty) for p in sig.parameters.values()],
+            return_annotation=inspect.Signature.empty,
+        )
+    )
 
 
 def kind_of(obj):

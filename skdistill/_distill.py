@@ -1,7 +1,10 @@
 """The distillation meta-estimators: teacher -> targets -> student."""
 
+from __future__ import annotations
+
 import time
 from copy import deepcopy
+from typing import Any, TypeVar
 
 import numpy as np
 from sklearn.base import (
@@ -25,8 +28,11 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 from . import _feature_budget, _params, _strategies, _targets, _tune
 from . import _fit_steps as steps
 from ._docs import CLASSIFIER_DOC, ESTIMATOR_DOC, REGRESSOR_DOC
+from ._fit_steps import Settings, Task
 from ._labeling import n_rows_of
 from ._rounds import adversarial_rounds
+from ._targets import TeacherFit
+from ._typing import ArrayLike, Estimator, Float64Array, MatrixLike, NDArray, RandomStateLike
 from ._validation import (
     check_sample_weight,
 )
@@ -45,13 +51,23 @@ _CONDITIONAL_ATTRIBUTES = (
     "tune_results_",
 )
 
+# The type of ``self``, so that ``fit`` returns the subclass it was called on
+# (typing.Self needs Python 3.11).
+_Distilled = TypeVar("_Distilled", bound="_BaseDistilled")
+
 
 class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
     """Shared fit/predict logic; subclasses say whether the task is
     classification through ``_is_classification``."""
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, y, sample_weight=None, X_unlabeled=None):
+    def fit(
+        self: _Distilled,
+        X: MatrixLike,
+        y: ArrayLike,
+        sample_weight: ArrayLike | None = None,
+        X_unlabeled: MatrixLike | None = None,
+    ) -> _Distilled:
         """Fit the teacher, build its targets and train the student on them.
 
         Parameters
@@ -93,14 +109,23 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         self._fit_student(task, teacher_fit, student, settings, rng, X_unlabeled)
         return self
 
-    def _validate_fit_data(self, X, y, sample_weight):
+    def _validate_fit_data(
+        self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None
+    ) -> tuple[Any, NDArray[Any], Float64Array | None]:
         """X, y and sample_weight checked once, in the forms the steps use."""
         X, y = validate_data(self, X, y, skip_check_array=True)
         X = _fitting.as_rows_container(_params.indexable_X(X))
         y = self._check_y(y, self._is_classification())
         return X, y, _check_sample_weight(sample_weight, len(y))
 
-    def _task(self, X, y, sample_weight, teacher, student):
+    def _task(
+        self,
+        X: Any,
+        y: NDArray[Any],
+        sample_weight: Float64Array | None,
+        teacher: Estimator,
+        student: Estimator,
+    ) -> Task:
         """The fit's Task; sets ``classes_`` and ``student_fit_``."""
         classes = y_idx = None
         if self._is_classification():
@@ -121,7 +146,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             verbose=self.verbose,
         )
 
-    def _fit_teacher(self, task, teacher):
+    def _fit_teacher(self, task: Task, teacher: Estimator) -> TeacherFit:
         """Fit the teacher with its target source; sets ``teacher_``."""
         source = _targets.resolve_source(teacher, self.teacher_targets)
         start = time.perf_counter()
@@ -140,7 +165,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         self._log(f"teacher fitted ({source} targets) in {self.teacher_fit_time_:.2f}s")
         return teacher_fit
 
-    def _settings(self, task, teacher_fit, student):
+    def _settings(self, task: Task, teacher_fit: TeacherFit, student: Estimator) -> Settings:
         """The temperature, alpha and transfer set of this fit: the
         parameters, with the "auto" ones chosen by the tuner; sets
         ``tuned_params_``, ``tune_results_`` and ``tune_time_``."""
@@ -174,7 +199,15 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         self.tune_results_ = results
         return settings
 
-    def _fit_student(self, task, teacher_fit, student, settings, rng, X_unlabeled):
+    def _fit_student(
+        self,
+        task: Task,
+        teacher_fit: TeacherFit,
+        student: Estimator,
+        settings: Settings,
+        rng: np.random.RandomState,
+        X_unlabeled: MatrixLike | None,
+    ) -> None:
         """Targets, transfer set, feature budget, student and rounds; sets
         the student's fitted attributes."""
         teacher = teacher_fit.teacher
@@ -205,11 +238,11 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             self._choose_features(task.X if X_transfer is None else X_transfer, rng)
         features = getattr(self, "student_features_", None)
         start = time.perf_counter()
+        X_rows, row_targets, row_weights = steps.stack_rows(
+            task.X, targets, task.sample_weight, X_transfer, transfer_targets
+        )
         self.student_ = steps.fit_student(
-            task,
-            clone(student),
-            *steps.stack_rows(task.X, targets, task.sample_weight, X_transfer, transfer_targets),
-            features=features,
+            task, clone(student), X_rows, row_targets, row_weights, features=features
         )
         self.student_fit_time_ = time.perf_counter() - start
         self._log(f"student fitted ({self.student_fit_}) in {self.student_fit_time_:.2f}s")
@@ -224,7 +257,16 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
                 settings.temperature,
             )
 
-    def _rounds(self, task, teacher, student, sampler, targets, transfer, temperature):
+    def _rounds(
+        self,
+        task: Task,
+        teacher: Estimator,
+        student: Estimator,
+        sampler: Any,
+        targets: Any,
+        transfer: tuple[Any, Any],
+        temperature: float,
+    ) -> None:
         start = time.perf_counter()
         rounds = adversarial_rounds(
             task,
@@ -246,12 +288,12 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         self.best_transfer_round_ = rounds.best_round
         self.transfer_time_ += time.perf_counter() - start
 
-    def _student_input(self, X):
+    def _student_input(self, X: Any) -> Any:
         """X restricted to the student's features (all of them without a
         feature budget)."""
         return steps.select_columns(X, getattr(self, "student_features_", None))
 
-    def _choose_features(self, X_rows, rng):
+    def _choose_features(self, X_rows: Any, rng: np.random.RandomState) -> None:
         importances, source = _feature_budget.teacher_importances(
             self.teacher_,
             X_rows,
@@ -269,35 +311,39 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             f"{self.n_features_in_} features ({source})"
         )
 
-    def _check_params(self):
+    def _check_params(self) -> None:
         _params.check_params(
             self.get_params(deep=False), self._is_classification(), type(self).__name__
         )
 
-    def _check_y(self, y, classification):
+    def _check_y(self, y: ArrayLike, classification: bool) -> NDArray[Any]:
         if classification:
-            y = column_or_1d(y, warn=True)
-            check_classification_targets(y)
-            return y
-        y = np.asarray(y)
-        if y.ndim == 2 and y.shape[1] == 1 and not get_tags(self).target_tags.multi_output:
-            y = column_or_1d(y, warn=True)
-        if y.dtype.kind not in "biuf":
+            labels: NDArray[Any] = column_or_1d(y, warn=True)
+            check_classification_targets(labels)
+            return labels
+        values = np.asarray(y)
+        if (
+            values.ndim == 2
+            and values.shape[1] == 1
+            and not get_tags(self).target_tags.multi_output
+        ):
+            values = column_or_1d(values, warn=True)
+        if values.dtype.kind not in "biuf":
             try:
-                y = y.astype(np.float64)
+                values = values.astype(np.float64)
             except (TypeError, ValueError) as exc:
                 raise ValueError(
                     "y must be numeric for regression (Unknown label type: values of "
-                    f"dtype {y.dtype} that are not numbers)"
+                    f"dtype {values.dtype} that are not numbers)"
                 ) from exc
-        return y
+        return values
 
-    def _log(self, message):
+    def _log(self, message: str) -> None:
         if self.verbose:
             print(f"[{type(self).__name__}] {message}")
 
     # -------------------------------------------------------------- predict
-    def _validate_X_predict(self, X):
+    def _validate_X_predict(self, X: MatrixLike) -> Any:
         """X checked against the fit, restricted to the student's features."""
         check_is_fitted(self)
         X = _params.indexable_X(X)
@@ -315,7 +361,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             _params.check_finite(X)
         return self._student_input(X)
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> NDArray[Any]:
         """Predict with the student.
 
         Parameters
@@ -332,27 +378,27 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             return self.student_.predict(X)
         return _strategies.student_predict(self.student_fit_, self.student_, X, self.classes_)
 
-    def _deployed_temperature(self):
+    def _deployed_temperature(self) -> float:
         """The factor that takes the student's logits back to temperature 1:
         the training temperature, unless the targets were the labels alone."""
         if getattr(self, "alpha_", 1.0) >= 1.0:
             return 1.0
         return float(getattr(self, "temperature_", 1.0))
 
-    def _student_gives_proba(self):
+    def _student_gives_proba(self) -> bool:
         return self._is_classification() and (
             is_regressor(self.student)
             or _strategies.accepts_soft_targets(self.student)
             or hasattr(self.student, "predict_proba")
         )
 
-    def _student_gives_scores(self):
+    def _student_gives_scores(self) -> bool:
         return self._is_classification() and (
             is_regressor(self.student) or hasattr(self.student, "decision_function")
         )
 
     @available_if(_student_gives_proba)
-    def predict_proba(self, X):
+    def predict_proba(self, X: MatrixLike) -> Float64Array:
         """Class probabilities of the student, columns ordered as ``classes_``.
 
         Parameters
@@ -372,7 +418,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         return _targets.untempered_proba(proba, self._deployed_temperature())
 
     @available_if(_student_gives_proba)
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: MatrixLike) -> Float64Array:
         """Logarithm of :meth:`predict_proba`.
 
         Parameters
@@ -387,7 +433,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             return np.log(self.predict_proba(X))
 
     @available_if(_student_gives_scores)
-    def decision_function(self, X):
+    def decision_function(self, X: MatrixLike) -> Float64Array:
         """Student scores whose argmax is the prediction.
 
         Parameters
@@ -407,7 +453,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
             return scores[:, 1] - scores[:, 0]
         return scores
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
         """Accuracy (classification) or R² (regression) of the student.
 
         Parameters
@@ -424,7 +470,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         return metric(y, self.predict(X), sample_weight=sample_weight)
 
     # ----------------------------------------------------------------- tags
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         teacher_tags = get_tags(self.teacher)
         student_tags = get_tags(self.student)
@@ -447,7 +493,7 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         return tags
 
 
-def _check_sample_weight(sample_weight, n_samples):
+def _check_sample_weight(sample_weight: ArrayLike | None, n_samples: int) -> Float64Array | None:
     return check_sample_weight(sample_weight, n_samples, match="y")
 
 
@@ -456,22 +502,22 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
 
     def __init__(
         self,
-        teacher,
-        student,
+        teacher: Estimator,
+        student: Estimator,
         *,
-        temperature="auto",
-        alpha="auto",
-        teacher_targets="auto",
-        cv=5,
-        student_fit="auto",
-        transfer="auto",
-        transfer_rounds=0,
-        feature_budget=None,
-        batch_size=10_000,
-        random_state=None,
-        n_jobs=None,
-        verbose=0,
-    ):
+        temperature: float | str = "auto",
+        alpha: float | str = "auto",
+        teacher_targets: str = "auto",
+        cv: int | Any = 5,
+        student_fit: str = "auto",
+        transfer: Any = "auto",
+        transfer_rounds: int = 0,
+        feature_budget: int | None = None,
+        batch_size: int | None = 10_000,
+        random_state: RandomStateLike = None,
+        n_jobs: int | None = None,
+        verbose: int = 0,
+    ) -> None:
         self.teacher = teacher
         self.student = student
         self.temperature = temperature
@@ -487,7 +533,7 @@ class DistilledClassifier(ClassifierMixin, _BaseDistilled):
         self.n_jobs = n_jobs
         self.verbose = verbose
 
-    def _is_classification(self):
+    def _is_classification(self) -> bool:
         return True
 
 
@@ -496,20 +542,20 @@ class DistilledRegressor(RegressorMixin, _BaseDistilled):
 
     def __init__(
         self,
-        teacher,
-        student,
+        teacher: Estimator,
+        student: Estimator,
         *,
-        alpha="auto",
-        teacher_targets="auto",
-        cv=5,
-        transfer="auto",
-        transfer_rounds=0,
-        feature_budget=None,
-        batch_size=10_000,
-        random_state=None,
-        n_jobs=None,
-        verbose=0,
-    ):
+        alpha: float | str = "auto",
+        teacher_targets: str = "auto",
+        cv: int | Any = 5,
+        transfer: Any = "auto",
+        transfer_rounds: int = 0,
+        feature_budget: int | None = None,
+        batch_size: int | None = 10_000,
+        random_state: RandomStateLike = None,
+        n_jobs: int | None = None,
+        verbose: int = 0,
+    ) -> None:
         self.teacher = teacher
         self.student = student
         self.alpha = alpha
@@ -523,7 +569,7 @@ class DistilledRegressor(RegressorMixin, _BaseDistilled):
         self.n_jobs = n_jobs
         self.verbose = verbose
 
-    def _is_classification(self):
+    def _is_classification(self) -> bool:
         return False
 
 
@@ -532,22 +578,22 @@ class DistilledEstimator(_BaseDistilled):
 
     def __init__(
         self,
-        teacher,
-        student,
+        teacher: Estimator,
+        student: Estimator,
         *,
-        temperature="auto",
-        alpha="auto",
-        teacher_targets="auto",
-        cv=5,
-        student_fit="auto",
-        transfer="auto",
-        transfer_rounds=0,
-        feature_budget=None,
-        batch_size=10_000,
-        random_state=None,
-        n_jobs=None,
-        verbose=0,
-    ):
+        temperature: float | str = "auto",
+        alpha: float | str = "auto",
+        teacher_targets: str = "auto",
+        cv: int | Any = 5,
+        student_fit: str = "auto",
+        transfer: Any = "auto",
+        transfer_rounds: int = 0,
+        feature_budget: int | None = None,
+        batch_size: int | None = 10_000,
+        random_state: RandomStateLike = None,
+        n_jobs: int | None = None,
+        verbose: int = 0,
+    ) -> None:
         self.teacher = teacher
         self.student = student
         self.temperature = temperature
@@ -563,10 +609,10 @@ class DistilledEstimator(_BaseDistilled):
         self.n_jobs = n_jobs
         self.verbose = verbose
 
-    def _is_classification(self):
+    def _is_classification(self) -> bool:
         return is_classifier(self.teacher)
 
-    def __sklearn_tags__(self):
+    def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
         teacher_tags = get_tags(self.teacher)
         tags.estimator_type = teacher_tags.estimator_type

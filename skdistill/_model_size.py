@@ -5,6 +5,8 @@ a student (:func:`skdistill.distillation_report`, :func:`skdistill.distill_path`
 the ``skdistill report`` command).
 """
 
+from __future__ import annotations
+
 import pickle
 import time
 
@@ -13,6 +15,8 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch, _safe_indexing
 from sklearn.utils.validation import check_is_fitted
+
+from ._typing import Estimator
 
 # Latency is always measured on this many rows (test rows repeated when there
 # are fewer), so that per-call overhead is amortised the same way for both.
@@ -128,7 +132,7 @@ def _counts(estimator):
     return _UNKNOWN if n_parameters is None else (n_parameters, None, None)
 
 
-def model_size(estimator):
+def model_size(estimator: Estimator) -> Bunch:
     """Size of a fitted model.
 
     Parameters

@@ -98,7 +98,7 @@ class Strategy:
     :func:`skdistill.export.export_student`).
     """
 
-    name = None
+    name: str | None = None  # each subclass names itself
 
     def fit(self, student, X, targets, classes, sample_weight=None):
         raise NotImplementedError

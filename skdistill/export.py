@@ -32,8 +32,12 @@ teacher's fitted preprocessing reused by the student, is unwrapped); only the
 last step is converted.
 """
 
+from __future__ import annotations
+
 import copy
 import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn import linear_model
@@ -46,7 +50,11 @@ from sklearn.tree import BaseDecisionTree, DecisionTreeClassifier, export_text
 from sklearn.utils.validation import check_is_fitted
 
 from ._strategies import get_strategy
+from ._typing import Estimator, Float64Array, MatrixLike, NDArray
 from ._utils import markdown_table
+
+if TYPE_CHECKING:
+    import onnx
 
 __all__ = ["export_rules", "export_student", "to_onnx"]
 
@@ -85,7 +93,7 @@ _LINEAR_REGRESSORS = tuple(
 # --------------------------------------------------------------------------
 # export_student
 # --------------------------------------------------------------------------
-def export_student(distilled):
+def export_student(distilled: Estimator) -> Estimator:
     """A plain scikit-learn estimator that predicts like the distilled model.
 
     The result contains no skdistill class (only scikit-learn classes, or
@@ -151,7 +159,7 @@ def export_student(distilled):
     return exported
 
 
-def _untemper_gaussian_nb(nb, temperature):
+def _untemper_gaussian_nb(nb: Estimator, temperature: float) -> None:
     """GaussianNB's joint log-likelihood times T: variances divided by T,
     and the class-dependent normalising terms moved into the priors."""
     log_norm = -0.5 * np.sum(np.log(2.0 * np.pi * nb.var_), axis=1)
@@ -162,7 +170,7 @@ def _untemper_gaussian_nb(nb, temperature):
     nb.var_ = nb.var_ / temperature
 
 
-def _untemper(exported, temperature):
+def _untemper(exported: Estimator, temperature: float) -> None:
     """Give the exported classifier the distilled model's probabilities at
     temperature 1: logits times ``temperature``. Exact for linear models
     (``coef_``, ``intercept_``), MLPs (last layer), Gaussian naive Bayes
@@ -197,7 +205,7 @@ def _untemper(exported, temperature):
         )
 
 
-def _with_feature_selection(exported, distilled):
+def _with_feature_selection(exported: Estimator, distilled: Estimator) -> Estimator:
     """With ``feature_budget`` the student reads only ``student_features_``:
     put a fitted column selector in front so the export takes all columns,
     like ``distilled`` does."""
@@ -221,7 +229,7 @@ def _with_feature_selection(exported, distilled):
     return Pipeline([("select_features", selector), ("student", exported)])
 
 
-def _fitted_strategy(distilled):
+def _fitted_strategy(distilled: Estimator) -> str:
     from ._distill import _BaseDistilled
 
     if not isinstance(distilled, _BaseDistilled):
@@ -233,7 +241,9 @@ def _fitted_strategy(distilled):
     return distilled.student_fit_
 
 
-def _split_pipeline(estimator):
+def _split_pipeline(
+    estimator: Estimator,
+) -> tuple[list[tuple[str, Estimator]], tuple[str | None, Estimator]]:
     """``(preprocessing steps, last step)`` of a Pipeline; ``([], estimator)``
     otherwise. Frozen preprocessing steps are unwrapped: a FrozenEstimator
     only forwards ``transform`` to its estimator, and converters such as
@@ -247,7 +257,11 @@ def _split_pipeline(estimator):
     return [], (None, estimator)
 
 
-def _join_pipeline(preprocessing, last, template):
+def _join_pipeline(
+    preprocessing: list[tuple[str, Estimator]],
+    last: tuple[str | None, Estimator],
+    template: Estimator,
+) -> Estimator:
     if not preprocessing and last[0] is None:
         return last[1]
     params = template.get_params(deep=False)
@@ -257,7 +271,9 @@ def _join_pipeline(preprocessing, last, template):
     return pipeline
 
 
-def _plain_estimator(student, strategy, classes=None):
+def _plain_estimator(
+    student: Estimator, strategy: str, classes: NDArray[Any] | None = None
+) -> Estimator:
     """A deep copy of ``student`` whose last step is a scikit-learn class;
     for native students the labels are mapped to ``classes``."""
     student = copy.deepcopy(student)
@@ -279,7 +295,7 @@ def _plain_estimator(student, strategy, classes=None):
     return _join_pipeline(preprocessing, (name, final), student)
 
 
-def _warn_missing_classes(exported, classes):
+def _warn_missing_classes(exported: Estimator, classes: NDArray[Any]) -> None:
     exported_classes = np.asarray(exported.classes_)
     if len(exported_classes) != len(classes):
         missing = np.setdiff1d(classes, exported_classes)
@@ -293,16 +309,17 @@ def _warn_missing_classes(exported, classes):
         )
 
 
-def _linear_coefficients(regressor):
+def _linear_coefficients(regressor: Estimator) -> tuple[Float64Array, Float64Array] | None:
     """``(coef (n_targets, p), intercept (n_targets,))`` of a fitted linear
     regressor, or None when it is not one."""
     if isinstance(regressor, MultiOutputRegressor):
         parts = [_linear_coefficients(est) for est in regressor.estimators_]
-        if any(part is None for part in parts):
+        linear = [part for part in parts if part is not None]
+        if len(linear) < len(parts):
             return None
         return (
-            np.vstack([coef for coef, _ in parts]),
-            np.concatenate([intercept for _, intercept in parts]),
+            np.vstack([coef for coef, _ in linear]),
+            np.concatenate([intercept for _, intercept in linear]),
         )
     if type(regressor) not in _LINEAR_REGRESSORS:
         return None
@@ -313,7 +330,7 @@ def _linear_coefficients(regressor):
     return coef, intercept
 
 
-def _logistic_from_logit_regressor(student, classes):
+def _logistic_from_logit_regressor(student: Estimator, classes: NDArray[Any]) -> Estimator:
     """The LogisticRegression equal to a linear regressor on logits.
 
     The regressor predicts the binary margin ``z1 - z0`` (one output) or the
@@ -354,15 +371,15 @@ def _logistic_from_logit_regressor(student, classes):
     return _join_pipeline(preprocessing, (name, logistic), student)
 
 
-def _is_skdistill_object(obj):
+def _is_skdistill_object(obj: object) -> bool:
     return type(obj).__module__.split(".")[0] == "skdistill"
 
 
-def _skdistill_types(obj, seen=None):
+def _skdistill_types(obj: object, seen: set[int] | None = None) -> set[str]:
     """Qualified names of skdistill classes inside ``obj`` (its estimator
     attributes, recursively)."""
     seen = set() if seen is None else seen
-    found = set()
+    found: set[str] = set()
     if id(obj) in seen:
         return found
     seen.add(id(obj))
@@ -383,7 +400,7 @@ def _skdistill_types(obj, seen=None):
     return found
 
 
-def _check_plain_sklearn(exported):
+def _check_plain_sklearn(exported: Estimator) -> None:
     found = _skdistill_types(exported)
     if found:
         raise TypeError(
@@ -396,7 +413,9 @@ def _check_plain_sklearn(exported):
 # --------------------------------------------------------------------------
 # ONNX
 # --------------------------------------------------------------------------
-def to_onnx(distilled, X_sample, *, target_opset=None):
+def to_onnx(
+    distilled: Estimator, X_sample: MatrixLike, *, target_opset: int | None = None
+) -> onnx.ModelProto:
     """Convert the student of a distilled model to ONNX with skl2onnx.
 
     The converted model is :func:`export_student` ``(distilled)``. Classifiers
@@ -472,7 +491,9 @@ def to_onnx(distilled, X_sample, *, target_opset=None):
     return skl2onnx.to_onnx(exported, sample, options=options, target_opset=target_opset)
 
 
-def _onnx_sample(X_sample, n_features_in=None, feature_names_in=None):
+def _onnx_sample(
+    X_sample: Any, n_features_in: int | None = None, feature_names_in: NDArray[Any] | None = None
+) -> Any:
     """float32 rows for numeric input; a DataFrame with non-numeric columns
     is passed on for skl2onnx to type column by column.
 
@@ -517,7 +538,9 @@ def _onnx_sample(X_sample, n_features_in=None, feature_names_in=None):
 # --------------------------------------------------------------------------
 # Rules
 # --------------------------------------------------------------------------
-def export_rules(distilled, feature_names=None, *, decimals=3):
+def export_rules(
+    distilled: Estimator, feature_names: Sequence[str] | None = None, *, decimals: int = 3
+) -> str:
     """The student as text: if-then rules for a tree, a coefficient table for
     a linear model.
 
@@ -615,7 +638,7 @@ def export_rules(distilled, feature_names=None, *, decimals=3):
     )
 
 
-def _teacher_name(distilled):
+def _teacher_name(distilled: Estimator) -> str:
     teacher = distilled.teacher_
     while isinstance(teacher, FrozenEstimator):
         teacher = teacher.estimator
@@ -624,7 +647,12 @@ def _teacher_name(distilled):
     return type(teacher).__name__
 
 
-def _rule_feature_names(distilled, exported, preprocessing, feature_names):
+def _rule_feature_names(
+    distilled: Estimator,
+    exported: Estimator,
+    preprocessing: list[tuple[str, Estimator]],
+    feature_names: Sequence[str] | None,
+) -> tuple[list[str], str | None]:
     n_features = distilled.n_features_in_
     if feature_names is None:
         if hasattr(distilled, "feature_names_in_"):
@@ -657,7 +685,7 @@ def _rule_feature_names(distilled, exported, preprocessing, feature_names):
     return [str(name) for name in names], note
 
 
-def _coefficient_table(final, names, decimals):
+def _coefficient_table(final: Estimator, names: Sequence[str], decimals: int) -> str:
     coef = np.asarray(final.coef_, dtype=np.float64)
     coef = coef.reshape(1, -1) if coef.ndim == 1 else coef
     intercept = np.broadcast_to(

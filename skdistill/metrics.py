@@ -18,8 +18,12 @@ scikit-learn names. :func:`get_scorer` resolves skdistill names and falls back
 to :func:`sklearn.metrics.get_scorer`.
 """
 
+from __future__ import annotations
+
 import copy
 import numbers
+from collections.abc import Callable, Iterable
+from typing import Any, overload
 
 import numpy as np
 from sklearn.metrics import get_scorer as _sklearn_get_scorer
@@ -30,6 +34,7 @@ from sklearn.utils import Bunch
 from sklearn.utils.metadata_routing import MetadataRequest
 from sklearn.utils.validation import check_is_fitted
 
+from ._typing import ArrayLike, Estimator, Float64Array, MatrixLike, NDArray
 from ._validation import check_sample_weight
 
 __all__ = [
@@ -65,7 +70,9 @@ _PROBA_SUM_TOL = 1e-6
 # --------------------------------------------------------------------------
 # Input validation
 # --------------------------------------------------------------------------
-def _check_pair(teacher, student, teacher_name, student_name, *, numeric):
+def _check_pair(
+    teacher: ArrayLike, student: ArrayLike, teacher_name: str, student_name: str, *, numeric: bool
+) -> tuple[NDArray[Any], NDArray[Any]]:
     teacher = np.asarray(teacher)
     student = np.asarray(student)
     for name, values in ((teacher_name, teacher), (student_name, student)):
@@ -88,7 +95,7 @@ def _check_pair(teacher, student, teacher_name, student_name, *, numeric):
     return teacher, student
 
 
-def _label_kind(label):
+def _label_kind(label: object) -> str:
     if isinstance(label, (str, bytes)):
         return "strings"
     if isinstance(label, numbers.Number):
@@ -96,15 +103,16 @@ def _label_kind(label):
     return f"{type(label).__name__} objects"
 
 
-def _check_labels(values, name):
+def _check_labels(values: NDArray[Any], name: str) -> str:
     """The kind of labels in ``values`` ("numbers", "strings", ...); raise on
     missing labels (NaN, None) and on a mix of kinds, as scikit-learn's
     ``unique_labels`` does for ``accuracy_score``."""
     if values.dtype.kind == "f":
         missing = np.isnan(values)
     elif values.dtype.kind == "O":
-        # NaN is the one value unequal to itself; None is missing too.
-        missing = (values != values) | np.equal(values, None)
+        # NaN is the one value unequal to itself; None is missing too (numpy's
+        # stubs do not list None as a ufunc operand, though object arrays take it).
+        missing = (values != values) | np.equal(values, None)  # type: ignore[call-overload]
     else:
         missing = np.zeros(values.shape, dtype=bool)
     if missing.any():
@@ -131,7 +139,7 @@ def _check_labels(values, name):
     return kinds.pop()
 
 
-def _check_label_pair(teacher, student):
+def _check_label_pair(teacher: NDArray[Any], student: NDArray[Any]) -> None:
     teacher_kind = _check_labels(teacher, "teacher_pred")
     student_kind = _check_labels(student, "student_pred")
     if teacher_kind != student_kind:
@@ -142,7 +150,7 @@ def _check_label_pair(teacher, student):
         )
 
 
-def _check_sample_weight(sample_weight, n_samples):
+def _check_sample_weight(sample_weight: ArrayLike | None, n_samples: int) -> Float64Array | None:
     # Stricter than the estimators: like the predictions, the weights must
     # already be numbers (no strings that happen to parse).
     if sample_weight is not None:
@@ -154,7 +162,7 @@ def _check_sample_weight(sample_weight, n_samples):
     )
 
 
-def _check_proba(proba, name):
+def _check_proba(proba: ArrayLike, name: str) -> Float64Array:
     """(n, K) float probabilities; a 1d array is P(second class) of a binary task."""
     proba = np.asarray(proba, dtype=np.float64)
     if proba.ndim == 1:
@@ -172,7 +180,9 @@ def _check_proba(proba, name):
     return proba
 
 
-def _check_probas(teacher_proba, student_proba):
+def _check_probas(
+    teacher_proba: ArrayLike, student_proba: ArrayLike
+) -> tuple[Float64Array, Float64Array]:
     teacher_proba, student_proba = _check_pair(
         teacher_proba, student_proba, "teacher_proba", "student_proba", numeric=True
     )
@@ -181,14 +191,16 @@ def _check_probas(teacher_proba, student_proba):
     )
 
 
-def _weighted_mean(per_row, sample_weight):
+def _weighted_mean(per_row: NDArray[Any], sample_weight: ArrayLike | None) -> float:
     return float(np.average(per_row, weights=_check_sample_weight(sample_weight, len(per_row))))
 
 
 # --------------------------------------------------------------------------
 # Metrics
 # --------------------------------------------------------------------------
-def fidelity_score(teacher_pred, student_pred, *, sample_weight=None):
+def fidelity_score(
+    teacher_pred: ArrayLike, student_pred: ArrayLike, *, sample_weight: ArrayLike | None = None
+) -> float:
     """Share of rows where the student predicts the teacher's label.
 
     Parameters
@@ -233,7 +245,9 @@ def fidelity_score(teacher_pred, student_pred, *, sample_weight=None):
     return _weighted_mean(agree.astype(np.float64), sample_weight)
 
 
-def kl_divergence(teacher_proba, student_proba, *, sample_weight=None):
+def kl_divergence(
+    teacher_proba: ArrayLike, student_proba: ArrayLike, *, sample_weight: ArrayLike | None = None
+) -> float:
     """Mean Kullback-Leibler divergence KL(teacher || student), in nats.
 
     ``sum_k p_k log(p_k / q_k)`` per row, with ``0 log 0 = 0`` and the
@@ -272,7 +286,9 @@ def kl_divergence(teacher_proba, student_proba, *, sample_weight=None):
     return _weighted_mean(np.maximum(per_row, 0.0), sample_weight)
 
 
-def total_variation(teacher_proba, student_proba, *, sample_weight=None):
+def total_variation(
+    teacher_proba: ArrayLike, student_proba: ArrayLike, *, sample_weight: ArrayLike | None = None
+) -> float:
     """Mean total variation distance ``0.5 * sum_k |p_k - q_k|``.
 
     Parameters
@@ -300,7 +316,9 @@ def total_variation(teacher_proba, student_proba, *, sample_weight=None):
     return _weighted_mean(0.5 * np.abs(p - q).sum(axis=1), sample_weight)
 
 
-def brier_distance(teacher_proba, student_proba, *, sample_weight=None):
+def brier_distance(
+    teacher_proba: ArrayLike, student_proba: ArrayLike, *, sample_weight: ArrayLike | None = None
+) -> float:
     """Mean squared distance ``sum_k (p_k - q_k)**2`` between probability rows.
 
     The Brier score of the student with the teacher's probabilities as the
@@ -330,14 +348,18 @@ def brier_distance(teacher_proba, student_proba, *, sample_weight=None):
     return _weighted_mean(((p - q) ** 2).sum(axis=1), sample_weight)
 
 
-def _check_regression_pair(teacher_pred, student_pred, sample_weight):
+def _check_regression_pair(
+    teacher_pred: ArrayLike, student_pred: ArrayLike, sample_weight: ArrayLike | None
+) -> tuple[NDArray[Any], NDArray[Any], Float64Array | None]:
     teacher_pred, student_pred = _check_pair(
         teacher_pred, student_pred, "teacher_pred", "student_pred", numeric=True
     )
     return teacher_pred, student_pred, _check_sample_weight(sample_weight, len(teacher_pred))
 
 
-def fidelity_r2(teacher_pred, student_pred, *, sample_weight=None):
+def fidelity_r2(
+    teacher_pred: ArrayLike, student_pred: ArrayLike, *, sample_weight: ArrayLike | None = None
+) -> float:
     """R² of the student's predictions, with the teacher's as the truth.
 
     Parameters
@@ -381,7 +403,9 @@ def fidelity_r2(teacher_pred, student_pred, *, sample_weight=None):
     return float(r2_score(teacher_pred, student_pred, sample_weight=sample_weight))
 
 
-def fidelity_rmse(teacher_pred, student_pred, *, sample_weight=None):
+def fidelity_rmse(
+    teacher_pred: ArrayLike, student_pred: ArrayLike, *, sample_weight: ArrayLike | None = None
+) -> float:
     """Root mean squared difference between student and teacher predictions.
 
     Parameters
@@ -411,7 +435,9 @@ def fidelity_rmse(teacher_pred, student_pred, *, sample_weight=None):
     return float(root_mean_squared_error(teacher_pred, student_pred, sample_weight=sample_weight))
 
 
-def regression_fidelity(teacher_pred, student_pred, *, sample_weight=None):
+def regression_fidelity(
+    teacher_pred: ArrayLike, student_pred: ArrayLike, *, sample_weight: ArrayLike | None = None
+) -> Bunch:
     """Both regression fidelities: R² and RMSE of the student against the teacher.
 
     Parameters
@@ -444,7 +470,7 @@ def regression_fidelity(teacher_pred, student_pred, *, sample_weight=None):
 # --------------------------------------------------------------------------
 # Scorers
 # --------------------------------------------------------------------------
-def _distilled_and_X(estimator, X):
+def _distilled_and_X(estimator: Estimator, X: MatrixLike) -> tuple[Estimator, MatrixLike]:
     """The fitted distilled estimator inside ``estimator`` and X as it sees it."""
     if isinstance(estimator, Pipeline) and not hasattr(estimator, "teacher_"):
         last = estimator.steps[-1][1]
@@ -461,14 +487,14 @@ def _distilled_and_X(estimator, X):
     return estimator, X
 
 
-def _teacher_proba(distilled, X):
+def _teacher_proba(distilled: Estimator, X: MatrixLike) -> Float64Array:
     """``distilled.teacher_.predict_proba(X)`` with one column per class of
     ``distilled.classes_`` (zeros for classes the teacher never saw)."""
     teacher = distilled.teacher_
     return _align_proba(teacher.predict_proba(X), teacher.classes_, distilled.classes_)
 
 
-def _align_proba(proba, teacher_classes, classes):
+def _align_proba(proba: ArrayLike, teacher_classes: ArrayLike, classes: ArrayLike) -> Float64Array:
     """Columns of ``proba`` (one per ``teacher_classes``) reordered to
     ``classes``; classes missing from ``teacher_classes`` get probability 0."""
     proba = np.asarray(proba, dtype=np.float64)
@@ -486,7 +512,7 @@ def _align_proba(proba, teacher_classes, classes):
     return out
 
 
-def _responses(distilled, X, response):
+def _responses(distilled: Estimator, X: MatrixLike, response: str) -> tuple[Any, Any]:
     if response == "predict":
         return distilled.teacher_.predict(X), distilled.predict(X)
     for name, model in (("teacher_", distilled.teacher_), ("student", distilled)):
@@ -501,15 +527,28 @@ def _responses(distilled, X, response):
 class _FidelityScorer:
     """Scorer comparing a fitted distilled estimator with its own teacher."""
 
-    def __init__(self, metric, response, sign, kwargs, name=None):
+    def __init__(
+        self,
+        metric: Callable[..., Any],
+        response: str,
+        sign: float,
+        kwargs: dict[str, Any],
+        name: str | None = None,
+    ) -> None:
         self._metric = metric
         self._response = response
         self._sign = sign
         self._kwargs = kwargs
         self._name = name
-        self._sample_weight_request = None
+        self._sample_weight_request: bool | str | None = None
 
-    def __call__(self, estimator, X, y=None, sample_weight=None):
+    def __call__(
+        self,
+        estimator: Estimator,
+        X: MatrixLike,
+        y: object = None,
+        sample_weight: ArrayLike | None = None,
+    ) -> float:
         """Score ``estimator``'s student against its teacher on ``X``.
 
         Parameters
@@ -532,7 +571,7 @@ class _FidelityScorer:
             kwargs["sample_weight"] = sample_weight
         return self._sign * float(self._metric(teacher_out, student_out, **kwargs))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         name = getattr(self._metric, "__name__", repr(self._metric))
         extra = "".join(f", {key}={value!r}" for key, value in self._kwargs.items())
         sign = "" if self._sign > 0 else ", greater_is_better=False"
@@ -540,7 +579,7 @@ class _FidelityScorer:
         return f"make_fidelity_scorer({name}{response}{sign}{extra})"
 
     # Metadata routing (scikit-learn >= 1.3): only requested when asked for.
-    def set_score_request(self, *, sample_weight=None):
+    def set_score_request(self, *, sample_weight: bool | str | None = None) -> _FidelityScorer:
         """Request ``sample_weight`` from metadata routing (returns a copy).
 
         Parameters
@@ -559,20 +598,26 @@ class _FidelityScorer:
         new._sample_weight_request = sample_weight
         return new
 
-    def get_metadata_routing(self):
+    def get_metadata_routing(self) -> MetadataRequest:
         """Metadata requested by the scorer (``sample_weight`` when set)."""
         request = MetadataRequest(owner=type(self).__name__)
         if self._sample_weight_request is not None:
             request.score.add_request(param="sample_weight", alias=self._sample_weight_request)
         return request
 
-    def _accept_sample_weight(self):
+    def _accept_sample_weight(self) -> bool:
         # scikit-learn's multimetric scorer asks its scorers this (1.7+) before
         # passing sample_weight without metadata routing.
         return True
 
 
-def make_fidelity_scorer(metric, *, response="predict", greater_is_better=True, **kwargs):
+def make_fidelity_scorer(
+    metric: Callable[..., Any],
+    *,
+    response: str = "predict",
+    greater_is_better: bool = True,
+    **kwargs: Any,
+) -> _FidelityScorer:
     """Turn a metric of (teacher output, student output) into a scorer.
 
     The scorer is called as ``scorer(estimator, X, y=None)`` on a fitted
@@ -647,7 +692,7 @@ SCORERS = {
 }
 
 
-def get_scorer_names():
+def get_scorer_names() -> list[str]:
     """Names accepted by :func:`get_scorer`: skdistill's, then scikit-learn's.
 
     Returns
@@ -663,7 +708,11 @@ def get_scorer_names():
     return sorted(SCORERS) + sorted(set(_sklearn_get_scorer_names()) - set(SCORERS))
 
 
-def get_scorer(scoring):
+@overload
+def get_scorer(scoring: None) -> None: ...
+@overload
+def get_scorer(scoring: str | Callable[..., Any]) -> Callable[..., Any]: ...
+def get_scorer(scoring: str | Callable[..., Any] | None) -> Callable[..., Any] | None:
     """A scorer from a name: skdistill's (see ``SCORERS``) or scikit-learn's.
 
     Parameters
@@ -704,7 +753,9 @@ def get_scorer(scoring):
         ) from None
 
 
-def resolve_scoring(scoring):
+def resolve_scoring(
+    scoring: str | Callable[..., Any] | Iterable[str] | dict[str, Any] | None,
+) -> Callable[..., Any] | dict[str, Any] | None:
     """Translate skdistill scorer names so scikit-learn tools accept them.
 
     ``GridSearchCV`` and ``cross_validate`` accept callables and their own

@@ -6,8 +6,10 @@ The size search (:func:`distill_path`, :func:`select_student`) lives in
 :mod:`skdistill.size_search` and is re-exported here.
 """
 
+from __future__ import annotations
+
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.frozen import FrozenEstimator
@@ -16,9 +18,12 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._measure import compare_models
 from ._model_size import LATENCY_ROWS, model_size, n_rows
+from ._typing import ArrayLike, Estimator, MatrixLike
 from ._validation import check_distilled, check_int, import_pandas
 
 if TYPE_CHECKING:  # for linters and type checkers; imported lazily, see __getattr__
+    import pandas as pd
+
     from .size_search import DistillationPath, StudentSelection, distill_path, select_student
 
 __all__ = [
@@ -119,8 +124,17 @@ class DistillationReport:
     """
 
     def __init__(
-        self, *, task, n_samples, teacher_name, student_name, teacher, student, fidelity, n_repeats
-    ):
+        self,
+        *,
+        task: str,
+        n_samples: int,
+        teacher_name: str,
+        student_name: str,
+        teacher: dict[str, Any],
+        student: dict[str, Any],
+        fidelity: dict[str, float],
+        n_repeats: int,
+    ) -> None:
         self.task = task
         self.n_samples = n_samples
         self.teacher_name = teacher_name
@@ -131,26 +145,26 @@ class DistillationReport:
         self.n_repeats = n_repeats
 
     @staticmethod
-    def _ratio(numerator, denominator):
+    def _ratio(numerator: float | None, denominator: float | None) -> float | None:
         if numerator is None or denominator is None or denominator <= 0:
             return None
         return float(numerator) / float(denominator)
 
     @property
-    def speedup(self):
+    def speedup(self) -> float | None:
         """Teacher latency / student latency (None when not measured)."""
         return self._ratio(
             self.teacher.get("predict_ms_per_1k"), self.student.get("predict_ms_per_1k")
         )
 
     @property
-    def compression(self):
+    def compression(self) -> float | None:
         """Teacher pickled bytes / student pickled bytes."""
         return self._ratio(self.teacher.get("pickled_bytes"), self.student.get("pickled_bytes"))
 
-    def _rows(self):
+    def _rows(self) -> list[tuple[str, str, Any, Any, Any]]:
         """(section, metric, teacher, student, change) in display order."""
-        rows = []
+        rows: list[tuple[str, str, Any, Any, Any]] = []
         for name, section in _SECTIONS.items():
             if section == "fidelity":
                 if name in self.fidelity:
@@ -167,7 +181,7 @@ class DistillationReport:
             rows.append((section, name, teacher, student, change))
         return rows
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, Any]:
         """Plain dict (JSON-friendly) of everything in the report.
 
         Returns
@@ -186,7 +200,7 @@ class DistillationReport:
             "compression": self.compression,
         }
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """The report as a pandas DataFrame, one row per metric.
 
         Returns
@@ -208,9 +222,9 @@ class DistillationReport:
             index=pd.Index([row[1] for row in rows], name="metric"),
         )
 
-    def _cells(self):
+    def _cells(self) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
         """Formatted (section title, [(metric, teacher, student, change)])."""
-        grouped = {}
+        grouped: dict[str, list[tuple[str, str, str, str]]] = {}
         for section, name, teacher, student, change in self._rows():
             if teacher is None and student is None:
                 continue  # e.g. n_parameters of two tree models
@@ -231,7 +245,7 @@ class DistillationReport:
         )
         return [(title[section], cells) for section, cells in grouped.items()]
 
-    def __str__(self):
+    def __str__(self) -> str:
         header = ("", "teacher", "student", "change")
         sections = self._cells()
         rows = [cells for _, section_rows in sections for cells in section_rows]
@@ -253,13 +267,13 @@ class DistillationReport:
                 )
         return "\n".join(lines)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (
             f"<DistillationReport {self.teacher_name} -> {self.student_name}, "
             f"{self.task}, {self.n_samples} rows>"
         )
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         esc = html.escape
         parts = [
             "<table>",
@@ -280,7 +294,7 @@ class DistillationReport:
         return "\n".join(parts)
 
 
-def _model_name(estimator):
+def _model_name(estimator: Estimator) -> str:
     """Class name; a Pipeline shows its steps, a FrozenEstimator its content."""
     if isinstance(estimator, FrozenEstimator):
         return _model_name(estimator.estimator)
@@ -292,11 +306,11 @@ def _model_name(estimator):
     return type(estimator).__name__
 
 
-def _nan(value):
+def _nan(value: float | None) -> float:
     return np.nan if value is None else float(value)
 
 
-def _format(name, value):
+def _format(name: str, value: float | None) -> str:
     if value is None:
         return "-"
     if name == "pickled_bytes":
@@ -311,7 +325,13 @@ def _format(name, value):
     return f"{value:.4f}"
 
 
-def distillation_report(distilled, X_test, y_test=None, *, n_repeats=5):
+def distillation_report(
+    distilled: Estimator,
+    X_test: MatrixLike,
+    y_test: ArrayLike | None = None,
+    *,
+    n_repeats: int = 5,
+) -> DistillationReport:
     """Compare the teacher and the student of a fitted distilled estimator.
 
     Parameters
@@ -361,10 +381,12 @@ def distillation_report(distilled, X_test, y_test=None, *, n_repeats=5):
     n_samples = n_rows(X_test)
     if n_samples == 0:
         raise ValueError("X_test must have at least one row, got 0")
-    if y_test is not None and len(y_test) != n_samples:
-        raise ValueError(
-            f"y_test must have one value per row of X_test ({n_samples}), got {len(y_test)}"
-        )
+    if y_test is not None:
+        n_y = len(y_test)  # type: ignore[arg-type]  # ArrayLike includes scalars, which fail here
+        if n_y != n_samples:
+            raise ValueError(
+                f"y_test must have one value per row of X_test ({n_samples}), got {n_y}"
+            )
     measured = compare_models(distilled.teacher_, distilled, X_test, y_test, n_repeats=n_repeats)
     teacher_stats, student_stats = measured.teacher, measured.student
     teacher_stats["fit_seconds"] = float(getattr(distilled, "teacher_fit_time_", np.nan))
@@ -390,7 +412,7 @@ def distillation_report(distilled, X_test, y_test=None, *, n_repeats=5):
 _SIZE_SEARCH_NAMES = ("DistillationPath", "StudentSelection", "distill_path", "select_student")
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     if name in _SIZE_SEARCH_NAMES:
         from . import size_search
 
@@ -398,5 +420,5 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_SIZE_SEARCH_NAMES))

@@ -6,9 +6,13 @@
 student that reaches a target fidelity (:class:`StudentSelection`).
 """
 
+from __future__ import annotations
+
 import time
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.base import clone, is_classifier
@@ -22,10 +26,14 @@ from ._measure import fidelity, latency, model_outputs, performance, size
 from ._model_size import n_rows
 from ._targets import resolve_source
 from ._tune import plain_settings
+from ._typing import ArrayLike, Estimator, Float64Array, MatrixLike, NDArray, RandomStateLike
 from ._utils import fit_estimator
 from ._validation import check_distilled as _check_distilled
 from ._validation import check_int, check_n_jobs, check_real
 from ._validation import import_pandas as _import_pandas
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["DistillationPath", "StudentSelection", "distill_path", "select_student"]
 
@@ -100,17 +108,29 @@ class DistillationPath:
         "fit_time",
     )
 
+    # Set from split_results in __init__ (one per name in _ARRAYS).
+    fidelity: Float64Array
+    score: Float64Array
+    kl_divergence: Float64Array
+    fidelity_rmse: Float64Array
+    n_leaves: Float64Array
+    n_nodes: Float64Array
+    n_parameters: Float64Array
+    n_bytes: Float64Array
+    latency_ms: Float64Array
+    fit_time: Float64Array
+
     def __init__(
         self,
         *,
-        param,
-        values,
-        task,
-        split_results,
-        teacher_score,
-        teacher_reused,
-        teacher_fit_time,
-    ):
+        param: str,
+        values: Iterable[Any],
+        task: str,
+        split_results: dict[str, Float64Array],
+        teacher_score: float,
+        teacher_reused: bool,
+        teacher_fit_time: float,
+    ) -> None:
         self.param = param
         self.values = list(values)
         self.task = task
@@ -134,10 +154,10 @@ class DistillationPath:
             self.size_name = "n_bytes"
         self.size = getattr(self, self.size_name)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.values)
 
-    def to_dict(self):
+    def to_dict(self) -> dict[str, list[Any]]:
         """Column name -> list of per-value numbers (NaN where missing).
 
         Returns
@@ -156,7 +176,7 @@ class DistillationPath:
             columns[name] = getattr(self, name).tolist()
         return columns
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """The path as a pandas DataFrame, one row per value.
 
         Returns
@@ -170,13 +190,13 @@ class DistillationPath:
         frame.attrs["teacher_score"] = self.teacher_score
         return frame
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return (
             f"<DistillationPath {self.param}: {len(self)} values, {self.n_splits} "
             f"split(s), teacher {self.score_name}={self.teacher_score:.4f}>"
         )
 
-    def __str__(self):
+    def __str__(self) -> str:
         header = [self.param, "fidelity", self.score_name, self.size_name, "ms/1k rows"]
         rows = [
             [
@@ -202,7 +222,7 @@ class DistillationPath:
         return "\n".join(lines)
 
 
-def _check_param(distilled, param):
+def _check_param(distilled: Estimator, param: str) -> None:
     if not isinstance(param, str):
         raise TypeError(f"param must be a parameter name (str), got {param!r}")
     params = distilled.get_params(deep=True)
@@ -213,7 +233,14 @@ def _check_param(distilled, param):
         raise ValueError(f"param={param!r} is not a parameter of {type(distilled).__name__}{hint}")
 
 
-def _splits(X, y, classification, cv, validation_fraction, random_state):
+def _splits(
+    X: MatrixLike,
+    y: ArrayLike,
+    classification: bool,
+    cv: Any,
+    validation_fraction: float,
+    random_state: RandomStateLike,
+) -> list[tuple[NDArray[np.intp], NDArray[np.intp]]]:
     y_array = np.asarray(y)
     if cv is not None:
         splitter = check_cv(cv, y_array, classifier=classification)
@@ -231,7 +258,9 @@ def _splits(X, y, classification, cv, validation_fraction, random_state):
     return [(train, test)]
 
 
-def _shared_teacher(distilled, X, y, train):
+def _shared_teacher(
+    distilled: Estimator, X: MatrixLike, y: ArrayLike, train: NDArray[np.intp]
+) -> tuple[Estimator, Estimator, float]:
     """Fit ``distilled``'s teacher once on ``train`` and return it frozen,
     with a student clone seeded exactly as ``distilled.fit`` would seed it
     (random states are drawn for the teacher first, then the student), so
@@ -245,7 +274,14 @@ def _shared_teacher(distilled, X, y, train):
     return FrozenEstimator(fitted), student, time.perf_counter() - start
 
 
-def _evaluate(model, X, y, train, test, n_repeats):
+def _evaluate(
+    model: Estimator,
+    X: MatrixLike,
+    y: ArrayLike,
+    train: NDArray[np.intp],
+    test: NDArray[np.intp],
+    n_repeats: int,
+) -> dict[str, float]:
     """Fit one distilled estimator on ``train``, measure it on ``test`` (the
     measurement of :func:`skdistill.distillation_report`)."""
     X_test, y_test = _safe_indexing(X, test), _safe_indexing(y, test)
@@ -274,19 +310,19 @@ def _evaluate(model, X, y, train, test, n_repeats):
 
 
 def distill_path(
-    distilled,
-    X,
-    y,
+    distilled: Estimator,
+    X: MatrixLike,
+    y: ArrayLike,
     *,
-    param="student__max_depth",
-    values=None,
-    cv=None,
-    validation_fraction=0.25,
-    reuse_teacher="auto",
-    n_repeats=3,
-    n_jobs=None,
-    random_state=None,
-):
+    param: str = "student__max_depth",
+    values: Iterable[Any] | None = None,
+    cv: int | Any | None = None,
+    validation_fraction: float = 0.25,
+    reuse_teacher: bool | str = "auto",
+    n_repeats: int = 3,
+    n_jobs: int | None = None,
+    random_state: RandomStateLike = None,
+) -> DistillationPath:
     """Distil with each value of one parameter and measure the students.
 
     For each value, a clone of ``distilled`` with ``param`` set to it is fit
@@ -388,10 +424,9 @@ def distill_path(
     n_repeats = check_int(n_repeats, "n_repeats", low=1)
     check_n_jobs(n_jobs)
     n_samples = n_rows(X)
-    if len(y) != n_samples:
-        raise ValueError(
-            f"X and y must have the same number of rows, got {n_samples} and {len(y)}"
-        )
+    n_y = len(y)  # type: ignore[arg-type]  # ArrayLike includes scalars, which fail here
+    if n_y != n_samples:
+        raise ValueError(f"X and y must have the same number of rows, got {n_samples} and {n_y}")
 
     classification = is_classifier(distilled)
     splits = _splits(X, y, classification, cv, validation_fraction, random_state)
@@ -426,7 +461,7 @@ def distill_path(
         )
         for name in names
     }
-    teacher_score = np.mean(split_results.pop("teacher_score"))
+    teacher_score = float(np.mean(split_results.pop("teacher_score")))
     return DistillationPath(
         param=param,
         values=values,
@@ -438,7 +473,7 @@ def distill_path(
     )
 
 
-def _should_reuse_teacher(distilled, param, reuse_teacher):
+def _should_reuse_teacher(distilled: Estimator, param: str, reuse_teacher: bool | str) -> bool:
     if isinstance(distilled.teacher, FrozenEstimator) or reuse_teacher is False:
         return False  # a frozen teacher costs no fit anyway
     changes_teacher = param.startswith("teacher") or param == "random_state"
@@ -490,12 +525,14 @@ class StudentSelection:
     met: bool = field(default=True)
 
     @property
-    def params(self):
+    def params(self) -> dict[str, object]:
         """``{param: value}``, ready for ``distilled.set_params(**selection.params)``."""
         return {self.param: self.value}
 
 
-def select_student(path, target_fidelity=0.98, *, strict=False):
+def select_student(
+    path: DistillationPath, target_fidelity: float = 0.98, *, strict: bool = False
+) -> StudentSelection:
     """The smallest student of a path whose held-out fidelity reaches a target.
 
     Parameters

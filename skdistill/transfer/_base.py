@@ -13,7 +13,10 @@ that a new row may copy, and each generator says how it treats it.
 Infinite values are rejected.
 """
 
+from __future__ import annotations
+
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
@@ -21,7 +24,11 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array
 
+from .._typing import ArrayLike, Float64Array, RandomStateLike
 from .._validation import check_int, check_real
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Numeric columns whose values are all integers and that take at most this
 # many distinct values are treated as discrete by categorical_features="auto".
@@ -324,7 +331,9 @@ class BaseGenerator(BaseEstimator):
     ``_check_params()``.
     """
 
-    def sample(self, X, n_samples=None, random_state=None):
+    def sample(
+        self, X: ArrayLike, n_samples: int | None = None, random_state: RandomStateLike = None
+    ) -> Float64Array | pd.DataFrame:
         """Draw synthetic rows around the rows of X.
 
         Parameters
