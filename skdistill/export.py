@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sklearn import linear_model
 from sklearn.base import is_classifier, is_regressor
+from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.multioutput import MultiOutputRegressor
@@ -159,6 +160,33 @@ def export_student(distilled: Estimator) -> Estimator:
     return exported
 
 
+def _untemper_gradient_boosting(gbc: Estimator, temperature: float) -> None:
+    """GradientBoostingClassifier's raw score times T: every leaf value times
+    T, and the init prior replaced by the softmax of T times its raw score
+    (kept above the prior clip of scikit-learn 1.6/1.7 by shifting the first
+    round's leaves, as ``SoftGradientBoostingClassifier.to_sklearn`` does)."""
+    from scipy.special import expit, softmax
+
+    from .students._boosting import _gbc_prior
+
+    prior = np.asarray(gbc.init_.class_prior_, dtype=np.float64)
+    eps = np.finfo(np.float64).eps
+    clipped = np.clip(prior, eps, 1 - eps)
+    if len(clipped) == 2:
+        raw = np.array([np.log(clipped[1] / (1 - clipped[1]))]) * temperature
+        new_prior = np.array([1 - expit(raw[0]), expit(raw[0])])
+    else:
+        raw = (np.log(clipped) - np.log(clipped).mean()) * temperature
+        new_prior = softmax(raw)
+    for tree in gbc.estimators_.ravel():
+        tree.tree_.value[...] *= temperature
+    new_prior, shift = _gbc_prior(new_prior, raw)
+    for k, tree in enumerate(gbc.estimators_[0]):
+        if shift[k] != 0.0:
+            tree.tree_.value[:, 0, 0] += shift[k] / gbc.learning_rate
+    gbc.init_.class_prior_ = new_prior
+
+
 def _untemper_gaussian_nb(nb: Estimator, temperature: float) -> None:
     """GaussianNB's joint log-likelihood times T: variances divided by T,
     and the class-dependent normalising terms moved into the priors."""
@@ -187,6 +215,8 @@ def _untemper(exported: Estimator, temperature: float) -> None:
     elif hasattr(final, "coefs_") and hasattr(final, "intercepts_"):
         final.coefs_[-1] = final.coefs_[-1] * temperature
         final.intercepts_[-1] = final.intercepts_[-1] * temperature
+    elif isinstance(final, GradientBoostingClassifier):
+        _untemper_gradient_boosting(final, temperature)
     elif all(hasattr(final, a) for a in ("theta_", "var_", "class_prior_")):
         _untemper_gaussian_nb(final, temperature)
     elif hasattr(final, "tree_") and hasattr(final, "classes_"):

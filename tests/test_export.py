@@ -673,12 +673,6 @@ def test_to_onnx_soft_boosting_student(split, request, forest):
     assert_allclose(proba, model.predict_proba(X_test), atol=1e-5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="export._untemper has no GradientBoostingClassifier branch yet: the export "
-    "warns and keeps the training temperature's probabilities (remove this mark "
-    "when it scales the trees' values and the init score by T)",
-)
 @pytest.mark.parametrize("split", ["iris_split", "binary_split"])
 def test_export_soft_boosting_student_at_temperature_2(split, request, forest):
     X_train, X_test, y_train, _ = request.getfixturevalue(split)
