@@ -56,6 +56,12 @@ _CONDITIONAL_ATTRIBUTES = (
 _Distilled = TypeVar("_Distilled", bound="_BaseDistilled")
 
 
+_PREPROCESSING_FIX = (
+    "encode them first, or give the student the teacher's preprocessing, e.g. "
+    "make_pipeline(clone(teacher[:-1]), student) for a Pipeline teacher"
+)
+
+
 class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
     """Shared fit/predict logic; subclasses say whether the task is
     classification through ``_is_classification``."""
@@ -241,9 +247,15 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         X_rows, row_targets, row_weights = steps.stack_rows(
             task.X, targets, task.sample_weight, X_transfer, transfer_targets
         )
-        self.student_ = steps.fit_student(
-            task, clone(student), X_rows, row_targets, row_weights, features=features
-        )
+        try:
+            self.student_ = steps.fit_student(
+                task, clone(student), X_rows, row_targets, row_weights, features=features
+            )
+        except ValueError as exc:
+            hint = _params.non_numeric_hint(task.X, student, _PREPROCESSING_FIX)
+            if not hint:
+                raise
+            raise ValueError(f"{exc}{hint}") from exc
         self.student_fit_time_ = time.perf_counter() - start
         self._log(f"student fitted ({self.student_fit_}) in {self.student_fit_time_:.2f}s")
         if self.transfer_rounds:

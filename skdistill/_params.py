@@ -8,6 +8,7 @@ Checks that involve several parameters follow the table.
 
 import numbers
 from functools import partial
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -171,3 +172,20 @@ def is_one_dimensional(X):
     if hasattr(X, "ndim"):
         return X.ndim == 1
     return isinstance(X, (list, tuple)) and len(X) > 0 and np.isscalar(X[0])
+
+
+def non_numeric_hint(X: Any, student: Any, fix: str) -> str:
+    """A hint for a student that failed on X's raw columns: which of them
+    are not numeric, and ``fix``; empty when every column is numeric."""
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None:
+        return ""
+    non_numeric = [
+        str(c) for c, d in zip(X.columns, dtypes) if getattr(d, "kind", "O") not in "biuf"
+    ]
+    if not non_numeric:
+        return ""
+    return (
+        f" (the student {type(student).__name__} gets the raw columns, and "
+        f"{non_numeric[:5]} are not numeric; {fix})"
+    )

@@ -711,18 +711,13 @@ def _with_teacher_preprocessing(teacher, student):
 
 
 def _non_numeric_hint(X, student):
-    dtypes = getattr(X, "dtypes", None)
-    if dtypes is None:
-        return ""
-    non_numeric = [
-        str(c) for c, d in zip(X.columns, dtypes) if getattr(d, "kind", "O") not in "biuf"
-    ]
-    if not non_numeric:
-        return ""
-    return (
-        f" (the student {type(student).__name__} gets the raw columns, and "
-        f"{non_numeric[:5]} are not numeric; encode them in the data first, or "
-        "pass --reuse-preprocessing for a Pipeline teacher that encodes them)"
+    from ._params import non_numeric_hint
+
+    return non_numeric_hint(
+        X,
+        student,
+        "encode them in the data first, or pass --reuse-preprocessing for a Pipeline "
+        "teacher that encodes them",
     )
 
 

@@ -619,3 +619,22 @@ def test_frozen_teacher_with_numpy_strings_takes_object_labels(binary_data):
     assert np.mean(model.predict(X) == teacher.predict(X)) > 0.9
     with pytest.raises(ValueError, match="different types"):
         DistilledClassifier(FrozenEstimator(teacher), DecisionTreeClassifier()).fit(X, y)
+
+
+def test_non_numeric_columns_for_a_numeric_student_get_a_hint(binary_data):
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.preprocessing import OneHotEncoder
+
+    X, y = binary_data
+    frame = pd.DataFrame(X[:, :3], columns=["a", "b", "c"])
+    frame["color"] = np.where(y == 1, "red", "blue")
+    teacher = make_pipeline(
+        make_column_transformer((OneHotEncoder(), ["color"]), remainder="passthrough"),
+        LogisticRegression(),
+    )
+    model = DistilledClassifier(
+        teacher, DecisionTreeClassifier(), temperature=1.0, alpha=0.0, transfer=None
+    )
+    with pytest.raises(ValueError, match=r"\['color'\] are not numeric; encode them first"):
+        model.fit(frame, y)

@@ -139,7 +139,7 @@ def test_unlabeled_rows_must_match_X(data):
         model.fit(X, y, X_unlabeled=np.zeros((5, 4)))
     with pytest.raises(ValueError, match="transfer has 2 features, but X has 6"):
         model.set_params(transfer=np.zeros((5, 2))).fit(X, y)
-    with pytest.raises(ValueError, match="0 sample"):
+    with pytest.raises(ValueError, match="X_unlabeled must have at least one row, got 0"):
         model.set_params(transfer=None).fit(X, y, X_unlabeled=np.zeros((0, 6)))
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(6)])
@@ -550,3 +550,25 @@ TRANSFER_DEPENDS_ON_ROWS = {
 )
 def test_sklearn_compatible_with_transfer(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize(
+    "rows, param, match",
+    [
+        (np.empty((0, 4)), "X_unlabeled", "X_unlabeled must have at least one row, got 0"),
+        (np.array([["a"] * 4] * 3), "X_unlabeled", "X_unlabeled must be numeric like X"),
+        (np.ones(4), "transfer", "transfer must be a 2-D array of rows"),
+        (np.ones(4), "X_unlabeled", "X_unlabeled must be a 2-D array of rows"),
+    ],
+)
+def test_unlabeled_rows_errors_name_the_parameter(rows, param, match):
+    X, y = make_classification(n_samples=100, n_features=4, random_state=0)
+    model = DistilledClassifier(
+        RandomForestClassifier(n_estimators=5, random_state=0),
+        DecisionTreeClassifier(),
+        temperature=1.0,
+        alpha=0.0,
+        transfer=rows if param == "transfer" else None,
+    )
+    with pytest.raises(ValueError, match=match):
+        model.fit(X, y, **({"X_unlabeled": rows} if param == "X_unlabeled" else {}))

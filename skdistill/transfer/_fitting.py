@@ -95,6 +95,8 @@ def check_unlabeled(rows, X, name):
         rows = rows.to_numpy()
     rows = _checked_array(rows, name, accept_sparse=["csr", "csc", "coo"])
     _check_width(rows, n_features, name)
+    if not sparse.issparse(rows):
+        rows = _check_kind(rows, X, name)
     if sparse.issparse(X):
         return sparse.csr_matrix(rows).asformat(X.format)
     if sparse.issparse(rows):
@@ -103,9 +105,37 @@ def check_unlabeled(rows, X, name):
 
 
 def _checked_array(rows, name, accept_sparse):
+    """``rows`` as a 2-D array, with errors that name the parameter."""
+    try:
+        shape = rows.shape if hasattr(rows, "shape") else np.shape(rows)
+    except ValueError:  # ragged rows: check_array says so
+        shape = (None, None)
+    if len(shape) != 2:
+        raise ValueError(
+            f"{name} must be a 2-D array of rows with X's columns, got an array of "
+            f"shape {tuple(shape)}; reshape one row with row.reshape(1, -1)"
+        )
+    if shape[0] == 0:
+        raise ValueError(f"{name} must have at least one row, got 0 (shape {tuple(shape)})")
     return check_array(
         rows, accept_sparse=accept_sparse, dtype=None, ensure_all_finite=False, input_name=name
     )
+
+
+def _check_kind(rows, X, name):
+    """Numeric X takes numeric unlabeled rows only (the teacher would fail
+    deep inside with "could not convert string to float")."""
+    X_kind = getattr(getattr(X, "dtype", None), "kind", None)
+    rows_kind = getattr(getattr(rows, "dtype", None), "kind", None)
+    if X_kind in ("b", "i", "u", "f") and rows_kind in ("U", "S", "O"):
+        try:
+            return np.asarray(rows, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{name} must be numeric like X (dtype {X.dtype}), got values of dtype "
+                f"{rows.dtype} that are not numbers, e.g. {rows.ravel()[0]!r}"
+            ) from None
+    return rows
 
 
 def _check_width(rows, n_features, name):
