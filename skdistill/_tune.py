@@ -285,15 +285,12 @@ def tune_settings(task, teacher_fit, student, fixed, auto, *, random_state=None,
         linear=is_linear(student),
     )
     folds = tuning_folds(task, teacher_fit, random_state)
+    pooled = _pooled(task, teacher_fit, folds)
     first, later = _stages(grid, auto)
-    results, losses, pooled = _score_candidates(
-        task, teacher_fit, student, first, folds, random_state, say
-    )
+    results, losses = _score_candidates(task, student, first, folds, pooled, random_state)
     if later:
         later = _pruned(later, results)
-        more, more_losses, _ = _score_candidates(
-            task, teacher_fit, student, later, folds, random_state, say
-        )
+        more, more_losses = _score_candidates(task, student, later, folds, pooled, random_state)
         results, losses = results + more, losses + more_losses
     best = choose(
         results,
@@ -312,23 +309,44 @@ def tune_settings(task, teacher_fit, student, fixed, auto, *, random_state=None,
 
 
 def tuning_folds(task, teacher_fit, random_state):
-    """``(train, valid, teacher, own_targets)`` per fold.
+    """The validation folds, each made once for every candidate: a Bunch of
+    ``task`` (the fold's training part), ``valid`` (its validation row
+    indices), ``X_valid``, ``teacher`` (it labels the fold's transfer rows)
+    and ``outputs`` (its targets' source on the training part).
 
     Out-of-fold targets: the folds of the target source (at most as many as
     :func:`n_inner_folds` allows), each with the teacher fitted without its
     validation rows, whose outputs on the fold's training rows are the
-    candidates' targets (``own_targets``): the out-of-fold outputs there
-    came from teachers that saw the validation rows, and students trained
-    on them scored too well on validation (537_houses, depth-6 tree: chosen
-    at -0.80 R² points on test). Otherwise seeded inner splits, all with the
-    one teacher and its targets of the training rows.
+    candidates' targets: the out-of-fold outputs there came from teachers
+    that saw the validation rows, and students trained on them scored too
+    well on validation (537_houses, depth-6 tree: chosen at -0.80 R² points
+    on test). Otherwise seeded inner splits, all with the one teacher and
+    its targets of the training rows.
     """
     n_folds = n_inner_folds(len(task.y))
     if teacher_fit.folds:
-        pairs = list(zip(teacher_fit.folds, teacher_fit.fold_teachers))[:n_folds]
-        return [(train, valid, teacher, True) for (train, valid), teacher in pairs]
+        pairs = zip(teacher_fit.folds[:n_folds], teacher_fit.fold_teachers)
+        return [_fold(task, train, valid, teacher) for (train, valid), teacher in pairs]
     splits = inner_splits(task.y, task.classification, random_state)
-    return [(train, valid, teacher_fit.teacher, False) for train, valid in splits]
+    return [
+        _fold(task, train, valid, teacher_fit.teacher, teacher_fit.outputs[train])
+        for train, valid in splits
+    ]
+
+
+def _fold(task, train, valid, teacher, outputs=None):
+    """One validation fold; ``outputs=None``: the fold teacher's own outputs
+    on the training part."""
+    sub = _sub_task(task, train)
+    if outputs is None:
+        outputs = steps.teacher_outputs_on(task, teacher, sub.X)
+    return Bunch(
+        task=sub,
+        valid=valid,
+        X_valid=_safe_indexing(task.X, valid),
+        teacher=teacher,
+        outputs=outputs,
+    )
 
 
 def _stages(grid, auto):
@@ -352,27 +370,25 @@ def _pruned(later, results):
     return kept or later
 
 
-def _score_candidates(task, teacher_fit, student, grid, folds, random_state, say):
-    """Fit one student per candidate and fold; pool the validation rows."""
+def _score_candidates(task, student, grid, folds, pooled, random_state):
+    """Fit one student per candidate and fold; score the pooled validation
+    rows: ``(results, per-row losses)``."""
     fold_results = Parallel(n_jobs=task.n_jobs)(
-        delayed(_fold_predictions)(
-            task, teacher_fit.outputs, student, grid, fold, random_state, i, len(folds)
-        )
+        delayed(_fold_predictions)(fold, student, grid, random_state, i, len(folds))
         for i, fold in enumerate(folds)
     )
-    pooled = _pooled(task, teacher_fit, folds)
     results, losses = [], []
     for k, params in enumerate(grid):
         pred = np.concatenate([predictions[k] for predictions in fold_results])
         result, loss = _scored(task, params, pred, pooled)
         results.append(result)
         losses.append(loss)
-    return results, losses, pooled
+    return results, losses
 
 
 def _pooled(task, teacher_fit, folds):
     """The validation rows of all folds: labels, weights, teacher outputs."""
-    valid = np.concatenate([fold[1] for fold in folds])
+    valid = np.concatenate([fold.valid for fold in folds])
     return Bunch(
         y=task.y[valid],
         weights=None if task.sample_weight is None else task.sample_weight[valid],
@@ -394,27 +410,24 @@ def _scored(task, params, pred, pooled):
     return result, loss
 
 
-def _fold_predictions(task, outputs, student, grid, fold, random_state, index, n_folds):
+def _fold_predictions(fold, student, grid, random_state, index, n_folds):
     """Each candidate's student, fitted on the fold's training rows (the
     teacher's targets there, plus transfer rows the fold's teacher labels),
     predicting the fold's validation rows."""
-    train, valid, teacher, own_targets = fold
-    sub = _sub_task(task, train)
-    X_val = _safe_indexing(task.X, valid)
-    fold_outputs = steps.teacher_outputs_on(sub, teacher, sub.X) if own_targets else outputs[train]
+    sub = fold.task
     transfer_cache = {}
     predictions = []
     for params in grid:
         start = time.perf_counter()
         settings = Settings(**params)
-        targets = steps.training_targets(sub, fold_outputs, settings)
+        targets = steps.training_targets(sub, fold.outputs, settings)
         X_transfer, transfer_targets = _candidate_transfer(
-            sub, teacher, settings, random_state, transfer_cache
+            sub, fold.teacher, settings, random_state, transfer_cache
         )
         rows = steps.stack_rows(sub.X, targets, sub.sample_weight, X_transfer, transfer_targets)
         fitted = steps.fit_student(sub, clone(student), *rows)
-        predictions.append(steps.student_predictions(sub, fitted, X_val))
-        if task.verbose:
+        predictions.append(steps.student_predictions(sub, fitted, fold.X_valid))
+        if sub.verbose:
             print(
                 f"[auto] fold {index + 1}/{n_folds}: {describe(params)} "
                 f"({time.perf_counter() - start:.2f}s)",
