@@ -41,11 +41,7 @@ def _fidelity(task, predicted, reference):
 
 
 def _append(rows, new_rows):
-    if rows is None:
-        return new_rows
-    if isinstance(new_rows, np.ndarray) and isinstance(rows, np.ndarray):
-        return np.concatenate([rows, new_rows])
-    return concatenate_rows([rows, new_rows])
+    return new_rows if rows is None else concatenate_rows([rows, new_rows])
 
 
 def adversarial_rounds(
@@ -95,6 +91,8 @@ def adversarial_rounds(
     current, (X_transfer, transfer_targets) = first, transfer
     n_add = sampler.rows_per_round(n_real)
     n_candidates = sampler.n_candidates(n_real, n_add)
+    # The rows the current student was fitted on (LeafRefill counts them per leaf).
+    X_trained = task.X if X_transfer is None else concatenate_rows([task.X, X_transfer])
     for round_ in range(1, n_rounds + 1):
         X_cand = sampler.sample_candidates(task.X, n_candidates, random_state=rng)
         # Only the adversarial sampler needs every candidate labelled; leaf
@@ -103,7 +101,6 @@ def adversarial_rounds(
         if sampler.needs_candidate_targets:
             cand_targets = steps.label_rows(task, teacher, X_cand, temperature)
             student_out = _outputs(task, current, X_cand, features, gives_proba)
-        X_trained = task.X if X_transfer is None else concatenate_rows([task.X, X_transfer])
         picked, note = sampler.select(
             current,
             steps.select_columns(X_trained, features),
@@ -126,6 +123,7 @@ def adversarial_rounds(
         transfer_targets = _append(transfer_targets, new_targets)
         rows = steps.stack_rows(task.X, targets, task.sample_weight, X_transfer, transfer_targets)
         current = steps.fit_student(task, clone(student), *rows, features=features)
+        X_trained = rows[0]
         fidelity.append(
             _fidelity(task, _outputs(task, current, X_valid, features, gives_proba), reference)
         )
