@@ -27,12 +27,13 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import r2_score
-from sklearn.utils import Bunch, _safe_indexing, check_random_state
+from sklearn.utils import Bunch, _safe_indexing
 
 from . import _strategies, _targets
 from ._labeling import concatenate_rows, n_rows_of, predict_in_batches
 from ._utils import accepts_sample_weight, fit_estimator, seed_unset_random_states
 from .transfer import _fitting
+from .transfer._fitting import transfer_rows  # noqa: F401 - a step of the fit
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,6 @@ class Settings:
     temperature: float = 1.0
     alpha: float = 0.0
     transfer: object = None
-
-    def replace(self, **changes):
-        """A copy with some fields changed."""
-        return Settings(**{**self.__dict__, **changes})
 
 
 @dataclass
@@ -188,13 +185,6 @@ def transfer_components(transfer, rng, seeded, force_sampler=False):
     return generators, arrays, sampler
 
 
-def transfer_rows(X, generators, arrays, X_unlabeled=None):
-    """All transfer rows (generated, given and unlabeled) in X's form, or None."""
-    if not generators and not arrays and X_unlabeled is None:
-        return None
-    return _fitting.transfer_rows(X, generators, arrays, X_unlabeled)
-
-
 def stack_rows(X, targets, sample_weight, X_transfer, transfer_targets):
     """Real rows followed by transfer rows: ``(X, targets, weights)``.
     Transfer rows weigh 1; weights stay None when no weight was given."""
@@ -275,9 +265,3 @@ def _classification_summary(source, logits, targets, y_idx):
 
 def _regression_summary(source, predictions, y):
     return Bunch(source=source, teacher_r2=float(r2_score(y, predictions.reshape(np.shape(y)))))
-
-
-def seeded_rng(random_state):
-    """A RandomState for one fit: a fresh one from an int seed (so that the
-    same seed gives the same fit), the given instance, or numpy's global."""
-    return check_random_state(random_state)

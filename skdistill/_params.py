@@ -19,10 +19,10 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._strategies import STUDENT_FIT_OPTIONS
 from ._targets import TARGET_SOURCES
+from ._tune import is_auto
 from ._validation import check_int, check_n_jobs, check_option, check_real
 from .transfer import _fitting
 
-AUTO = "auto"
 # Below this temperature every target is one-hot already (logits differ by
 # far more than T); the bound keeps the softmax away from 0/0.
 MIN_TEMPERATURE = 1e-3
@@ -31,7 +31,7 @@ MIN_TEMPERATURE = 1e-3
 def check_auto_or_real(value, name, **bounds):
     """``"auto"`` or a real number within ``bounds``."""
     if isinstance(value, str):
-        if value != AUTO:
+        if not is_auto(value):
             raise ValueError(f'{name} must be "auto" or a real number, got {value!r}')
         return
     check_real(value, name, **bounds)
@@ -118,7 +118,7 @@ def _check_task(teacher, student, classification, owner):
 
 
 def _check_transfer(transfer, transfer_rounds):
-    transfer = None if isinstance(transfer, str) and transfer == AUTO else transfer
+    transfer = None if is_auto(transfer) else transfer
     generators, _, sampler = _fitting.split_transfer(transfer)
     for generator in generators:
         if hasattr(generator, "_check_params"):

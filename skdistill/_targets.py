@@ -25,6 +25,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 from sklearn.utils.parallel import Parallel, delayed
 
+from ._labeling import n_rows_of
 from ._utils import final_estimator, fit_estimator
 
 # Probabilities are clipped to [PROBA_EPS, 1] before taking logs, so that a
@@ -169,7 +170,7 @@ def check_scores_follow_predict(teacher, X, classes):
     ``predict`` on the first rows of X: the scores are then not class
     scores (e.g. one-vs-one votes), and distilling them would be silently
     wrong."""
-    rows = _safe_indexing(X, slice(0, min(CONSISTENCY_ROWS, _n_rows(X))))
+    rows = _safe_indexing(X, slice(0, min(CONSISTENCY_ROWS, n_rows_of(X))))
     predicted = np.asarray(teacher.predict(rows))
     from_scores = classes[teacher_logits(teacher, rows, classes).argmax(axis=1)]
     agreement = float(np.mean(from_scores == predicted))
@@ -182,11 +183,6 @@ def check_scores_follow_predict(teacher, X, classes):
             "(e.g. CalibratedClassifierCV(SVC(), ensemble=False)) to give it "
             "predict_proba."
         )
-
-
-def _n_rows(X):
-    shape = getattr(X, "shape", None)
-    return int(shape[0]) if shape is not None else len(X)
 
 
 def teacher_outputs(teacher, X, classes=None):

@@ -2,6 +2,7 @@
 the modules the steps may import."""
 
 import ast
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -161,7 +162,7 @@ def test_verbose_prints_every_candidate_per_fold(data, capsys):
 
 def test_settings_replace():
     settings = Settings(temperature=2.0)
-    assert settings.replace(alpha=0.5) == Settings(temperature=2.0, alpha=0.5)
+    assert dataclasses.replace(settings, alpha=0.5) == Settings(temperature=2.0, alpha=0.5)
     assert settings.alpha == 0.0
 
 

@@ -157,7 +157,7 @@ def seeded_clones(generators, sampler, rng, seed):
     return generators, sampler
 
 
-def transfer_rows(X, generators, arrays, X_unlabeled):
+def transfer_rows(X, generators, arrays, X_unlabeled=None):
     """All transfer rows (generated + given), stacked in X's form, or None."""
     parts = [check_unlabeled(a, X, "transfer") for a in arrays]
     if X_unlabeled is not None:
