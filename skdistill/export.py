@@ -165,26 +165,14 @@ def _untemper_gradient_boosting(gbc: Estimator, temperature: float) -> None:
     T, and the init prior replaced by the softmax of T times its raw score
     (kept above the prior clip of scikit-learn 1.6/1.7 by shifting the first
     round's leaves, as ``SoftGradientBoostingClassifier.to_sklearn`` does)."""
-    from scipy.special import expit, softmax
+    from .students._boosting import _gbc_init_prior, _init_score, _prior_of_score
 
-    from .students._boosting import _gbc_prior
-
-    prior = np.asarray(gbc.init_.class_prior_, dtype=np.float64)
-    eps = np.finfo(np.float64).eps
-    clipped = np.clip(prior, eps, 1 - eps)
-    if len(clipped) == 2:
-        raw = np.array([np.log(clipped[1] / (1 - clipped[1]))]) * temperature
-        new_prior = np.array([1 - expit(raw[0]), expit(raw[0])])
-    else:
-        raw = (np.log(clipped) - np.log(clipped).mean()) * temperature
-        new_prior = softmax(raw)
+    raw = temperature * _init_score(np.asarray(gbc.init_.class_prior_, dtype=np.float64))
     for tree in gbc.estimators_.ravel():
         tree.tree_.value[...] *= temperature
-    new_prior, shift = _gbc_prior(new_prior, raw)
-    for k, tree in enumerate(gbc.estimators_[0]):
-        if shift[k] != 0.0:
-            tree.tree_.value[:, 0, 0] += shift[k] / gbc.learning_rate
-    gbc.init_.class_prior_ = new_prior
+    gbc.init_.class_prior_ = _gbc_init_prior(
+        gbc.estimators_, _prior_of_score(raw), raw, gbc.learning_rate
+    )
 
 
 def _untemper_gaussian_nb(nb: Estimator, temperature: float) -> None:

@@ -593,11 +593,7 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
         if hasattr(self, "feature_names_in_"):
             gbc.feature_names_in_ = self.feature_names_in_.copy()
         estimators = deepcopy(self.estimators_)
-        prior, init_shift = _gbc_prior(self.prior_, self.init_score_)
-        for k, tree in enumerate(estimators[0]):
-            if init_shift[k] != 0.0:
-                # Every row passes through one leaf of each first-round tree.
-                tree.tree_.value[:, 0, 0] += init_shift[k] / self.learning_rate
+        prior = _gbc_init_prior(estimators, self.prior_, self.init_score_, self.learning_rate)
         gbc.init_ = _prior_classifier(prior, self.n_features_in_)
         gbc.estimators_ = estimators
         gbc.n_estimators_ = self.n_estimators_
@@ -661,6 +657,25 @@ def _tree_fit_matrix(X):
 def _weighted_prior(targets, sample_weight):
     prior = np.average(targets, axis=0, weights=sample_weight)
     return prior / prior.sum()
+
+
+def _gbc_init_prior(estimators, prior, init_score, learning_rate):
+    """The prior for a GradientBoostingClassifier's ``init_`` whose raw score,
+    with ``estimators`` (modified in place), is ``init_score``: what the
+    prior clip of :func:`_gbc_prior` moves is added to the first round."""
+    prior, init_shift = _gbc_prior(prior, init_score)
+    for k, tree in enumerate(estimators[0]):
+        if init_shift[k] != 0.0:
+            # Every row passes through one leaf of each first-round tree.
+            tree.tree_.value[:, 0, 0] += init_shift[k] / learning_rate
+    return prior
+
+
+def _prior_of_score(init_score):
+    """The class prior whose raw score is ``init_score`` (the inverse of
+    :func:`_init_score` for priors inside the clip)."""
+    proba = model_proba(np.asarray(init_score, dtype=np.float64)[None, :])[0]
+    return np.array([1.0 - proba[0], proba[0]]) if len(proba) == 1 else proba
 
 
 def _init_score(prior):
