@@ -9,7 +9,10 @@ JSON file in ``DIR`` -- so benchmarks run separately (or in the background)
 with ``--json`` into the same folder are rendered too -- and written into
 the document between the ``<!-- results:start -->`` and ``<!-- results:end
 -->`` markers, with the machine, versions, date and mode of each run. Text
-outside the markers is kept.
+outside the markers is kept. The benchmarks of ``SECTIONS`` (subforest,
+churn, search) each have their own markers and section, so one of them can
+be rerun and re-rendered alone. ``benchmarks/results/`` (the default
+``--out-dir``) is committed: the JSON the document was rendered from.
 
 ``--quick`` takes a few minutes on 2 cores (smaller teachers, fewer
 students, folds and data sets); full mode takes about an hour.
@@ -26,6 +29,10 @@ from _harness import markdown_table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITE = ("born_again", "compression", "large", "leaf_refill", "overhead", "speed")
+# Benchmarks with a section of their own: each script has ``render(payload)``
+# and its tables go between ``<!-- results:NAME:start -->`` / ``end`` markers,
+# so running one of them rewrites only its own section.
+SECTIONS = ("subforest", "churn", "search")
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 
@@ -257,21 +264,49 @@ def render(out_dir):
     return "\n\n".join(parts) + "\n"
 
 
-def write_doc(doc, body):
+def render_sections(out_dir):
+    """``{name: markdown}`` for each benchmark of ``SECTIONS`` with a JSON
+    result in ``out_dir``, rendered by its own script."""
+    sections = {}
+    for name in SECTIONS:
+        path = Path(out_dir) / f"{name}.json"
+        if path.exists():
+            payload = json.loads(path.read_text())
+            body = __import__(f"bench_{name}").render(payload)
+            sections[name] = f"{_machine_line(payload)}\n\n{body}"
+    return sections
+
+
+def _replace_between(text, start, end, body, heading):
+    """``text`` with ``body`` between the markers (added at the end, under
+    ``heading``, when the markers are missing)."""
+    if start not in text or end not in text:
+        text = text.rstrip() + f"\n\n{heading}\n\n{start}\n{end}\n"
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{start}\n\n{body}\n{end}{tail}"
+
+
+def write_doc(doc, body, sections=None):
+    """Write the suite's tables (``body``; None keeps the ones in the
+    document) and each rendered section into ``doc``."""
     doc = Path(doc)
-    text = doc.read_text() if doc.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
-    if START not in text or END not in text:
-        text = text.rstrip() + f"\n\n## Results\n\n{START}\n{END}\n"
-    head, rest = text.split(START, 1)
-    _, tail = rest.split(END, 1)
-    doc.write_text(f"{head}{START}\n\n{body}\n{END}{tail}")
+    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
+    if body is not None:
+        text = _replace_between(text, START, END, body, "## Results")
+    for name, section in (sections or {}).items():
+        start, end = f"<!-- results:{name}:start -->", f"<!-- results:{name}:end -->"
+        text = _replace_between(text, start, end, section, f"## Results: {name}")
+    doc.write_text(text)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a few minutes on 2 cores")
     parser.add_argument(
-        "--only", default=",".join(SUITE), help=f"comma-separated subset of {','.join(SUITE)}"
+        "--only",
+        default=",".join(SUITE),
+        help=f"comma-separated subset of {','.join(SUITE + SECTIONS)}",
     )
     parser.add_argument("--out-dir", default=str(ROOT / "benchmarks" / "results"))
     parser.add_argument(
@@ -284,20 +319,22 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     names = [n.strip() for n in args.only.split(",") if n.strip()]
-    unknown = sorted(set(names) - set(SUITE))
+    unknown = sorted(set(names) - set(SUITE + SECTIONS))
     if unknown:
-        parser.error(f"unknown benchmark(s) {unknown}; choose from {list(SUITE)}")
+        parser.error(f"unknown benchmark(s) {unknown}; choose from {list(SUITE + SECTIONS)}")
     Path(args.out_dir).mkdir(parents=True, exist_ok=True)
     if not args.render_only:
         for name in names:
             print(f"\n# {name}\n", flush=True)
             seconds = run_benchmark(name, args.quick, args.out_dir)
             print(f"({name}: {seconds:.0f} s)", flush=True)
-    body = render(args.out_dir)
+    has_suite = any((Path(args.out_dir) / f"{name}.json").exists() for name in SUITE)
+    body = render(args.out_dir) if has_suite else None
+    sections = render_sections(args.out_dir)
     if args.doc:
-        write_doc(args.doc, body)
+        write_doc(args.doc, body, sections)
         print(f"wrote {args.doc}")
-    return body
+    return "\n\n".join([body or ""] + list(sections.values()))
 
 
 if __name__ == "__main__":
