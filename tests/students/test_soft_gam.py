@@ -12,7 +12,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from skdistill import DistilledClassifier
 from skdistill.export import export_rules, export_student
 from skdistill.students import SoftGAMClassifier, SoftGAMRegressor
-from skdistill.students._gam import best_quadrants, feature_step, feature_thresholds
+from skdistill.students._gam_fitting import best_quadrants, feature_step, feature_thresholds
 
 EARLY_STOPPING_REASON = (
     "the early-stopping split holds out different rows of weighted and of "
