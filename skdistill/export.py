@@ -165,13 +165,14 @@ def _untemper_gradient_boosting(gbc: Estimator, temperature: float) -> None:
     T, and the init prior replaced by the softmax of T times its raw score
     (kept above the prior clip of scikit-learn 1.6/1.7 by shifting the first
     round's leaves, as ``SoftGradientBoostingClassifier.to_sklearn`` does)."""
-    from .students._boosting import _gbc_init_prior, _init_score, _prior_of_score
+    from .students._boosting_export import gbc_init_prior
+    from .students._soft_scores import init_score, prior_of_score
 
-    raw = temperature * _init_score(np.asarray(gbc.init_.class_prior_, dtype=np.float64))
+    raw = temperature * init_score(np.asarray(gbc.init_.class_prior_, dtype=np.float64))
     for tree in gbc.estimators_.ravel():
         tree.tree_.value[...] *= temperature
-    gbc.init_.class_prior_ = _gbc_init_prior(
-        gbc.estimators_, _prior_of_score(raw), raw, gbc.learning_rate
+    gbc.init_.class_prior_ = gbc_init_prior(
+        gbc.estimators_, prior_of_score(raw), raw, gbc.learning_rate
     )
 
 

@@ -23,15 +23,11 @@ the held-out soft cross-entropy, on by default above 10000 rows as in
 """
 
 from collections import deque
-from copy import deepcopy
 
 import numpy as np
 from scipy.sparse import issparse
-from scipy.special import expit, logsumexp
+from scipy.special import logsumexp
 from sklearn.base import BaseEstimator
-from sklearn.dummy import DummyClassifier
-from sklearn.ensemble import GradientBoostingClassifier
-from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeRegressor
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import (
@@ -40,9 +36,18 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._loss import binary_loss_gradient, multinomial_loss_gradient
 from .._validation import check_int, check_real
 from ._base import SoftTargetClassifierMixin, soft_targets_from_y
+from ._boosting_export import to_gradient_boosting
+from ._soft_scores import (
+    MIN_HESSIAN,
+    init_score,
+    loss_gradient,
+    model_proba,
+    soft_cross_entropy,
+    validation_split,
+    weighted_prior,
+)
 from ._tree import (
     TREE_LEAF,
     check_random_state_param,
@@ -50,47 +55,9 @@ from ._tree import (
     check_tree_growth_params,
 )
 
-# Newton denominators below this are treated as zero (the leaf's rows are all
-# predicted with certainty already): the leaf value is then 0, as in sklearn.
-MIN_HESSIAN = 1e-150
-
 # early_stopping="auto" holds out rows above this many, as scikit-learn's
 # HistGradientBoosting does.
 AUTO_EARLY_STOPPING_ROWS = 10_000
-
-
-def _loss_gradient(raw, targets, sample_weight=None):
-    """``(weighted loss sum, gradient)`` of the soft cross-entropy from the
-    compiled kernels.
-
-    ``raw`` has one column (binary: the logit of class 1, ``targets`` is
-    P(class 1)) or one column per class (multinomial). With
-    ``sample_weight=None`` the gradient is the unweighted ``q - p``.
-    """
-    if raw.shape[1] == 1:
-        loss, grad = binary_loss_gradient(
-            np.ascontiguousarray(raw[:, 0]),
-            np.ascontiguousarray(targets[:, 0]),
-            sample_weight,
-        )
-        return loss, grad[:, None]
-    return multinomial_loss_gradient(raw, targets, sample_weight)
-
-
-def soft_cross_entropy(raw, targets, sample_weight):
-    """Weighted mean of ``-sum_k p_k log q_k`` with ``q`` from raw scores."""
-    loss, _ = _loss_gradient(raw, targets, sample_weight)
-    return loss / float(np.sum(sample_weight))
-
-
-def model_proba(raw):
-    """Probabilities of the modelled columns: sigmoid (binary) or softmax."""
-    if raw.shape[1] == 1:
-        return expit(raw)
-    z = raw - raw.max(axis=1, keepdims=True)
-    np.exp(z, out=z)
-    z /= z.sum(axis=1, keepdims=True)
-    return z
 
 
 class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
@@ -291,12 +258,12 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
 
         val = None
         if self.do_early_stopping_:
-            train, val = _validation_split(targets, sample_weight, self.validation_fraction, rng)
+            train, val = validation_split(targets, sample_weight, self.validation_fraction, rng)
             val = (X[val], modelled[val], sample_weight[val])
             X, targets, modelled = X[train], targets[train], modelled[train]
             sample_weight = sample_weight[train]
-        self.prior_ = _weighted_prior(targets, sample_weight)
-        self.init_score_ = _init_score(self.prior_)
+        self.prior_ = weighted_prior(targets, sample_weight)
+        self.init_score_ = init_score(self.prior_)
         trees, train_scores, val_scores = self._boost(X, modelled, sample_weight, val, rng)
 
         self.estimators_ = np.empty((len(trees), self.n_trees_per_iteration_), dtype=object)
@@ -365,7 +332,7 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
 
     def _fit_stage(self, X_fit, X_apply, targets, sample_weight, raw, in_bag, rng):
         """Fit one tree per raw column on ``targets - q``; update ``raw`` in place."""
-        _, gradient = _loss_gradient(raw, targets)
+        _, gradient = loss_gradient(raw, targets)
         residual = -gradient  # p - q
         proba = targets + gradient
         hessian = proba * (1.0 - proba)
@@ -565,82 +532,12 @@ class SoftGradientBoostingClassifier(SoftTargetClassifierMixin, BaseEstimator):
         True
         """
         check_is_fitted(self)
-        gbc = GradientBoostingClassifier(
-            loss="log_loss",
-            learning_rate=self.learning_rate,
-            n_estimators=self.n_estimators_,
-            subsample=self.subsample,
-            min_samples_split=self.min_samples_split,
-            min_samples_leaf=self.min_samples_leaf,
-            min_weight_fraction_leaf=self.min_weight_fraction_leaf,
-            max_depth=self.max_depth,
-            min_impurity_decrease=self.min_impurity_decrease,
-            random_state=self.random_state,
-            max_features=self.max_features,
-            max_leaf_nodes=self.max_leaf_nodes,
-            validation_fraction=self.validation_fraction,
-            n_iter_no_change=self.n_iter_no_change if self.do_early_stopping_ else None,
-            tol=self.tol,
-        )
-        # Our trees split on squared error: scikit-learn < 1.9 defaults to
-        # friedman_mse; 1.9 deprecates criterion (always squared error).
-        if gbc.get_params().get("criterion", "deprecated") != "deprecated":
-            gbc.set_params(criterion="squared_error")
-        gbc.classes_ = self.classes_.copy()
-        gbc.n_classes_ = self.n_classes_
-        gbc.n_trees_per_iteration_ = self.n_trees_per_iteration_
-        gbc.n_features_in_ = self.n_features_in_
-        if hasattr(self, "feature_names_in_"):
-            gbc.feature_names_in_ = self.feature_names_in_.copy()
-        estimators = deepcopy(self.estimators_)
-        prior = _gbc_init_prior(estimators, self.prior_, self.init_score_, self.learning_rate)
-        gbc.init_ = _prior_classifier(prior, self.n_features_in_)
-        gbc.estimators_ = estimators
-        gbc.n_estimators_ = self.n_estimators_
-        gbc.max_features_ = estimators[0, 0].max_features_
-        # scikit-learn reports twice the binomial cross-entropy (the old
-        # deviance), the multinomial one as it is.
-        factor = 2.0 if self.n_classes_ == 2 else 1.0
-        gbc.train_score_ = factor * self.train_score_
-        gbc._loss = gbc._get_loss(sample_weight=None)
-        return gbc
+        return to_gradient_boosting(self)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-
-
-def _gbc_prior(prior, init_score):
-    """``(class prior for GradientBoostingClassifier's init_, score shift)``.
-
-    The prior is clipped to float32's eps, which leaves it unchanged under
-    the clip of every scikit-learn version (float32's eps before 1.8,
-    float64's since); ``shift`` is ``init_score`` minus the raw score that
-    prior gives (zero unless the clip changed it).
-    """
-    eps32 = float(np.finfo(np.float32).eps)
-    eps64 = np.finfo(np.float64).eps
-    clipped = np.clip(prior, eps32, 1.0 - eps32)
-    if np.array_equal(clipped, np.clip(prior, eps64, 1.0 - eps64)):
-        return prior.copy(), np.zeros_like(init_score)
-    if len(prior) == 2:
-        raw = np.array([np.log(clipped[1] / (1.0 - clipped[1]))])
-    else:
-        log_prior = np.log(clipped)
-        raw = log_prior - log_prior.mean()
-    return clipped, init_score - raw
-
-
-def _prior_classifier(prior, n_features):
-    """A fitted ``DummyClassifier(strategy="prior")`` whose ``predict_proba``
-    is ``prior`` on every row."""
-    n_classes = len(prior)
-    dummy = DummyClassifier(strategy="prior").fit(
-        np.zeros((n_classes, n_features)), np.arange(n_classes)
-    )
-    dummy.class_prior_ = np.asarray(prior, dtype=np.float64).copy()
-    return dummy
 
 
 def _tree_fit_matrix(X):
@@ -652,64 +549,3 @@ def _tree_fit_matrix(X):
     X = X.tocsc(copy=True)
     X.sort_indices()
     return X
-
-
-def _weighted_prior(targets, sample_weight):
-    prior = np.average(targets, axis=0, weights=sample_weight)
-    return prior / prior.sum()
-
-
-def _gbc_init_prior(estimators, prior, init_score, learning_rate):
-    """The prior for a GradientBoostingClassifier's ``init_`` whose raw score,
-    with ``estimators`` (modified in place), is ``init_score``: what the
-    prior clip of :func:`_gbc_prior` moves is added to the first round."""
-    prior, init_shift = _gbc_prior(prior, init_score)
-    for k, tree in enumerate(estimators[0]):
-        if init_shift[k] != 0.0:
-            # Every row passes through one leaf of each first-round tree.
-            tree.tree_.value[:, 0, 0] += init_shift[k] / learning_rate
-    return prior
-
-
-def _prior_of_score(init_score):
-    """The class prior whose raw score is ``init_score`` (the inverse of
-    :func:`_init_score` for priors inside the clip)."""
-    proba = model_proba(np.asarray(init_score, dtype=np.float64)[None, :])[0]
-    return np.array([1.0 - proba[0], proba[0]]) if len(proba) == 1 else proba
-
-
-def _init_score(prior):
-    """Raw score of the prior, clipped as sklearn's DummyClassifier init is."""
-    eps = np.finfo(np.float64).eps
-    clipped = np.clip(prior, eps, 1.0 - eps)
-    if len(prior) == 2:
-        return np.array([np.log(clipped[1] / (1.0 - clipped[1]))])
-    log_prior = np.log(clipped)
-    return log_prior - log_prior.mean()
-
-
-def _validation_split(targets, sample_weight, validation_fraction, rng):
-    """Train/validation row indices for early stopping.
-
-    Only rows of positive weight are split (a zero-weight row changes neither
-    the fit nor the validation loss); stratified on the most probable class
-    when every class has at least two rows.
-    """
-    rows = np.flatnonzero(sample_weight > 0)
-    labels = np.argmax(targets[rows], axis=1)
-    counts = np.bincount(labels)
-    stratify = labels if counts[counts > 0].min() >= 2 else None
-    try:
-        return train_test_split(
-            rows, test_size=validation_fraction, random_state=rng, stratify=stratify
-        )
-    except ValueError:
-        pass  # too few rows per class for a stratified split of this size
-    try:
-        return train_test_split(rows, test_size=validation_fraction, random_state=rng)
-    except ValueError as exc:
-        raise ValueError(
-            f"early stopping with validation_fraction={validation_fraction} "
-            f"leaves no training or no validation rows among the {len(rows)} rows "
-            "of positive sample_weight; use more rows or early_stopping=False"
-        ) from exc

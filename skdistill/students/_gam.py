@@ -32,7 +32,6 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import check_int, check_real
 from ._base import SoftTargetClassifierMixin, soft_targets_from_y
-from ._boosting import _init_score, _validation_split, _weighted_prior, model_proba
 from ._gam_docs import ATTRIBUTES_DOC, PARAMETERS_DOC
 from ._gam_fitting import (
     SoftCrossEntropy,
@@ -51,6 +50,7 @@ from ._gam_fitting import (
     top_pairs,
     with_scores,
 )
+from ._soft_scores import init_score, model_proba, validation_split, weighted_prior
 from ._tree import check_random_state_param, check_sample_weight
 
 
@@ -136,7 +136,7 @@ class _BaseGAM(BaseEstimator):
             )
         # The split stratifies on the argmax column: give regression one.
         split_targets = targets if targets.shape[1] > 1 else np.zeros_like(targets)
-        rows, val_rows = _validation_split(
+        rows, val_rows = validation_split(
             split_targets,
             weight,
             params.validation_fraction,
@@ -417,7 +417,7 @@ class SoftGAMClassifier(SoftTargetClassifierMixin, _BaseGAM):
         weight = check_sample_weight(sample_weight, X.shape[0])
         # Two classes: one score column, the log-odds of class 1.
         modelled = targets[:, 1:] if len(classes) == 2 else targets
-        init = _init_score(_weighted_prior(targets, weight))
+        init = init_score(weighted_prior(targets, weight))
         self.classes_ = classes
         return self._fit_additive(
             X, modelled, weight, init, SoftCrossEntropy(modelled.shape[1]), params

@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.utils import Bunch
 
 from .._loss import squared_error_loss_gradient
-from ._boosting import MIN_HESSIAN, model_proba, soft_cross_entropy
+from ._soft_scores import MIN_HESSIAN, model_proba, soft_cross_entropy
 
 
 # --------------------------------------------------------------------------
