@@ -41,3 +41,23 @@ def test_only_accepts_section_benchmarks(tmp_path):
         raise AssertionError("an unknown benchmark name must be refused")
     out = run.main(["--only", "churn", "--render-only", "--out-dir", str(tmp_path), "--doc", ""])
     assert out.strip() == ""
+
+
+def test_student_table_quick(tmp_path):
+    import _harness
+    import pytest
+
+    if not (_harness.DATASETS / "magic.tsv.gz").exists():
+        pytest.skip(f"shared datasets not found in {_harness.DATASETS}")
+    import bench_student_table
+
+    rows = bench_student_table.main(["--quick", "--json", str(tmp_path / "t.json")])
+    by_name = {row["student"]: row for row in rows}
+    assert len(rows) == 8 and (tmp_path / "t.json").exists()
+    # soft targets keep a deep tree's leaves uncertain: far lower KL than on labels
+    soft_kl, hard_kl = (
+        float(v.strip("()"))
+        for v in by_name["SoftDecisionTreeClassifier(max_depth=8)"]["KL soft (hard)"].split()
+    )
+    assert soft_kl < hard_kl
+    assert all(0.5 < row["test accuracy"] <= 1 for row in rows)
