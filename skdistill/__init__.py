@@ -9,6 +9,7 @@ fast, readable one (the *student*) that behaves like it.
 from . import _loss  # noqa: F401
 from ._distill import DistilledClassifier, DistilledEstimator, DistilledRegressor
 from .report import distillation_report
+from .search import StudentSearch, search_students
 from .size_search import distill_path, select_student
 from .transfer import AdversarialSampler, GaussianNoise, Mixup, Munge, UniformBox
 
@@ -20,7 +21,9 @@ __all__ = [
     "DistilledRegressor",
     "distill_path",
     "distillation_report",
+    "search_students",
     "select_student",
+    "StudentSearch",
     "AdversarialSampler",
     "GaussianNoise",
     "Mixup",
