@@ -12,9 +12,6 @@ lost file. User errors print one clear message, never a traceback; set
 """
 
 import argparse
-import importlib
-import importlib.util
-import inspect
 import json
 import math
 import os
@@ -61,8 +58,6 @@ REPORT_EXAMPLES = """examples:
   skdistill report --student student.skops --data test.csv --target label \\
       --json report.json    (the teacher inside a distilled model file)
 """
-
-TRANSFER_MODULE = "skdistill.transfer"
 
 
 # --------------------------------------------------------------------------
@@ -115,36 +110,32 @@ def split_spec(spec, option):
     return name, params, positional
 
 
-def _native_student(class_name):
-    try:
-        students = importlib.import_module("skdistill.students")
-    except ImportError:  # pragma: no cover - the sub-package is part of skdistill
-        return None
-    return getattr(students, class_name, None)
-
-
 def student_registry():
     """Student name -> (description, {"classification": class or None,
     "regression": class or None})."""
     from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor
-    from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
-    from sklearn.naive_bayes import GaussianNB
+    from sklearn.linear_model import LinearRegression, Ridge
     from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
-    soft_logistic = _native_student("SoftLogisticRegression")
-    soft_nb = _native_student("SoftGaussianNB")
+    from .students import (
+        SoftDecisionTreeClassifier,
+        SoftGaussianNB,
+        SoftGradientBoostingClassifier,
+        SoftLogisticRegression,
+    )
+
     return {
         "tree": (
             "decision tree (DecisionTreeClassifier / DecisionTreeRegressor)",
             {"classification": DecisionTreeClassifier, "regression": DecisionTreeRegressor},
         ),
         "logistic": (
-            f"logistic regression ({(soft_logistic or LogisticRegression).__name__})",
-            {"classification": soft_logistic or LogisticRegression},
+            "logistic regression (skdistill SoftLogisticRegression)",
+            {"classification": SoftLogisticRegression},
         ),
         "soft_tree": (
             ("tree grown on the teacher's probabilities (skdistill SoftDecisionTreeClassifier)"),
-            {"classification": _native_student("SoftDecisionTreeClassifier")},
+            {"classification": SoftDecisionTreeClassifier},
         ),
         "gbm": (
             "gradient boosting (GradientBoostingClassifier / Regressor)",
@@ -155,11 +146,11 @@ def student_registry():
         ),
         "soft_gbm": (
             ("gradient boosting on soft cross-entropy (skdistill SoftGradientBoostingClassifier)"),
-            {"classification": _native_student("SoftGradientBoostingClassifier")},
+            {"classification": SoftGradientBoostingClassifier},
         ),
         "nb": (
-            f"Gaussian naive Bayes ({(soft_nb or GaussianNB).__name__})",
-            {"classification": soft_nb or GaussianNB},
+            "Gaussian naive Bayes (skdistill SoftGaussianNB)",
+            {"classification": SoftGaussianNB},
         ),
         "ridge": (
             "Ridge regression (on the teacher's logits for classifiers)",
@@ -202,17 +193,13 @@ def build_student(spec, task):
     from ._io import UsageError
 
     name, params = check_student_name(spec)
-    cls = student_registry()[name][1].get(task)
+    registry = student_registry()
+    cls = registry[name][1].get(task)
     if cls is None:
-        available = [
-            n for n, (_, by_task) in student_registry().items() if by_task.get(task) is not None
-        ]
-        if task not in student_registry()[name][1]:
-            reason = f"is not a {task} student"
-        else:
-            reason = "is not available in this version of skdistill"
+        available = [n for n, (_, by_task) in registry.items() if task in by_task]
         raise UsageError(
-            f"student {name!r} {reason}; for a {task} teacher use one of {', '.join(available)}"
+            f"student {name!r} is not a {task} student; "
+            f"for a {task} teacher use one of {', '.join(available)}"
         )
     return _with_known_params(cls(), params, f"student {name!r} ({cls.__name__})")
 
@@ -252,24 +239,11 @@ def parse_transfer_spec(spec):
     Raises
     ------
     UsageError
-        When this version of skdistill has no transfer sets, or the name or
-        parameters are unknown.
+        When the name or parameters are unknown.
     """
+    from . import transfer as module
     from ._io import UsageError
 
-    if importlib.util.find_spec(TRANSFER_MODULE) is None:
-        raise UsageError(
-            f"--transfer {spec!r}: transfer sets (skdistill.transfer) are not "
-            "available in this version of skdistill; distil without --transfer"
-        )
-    from ._distill import DistilledEstimator
-
-    if "transfer" not in inspect.signature(DistilledEstimator).parameters:
-        raise UsageError(
-            f"--transfer {spec!r}: this version's DistilledEstimator has no "
-            "transfer parameter; distil without --transfer"
-        )
-    module = importlib.import_module(TRANSFER_MODULE)
     name, params, positional = split_spec(spec, "--transfer")
     generators = {
         public.lower(): getattr(module, public)

@@ -311,13 +311,10 @@ def test_unknown_param_lists_valid_ones(files, tmp_path, capsys):
         ({"teacher": "teacher.bin"}, 2, "not found"),
         ({"data": "train.xlsx"}, 2, "not found"),
         ({"flags": ["--ignore-columns", "nope"]}, 2, "--ignore-columns column 'nope'"),
-        ({"flags": ["--transfer", "munge:10"]}, 2, "--transfer"),
         ({"flags": ["--reuse-preprocessing"]}, 2, "needs a Pipeline teacher"),
     ],
 )
 def test_usage_errors(overrides, code, message, files, tmp_path, capsys):
-    if "transfer" in str(overrides) and _transfer_available():
-        pytest.skip("skdistill.transfer exists; --transfer is accepted")
     assert main(distill_args(files, tmp_path, **overrides)) == code
     assert message in capsys.readouterr().err
 
@@ -485,11 +482,8 @@ CLASSIFICATION_SPECS = [
 
 @pytest.mark.parametrize("spec", CLASSIFICATION_SPECS)
 def test_every_classification_student_name(spec, files, tmp_path):
-    from skdistill.cli import build_student, student_registry
+    from skdistill.cli import build_student
 
-    name = spec.split(":")[0]
-    if student_registry()[name][1]["classification"] is None:
-        pytest.skip(f"{name} is not available in this version")
     student = build_student(spec, "classification")
     argv = distill_args(files, tmp_path, student=spec)
     assert main(argv) == 0
@@ -580,23 +574,7 @@ def test_split_spec():
         split_spec("munge:p=0.5,10", "--transfer")
 
 
-def _transfer_available():
-    import importlib.util
-
-    return importlib.util.find_spec("skdistill.transfer") is not None
-
-
 def test_parse_transfer_spec():
-    if not _transfer_available():
-        with pytest.raises(UsageError, match="not available in this version"):
-            parse_transfer_spec("munge:10")
-        return
-    import inspect
-
-    if "transfer" not in inspect.signature(DistilledEstimator).parameters:
-        with pytest.raises(UsageError, match="no transfer parameter"):
-            parse_transfer_spec("munge:10")
-        return
     generator = parse_transfer_spec("munge:10")
     assert type(generator).__name__ == "Munge"
     assert generator.get_params()["size_factor"] == 10
