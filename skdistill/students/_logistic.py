@@ -31,17 +31,32 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
     .. math::
 
         C\\,T^2 \\sum_i w_i \\sum_k t_{ik}\\,(-\\log \\mathrm{softmax}(z_i / T)_k)
-        + \\tfrac12 \\lVert W \\rVert_F^2,
+        + \\tfrac{s}{2} \\lVert W - W_0 \\rVert_F^2
+        \\;[\\, + \\tfrac{s}{2} \\lVert b - b_0 \\rVert^2 \\,],
         \\qquad z_i = W x_i + b,
 
-    with :math:`T` = ``temperature`` and :math:`w_i` the sample weights (the
-    intercept :math:`b` is not penalised). With labels as one-hot targets and
-    ``temperature=1`` this is exactly the objective of
-    ``LogisticRegression(C=C, solver="lbfgs")``, solved the same way
-    (L-BFGS-B on the objective divided by ``C * sum(w)``, the same tolerances
-    and a zero start), so the two give the same model. Two classes use one
-    score (sigmoid), more use one per class (softmax, the over-parametrised
-    multinomial, as scikit-learn does).
+    with :math:`T` = ``temperature``, :math:`w_i` the sample weights,
+    :math:`s` = ``prior_strength`` and :math:`W_0` = ``coef_prior`` (zero
+    when not given). The intercept :math:`b` is penalised only when
+    ``intercept_prior`` (:math:`b_0`) is given. With the defaults (no prior,
+    ``prior_strength=1``), labels as one-hot targets and ``temperature=1``
+    this is exactly the objective of ``LogisticRegression(C=C,
+    solver="lbfgs")``, solved the same way (L-BFGS-B on the objective divided
+    by ``C * sum(w)``, the same tolerances and a zero start), so the two give
+    the same model. Two classes use one score (sigmoid), more use one per
+    class (softmax, the over-parametrised multinomial, as scikit-learn does).
+
+    **Anchoring to a reference model.** A prior turns the usual shrinkage
+    toward zero into shrinkage toward a reference model's parameters, e.g.
+    the model in production when it is retrained (churn reduction by
+    anchoring): ``SoftLogisticRegression(**linear_prior(old_model),
+    prior_strength=s)`` (see :func:`linear_prior`). ``C`` weighs the data
+    and ``prior_strength`` the prior, so only ``C * prior_strength``
+    matters for the solution: ``prior_strength -> 0`` gives the
+    unpenalised fit, ``prior_strength -> inf`` the reference model itself
+    (its coefficients, and its intercept when ``intercept_prior`` is given),
+    and ``prior_strength=1`` anchors exactly as hard as ``C`` alone shrinks
+    toward zero.
 
     Parameters
     ----------
@@ -65,6 +80,18 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
         those of the ``temperature=1`` fit on the same targets. Fit on a
         teacher's probabilities softened at temperature T, a student with
         ``temperature=T`` predicts at the teacher's original sharpness.
+    coef_prior : array-like of shape (n_features,) or (n_rows, n_features), default=None
+        Coefficients :math:`W_0` the penalty pulls toward, laid out as
+        ``coef_`` (``n_rows`` is 1 for two classes, where a 1d array is
+        accepted, else n_classes); None means zeros, the usual L2 penalty.
+        The fit starts from the prior.
+    intercept_prior : float or array-like of shape (n_rows,), default=None
+        Intercepts :math:`b_0`; when given, the intercept is penalised
+        toward them with the same ``prior_strength`` (needs
+        ``fit_intercept=True``). None leaves the intercept unpenalised.
+    prior_strength : float, default=1.0
+        Weight :math:`s \\ge 0` of the penalty, relative to ``1 / C``; 0
+        removes it (beware: separable data then has no finite solution).
     warm_start : bool, default=False
         Start from the previous ``coef_`` and ``intercept_`` when their
         shapes fit the new problem.
@@ -116,6 +143,9 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
         max_iter=100,
         tol=1e-4,
         temperature=1.0,
+        coef_prior=None,
+        intercept_prior=None,
+        prior_strength=1.0,
         warm_start=False,
         verbose=0,
     ):
@@ -124,6 +154,9 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
         self.temperature = temperature
+        self.coef_prior = coef_prior
+        self.intercept_prior = intercept_prior
+        self.prior_strength = prior_strength
         self.warm_start = warm_start
         self.verbose = verbose
 
@@ -149,6 +182,7 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
         max_iter = check_int(self.max_iter, "max_iter", low=0)
         tol = check_real(self.tol, "tol", low=0)
         temperature = check_real(self.temperature, "temperature", low=0, low_inclusive=False)
+        prior_strength = check_real(self.prior_strength, "prior_strength", low=0)
         verbose = check_int(self.verbose, "verbose", low=0)
         for name in ("fit_intercept", "warm_start"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
@@ -168,6 +202,9 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
         dtype = X.dtype
         n_features, n_classes = X.shape[1], len(classes)
         binary = n_classes == 2
+        prior = _check_prior(
+            self.coef_prior, self.intercept_prior, self.fit_intercept, n_features, n_classes
+        )
 
         objective = _LogisticObjective(
             X,
@@ -176,6 +213,10 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
             C=C,
             fit_intercept=self.fit_intercept,
             binary=binary,
+            # The optimiser works at temperature 1, where the solution is the
+            # temperature-T one divided by T: so is the prior.
+            prior=None if prior is None else (prior[0] / temperature, _div(prior[1], temperature)),
+            prior_strength=prior_strength,
         )
         x0 = self._initial_params(objective, temperature, n_features, n_classes)
         callback = _IterationPrinter(objective) if verbose >= 2 else None
@@ -220,7 +261,8 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
         return self
 
     def _initial_params(self, objective, temperature, n_features, n_classes):
-        """Zeros, or the previous solution (at temperature 1) on warm start."""
+        """The previous solution (at temperature 1) on warm start, else the
+        prior (zeros without one)."""
         n_rows = 1 if n_classes == 2 else n_classes
         coef = getattr(self, "coef_", None)
         if self.warm_start and coef is not None and coef.shape == (n_rows, n_features):
@@ -228,7 +270,7 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
                 np.asarray(coef, dtype=np.float64) / temperature,
                 np.asarray(self.intercept_, dtype=np.float64) / temperature,
             )
-        return np.zeros(objective.n_params)
+        return objective.reference.copy()
 
     # ----------------------------------------------------------- prediction
     def decision_function(self, X):
@@ -310,6 +352,8 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
             Plain scikit-learn estimator (pickles without skdistill).
         """
         check_is_fitted(self)
+        # The prior has no LogisticRegression counterpart: the exported model
+        # carries the fitted coefficients, which already include its effect.
         model = LogisticRegression(
             C=self.C,
             fit_intercept=self.fit_intercept,
@@ -336,20 +380,25 @@ class SoftLogisticRegression(SoftTargetClassifierMixin, BaseEstimator):
 class _LogisticObjective:
     """The scaled objective ``f(params)`` minimised by L-BFGS, with gradient.
 
-    ``f = sum_i (w_i / sum(w)) CE_i + l2 / 2 * ||W||^2``, ``l2 = 1 / (C sum(w))``:
-    scikit-learn's ``LogisticRegression`` objective divided by ``C * sum(w)``.
+    ``f = sum_i (w_i / sum(w)) CE_i + l2 / 2 * ||W - W_0||^2``,
+    ``l2 = prior_strength / (C sum(w))``: scikit-learn's
+    ``LogisticRegression`` objective divided by ``C * sum(w)`` when there is
+    no prior and ``prior_strength=1``. With an intercept prior the intercept
+    is penalised too.
     Multinomial parameters are laid out as scikit-learn's: the
     (n_classes, n_features + 1) matrix ravelled in Fortran order, so that
     ``params[:n_features * n_classes]`` is W.T in C order.
     """
 
-    def __init__(self, X, targets, weight, *, C, fit_intercept, binary):
+    def __init__(
+        self, X, targets, weight, *, C, fit_intercept, binary, prior=None, prior_strength=1.0
+    ):
         self.X = X
         self.dtype = X.dtype
         n_samples, self.n_features = X.shape
         total = n_samples if weight is None else float(weight.sum())
         self.weight = None if weight is None else (weight / total).astype(self.dtype)
-        self.l2 = 1.0 / (C * total)
+        self.l2 = prior_strength / (C * total)
         self.fit_intercept = fit_intercept
         self.binary = binary
         if binary:
@@ -360,6 +409,22 @@ class _LogisticObjective:
             self.targets = np.ascontiguousarray(targets, dtype=self.dtype)
         self.n_params = (self.n_features + int(fit_intercept)) * self.n_outputs
         self.last_loss = np.nan
+        self._set_reference(prior)
+
+    def _set_reference(self, prior):
+        """``reference`` (the prior in parameter layout, zeros without one)
+        and ``penalised`` (the slice of parameters the penalty covers)."""
+        n_coef = self.n_features * self.n_outputs
+        self.penalised = slice(0, n_coef)
+        if prior is None:
+            self.reference = np.zeros(self.n_params)
+            return
+        coef, intercept = prior
+        if intercept is not None:
+            self.penalised = slice(0, self.n_params)
+        else:
+            intercept = np.zeros(self.n_outputs)
+        self.reference = self.pack(coef, intercept)
 
     def unpack(self, params):
         """``(coef, intercept)`` of shapes (n_outputs, d) and (n_outputs,)."""
@@ -392,12 +457,13 @@ class _LogisticObjective:
             grad_coef = self.X.T @ grad_raw
         # The kernel already divided by sum(w) when weights were given.
         scale = 1.0 if self.weight is not None else 1.0 / self.X.shape[0]
-        coef_params = params[: d * K]
         grad = np.empty_like(params)
-        grad[: d * K] = scale * grad_coef.ravel() + self.l2 * coef_params
+        grad[: d * K] = scale * grad_coef.ravel()
         if self.fit_intercept:
             grad[d * K :] = scale * grad_raw.sum(axis=0, dtype=np.float64)
-        loss = scale * loss + 0.5 * self.l2 * float(coef_params @ coef_params)
+        shift = params[self.penalised] - self.reference[self.penalised]
+        grad[self.penalised] += self.l2 * shift
+        loss = scale * loss + 0.5 * self.l2 * float(shift @ shift)
         self.last_loss = loss
         return loss, grad
 
@@ -413,6 +479,47 @@ class _IterationPrinter:
             f"[SoftLogisticRegression] iteration {self.iteration}: "
             f"loss {self.objective.last_loss:.8g}"
         )
+
+
+def _div(value, by):
+    return None if value is None else value / by
+
+
+def _check_prior(coef_prior, intercept_prior, fit_intercept, n_features, n_classes):
+    """``(coef (n_rows, d), intercept (n_rows,) or None)`` as float64, or
+    None without a prior; ``n_rows`` is 1 for two classes."""
+    if coef_prior is None and intercept_prior is None:
+        return None
+    n_rows = 1 if n_classes == 2 else n_classes
+    if coef_prior is None:
+        coef = np.zeros((n_rows, n_features))
+    else:
+        coef = _prior_array(coef_prior, "coef_prior", (n_rows, n_features))
+    intercept = None
+    if intercept_prior is not None:
+        if not fit_intercept:
+            raise ValueError("intercept_prior needs fit_intercept=True, got fit_intercept=False")
+        intercept = _prior_array(intercept_prior, "intercept_prior", (n_rows,))
+    return coef, intercept
+
+
+def _prior_array(value, name, shape):
+    """``value`` as a finite float64 array of ``shape`` (a single row may be
+    given flat)."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be an array of numbers, got {value!r}") from None
+    if shape[0] == 1 and array.ndim < len(shape) and array.size == int(np.prod(shape)):
+        array = array.reshape(shape)  # one row (two classes) may be given flat
+    if array.shape != shape:
+        raise ValueError(
+            f"{name} must have shape {shape} (as the fitted coef_/intercept_ of this "
+            f"problem), got shape {np.shape(value)}"
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must not contain NaN or infinite values")
+    return array
 
 
 def _sample_weight(sample_weight, n_samples):
