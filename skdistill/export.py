@@ -57,7 +57,7 @@ from ._utils import markdown_table
 if TYPE_CHECKING:
     import onnx
 
-__all__ = ["export_rules", "export_student", "to_onnx"]
+__all__ = ["export_rules", "export_student", "register_onnx_converters", "to_onnx"]
 
 # Regressors of sklearn.linear_model whose ``predict`` is exactly
 # ``X @ coef_.T + intercept_`` (GLMs such as PoissonRegressor are not: they
@@ -305,13 +305,23 @@ def _plain_estimator(
             "distilled model, which needs skdistill to load, or choose a student "
             "with to_sklearn()."
         )
-    if needs_conversion:
-        plain = final.to_sklearn()
-        if classes is not None:
-            # Native students learn the target columns 0..K-1.
-            plain.classes_ = np.asarray(classes)[np.asarray(final.classes_, dtype=np.intp)]
-        final = plain
-    return _join_pipeline(preprocessing, (name, final), student)
+    if not needs_conversion:
+        return _join_pipeline(preprocessing, (name, final), student)
+    plain = final.to_sklearn()
+    # A student may convert to a Pipeline (LinearTree*): its steps join the
+    # student's own preprocessing, so that the last step is the model.
+    plain_steps, (plain_name, plain) = _split_pipeline(plain)
+    if classes is not None:
+        # Native students learn the target columns 0..K-1.
+        plain.classes_ = np.asarray(classes)[np.asarray(final.classes_, dtype=np.intp)]
+    taken = {step_name for step_name, _ in preprocessing} | {name}
+    for step_name, step in plain_steps:
+        while step_name in taken:
+            step_name = f"{step_name}_"
+        taken.add(step_name)
+        preprocessing.append((step_name, step))
+    last_name = name if name is not None or not plain_steps else plain_name
+    return _join_pipeline(preprocessing, (last_name, plain), student)
 
 
 def _warn_missing_classes(exported: Estimator, classes: NDArray[Any]) -> None:
@@ -357,7 +367,12 @@ def _logistic_from_logit_regressor(student: Estimator, classes: NDArray[Any]) ->
     model with the same coefficients computes the same decision function and
     the same (sigmoid / softmax) probabilities.
     """
-    student = copy.deepcopy(student)
+    if _is_skdistill_object(_split_pipeline(student)[1][1]):
+        # A native regressor with to_sklearn() (LinearTreeRegressor: a linear
+        # model on expanded features) is made plain first.
+        student = _plain_estimator(student, "logit_regression")
+    else:
+        student = copy.deepcopy(student)
     preprocessing, (name, regressor) = _split_pipeline(student)
     coefficients = _linear_coefficients(regressor)
     if coefficients is None:
@@ -492,13 +507,8 @@ def to_onnx(
     >>> bool((labels == model.predict(X)).all())  # doctest: +SKIP
     True
     """
-    try:
-        import skl2onnx
-    except ImportError as exc:
-        raise ImportError(
-            "to_onnx needs skl2onnx (and onnxruntime to run the result): "
-            "pip install skdistill[onnx]"
-        ) from exc
+    skl2onnx = _import_skl2onnx("to_onnx")
+    register_onnx_converters()
     exported = export_student(distilled)
     _, (_, final) = _split_pipeline(exported)
     options = {id(final): {"zipmap": False}} if is_classifier(final) else None
@@ -507,7 +517,184 @@ def to_onnx(
         getattr(distilled, "n_features_in_", None),
         getattr(distilled, "feature_names_in_", None),
     )
-    return skl2onnx.to_onnx(exported, sample, options=options, target_opset=target_opset)
+    onx = skl2onnx.to_onnx(exported, sample, options=options, target_opset=target_opset)
+    return _drop_intermediate_outputs(onx)
+
+
+def _import_skl2onnx(caller: str) -> Any:
+    try:
+        import skl2onnx
+    except ImportError as exc:
+        raise ImportError(
+            f"{caller} needs skl2onnx (and onnxruntime to run the result): "
+            "pip install skdistill[onnx]"
+        ) from exc
+    return skl2onnx
+
+
+def _drop_intermediate_outputs(onx: onnx.ModelProto) -> onnx.ModelProto:
+    """``onx`` (changed in place) without the graph outputs that are also
+    inputs of a node: skl2onnx 1.20 exposes the leaf indicators of a
+    RandomTreesEmbedding inside a Pipeline (the export of a ``LinearTree*``
+    student) as an extra graph output, and a model's real outputs are never
+    consumed by its own nodes."""
+    consumed = {name for node in onx.graph.node for name in node.input}
+    kept = [output for output in onx.graph.output if output.name not in consumed]
+    del onx.graph.output[:]
+    onx.graph.output.extend(kept)
+    return onx
+
+
+# --------------------------------------------------------------------------
+# skl2onnx converters for the distilled models
+# --------------------------------------------------------------------------
+def register_onnx_converters() -> None:
+    """Let ``skl2onnx.to_onnx`` convert fitted distilled models directly.
+
+    After this call, skl2onnx converts a fitted
+    :class:`~skdistill.DistilledClassifier` or
+    :class:`~skdistill.DistilledRegressor`, alone or as a step of a
+    Pipeline, through its :func:`export_student`: the ONNX graph computes
+    the student (the teacher is not needed at inference) and gives the
+    distilled model's labels and probabilities. Classifiers take skl2onnx's
+    ``zipmap`` option like its own classifiers (``options={"zipmap":
+    False}`` for a probability array). Importing skdistill does not import
+    skl2onnx; :func:`to_onnx` calls this function, and calling it again is
+    harmless. A :class:`~skdistill.DistilledEstimator` is not registered (its
+    kind follows its teacher's); convert it with :func:`to_onnx`.
+
+    Raises
+    ------
+    ImportError
+        If skl2onnx is not installed (``pip install skdistill[onnx]``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.ensemble import RandomForestClassifier
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> from skdistill import DistilledClassifier
+    >>> from skdistill.export import register_onnx_converters
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = DistilledClassifier(
+    ...     RandomForestClassifier(n_estimators=20, random_state=0),
+    ...     DecisionTreeClassifier(max_depth=3), random_state=0,
+    ... ).fit(X, y)
+    >>> register_onnx_converters()  # doctest: +SKIP
+    >>> import skl2onnx  # doctest: +SKIP
+    >>> onx = skl2onnx.to_onnx(
+    ...     model, X[:1].astype(np.float32), options={"zipmap": False}
+    ... )  # doctest: +SKIP
+    >>> [output.name for output in onx.graph.output]  # doctest: +SKIP
+    ['label', 'probabilities']
+    """
+    skl2onnx = _import_skl2onnx("register_onnx_converters")
+    from ._distill import DistilledClassifier, DistilledRegressor
+
+    skl2onnx.update_registered_converter(
+        DistilledClassifier,
+        "SkdistillDistilledClassifier",
+        _classifier_output_shapes,
+        _convert_distilled,
+        options={"zipmap": [True, False, "columns"], "nocl": [True, False]},
+    )
+    skl2onnx.update_registered_converter(
+        DistilledRegressor,
+        "SkdistillDistilledRegressor",
+        _regressor_output_shapes,
+        _convert_distilled,
+    )
+
+
+def _classifier_output_shapes(operator: Any) -> None:
+    """``label`` (one per row, strings or int64 as ``classes_``) and
+    ``probabilities`` (one float column per class)."""
+    from skl2onnx.common.data_types import FloatTensorType, Int64TensorType, StringTensorType
+
+    n_rows = operator.inputs[0].get_first_dimension()
+    classes = np.asarray(operator.raw_operator.classes_)
+    label_type = StringTensorType if classes.dtype.kind in "OUS" else Int64TensorType
+    operator.outputs[0].type = label_type([n_rows])
+    operator.outputs[1].type = FloatTensorType([n_rows, len(classes)])
+
+
+def _regressor_output_shapes(operator: Any) -> None:
+    """``variable``: one float column per target."""
+    from skl2onnx.common.data_types import FloatTensorType
+
+    n_rows = operator.inputs[0].get_first_dimension()
+    distilled = operator.raw_operator
+    n_targets = getattr(distilled, "n_outputs_", None)
+    if n_targets is None:
+        sample = np.zeros((1, distilled.n_features_in_))
+        n_targets = int(np.prod(np.shape(distilled.student_.predict(sample))[1:], dtype=int))
+    operator.outputs[0].type = FloatTensorType([n_rows, n_targets])
+
+
+def _convert_distilled(scope: Any, operator: Any, container: Any) -> None:
+    """The ONNX graph of ``export_student(distilled)``, in place of the
+    distilled model.
+
+    The export is converted on its own (as :func:`to_onnx` does) and its
+    nodes copied into the graph being built: skl2onnx's sub-estimator
+    mechanism cannot take a Pipeline classifier (the export of a Pipeline
+    student) in 1.20.
+    """
+    import skl2onnx
+
+    exported = export_student(operator.raw_operator)
+    _, (_, final) = _split_pipeline(exported)
+    options = {id(final): {"zipmap": False}} if is_classifier(final) else None
+    onx = skl2onnx.convert_sklearn(
+        exported,
+        initial_types=[(variable.onnx_name, variable.type) for variable in operator.inputs],
+        options=options,
+        target_opset=container.target_opset,
+    )
+    _drop_intermediate_outputs(onx)
+    _inline_graph(
+        onx,
+        scope,
+        container,
+        [variable.full_name for variable in operator.inputs],
+        [variable.full_name for variable in operator.outputs],
+    )
+
+
+def _inline_graph(
+    onx: onnx.ModelProto, scope: Any, container: Any, inputs: list[str], outputs: list[str]
+) -> None:
+    """Copy the initializers and nodes of ``onx`` into ``container``, its
+    inputs and outputs renamed to ``inputs`` and ``outputs`` and every
+    other tensor and node to a name unique in ``scope``."""
+    from onnx import helper, numpy_helper
+
+    graph = onx.graph
+    names = dict(zip([i.name for i in graph.input], inputs))
+    names.update(zip([o.name for o in graph.output], outputs))
+
+    def renamed(name: str) -> str:
+        if name and name not in names:
+            names[name] = scope.get_unique_variable_name(name)
+        return names.get(name, name)
+
+    for tensor in graph.initializer:
+        values = numpy_helper.to_array(tensor)
+        container.add_initializer(
+            renamed(tensor.name), tensor.data_type, list(tensor.dims), values.ravel().tolist()
+        )
+    versions = {opset.domain: opset.version for opset in onx.opset_import}
+    for node in graph.node:
+        container.add_node(
+            node.op_type,
+            [renamed(name) for name in node.input],
+            [renamed(name) for name in node.output],
+            op_domain=node.domain,
+            op_version=versions.get(node.domain, versions.get("ai.onnx")),
+            name=scope.get_unique_operator_name(node.name or node.op_type),
+            **{attr.name: helper.get_attribute_value(attr) for attr in node.attribute},
+        )
 
 
 def _onnx_sample(

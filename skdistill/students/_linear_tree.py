@@ -10,12 +10,22 @@ rows that reach it. Features are standardised (weighted mean and standard
 deviation of the training rows) before the leaf fits, so ``C``/``alpha``
 penalise standardised coefficients, and the coefficients are folded back to
 the original feature scale afterwards: ``coef_`` applies to raw ``X``.
+
+``to_sklearn()`` gives the same model as a plain scikit-learn Pipeline (see
+:meth:`LinearTreeClassifier.to_sklearn`): leaf indicators and the
+features, their pairwise products, then one linear model whose coefficients
+on "leaf indicator times feature" are the leaf models' coefficients.
 """
+
+from copy import deepcopy
 
 import numpy as np
 from scipy.special import logsumexp
-from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.linear_model import Ridge
+from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.ensemble import RandomTreesEmbedding
+from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, PolynomialFeatures
 from sklearn.tree import DecisionTreeRegressor
 from sklearn.utils.validation import (
     check_consistent_length,
@@ -35,6 +45,12 @@ from ._tree import (
     check_sample_weight,
     tree_rules_text,
 )
+
+# A class with no target mass in a leaf scores -inf there. The exported linear
+# model needs finite coefficients (0 * -inf is NaN for the rows of the other
+# leaves); this score is still so far below any real one, in float32 (ONNX)
+# as in float64, that its probability exp(score - max) is exactly 0.
+_EXCLUDED_SCORE = -1e30
 
 
 class _BaseLinearTree(BaseEstimator):
@@ -103,6 +119,52 @@ class _BaseLinearTree(BaseEstimator):
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return self._leaf_index(X)
 
+    def _leaf_embedding(self):
+        """A fitted RandomTreesEmbedding holding a copy of ``partition_``: its
+        transform is the one-hot leaf of each row, columns in ``leaf_nodes_``
+        order (the order of ``coef_``)."""
+        embedding = RandomTreesEmbedding(
+            n_estimators=1, max_depth=self.max_depth, sparse_output=False
+        )
+        # What fit would leave: the (unfitted) template tree, then the trees.
+        embedding.estimator_ = clone(embedding.estimator)
+        embedding.estimators_ = [_single_output_copy(self.partition_)]
+        leaves = self.leaf_nodes_.reshape(-1, 1)
+        embedding.one_hot_encoder_ = OneHotEncoder(
+            categories=[self.leaf_nodes_.copy()], sparse_output=False
+        ).fit(leaves)
+        embedding.n_features_in_ = self.n_features_in_
+        if hasattr(self, "feature_names_in_"):
+            embedding.feature_names_in_ = self.feature_names_in_.copy()
+        embedding.n_outputs_ = 1
+        return embedding
+
+    def _sklearn_design(self, n_outputs, coef, intercept):
+        """The steps that expand X and the coefficients of one linear model
+        on the expansion that equals the leaf models.
+
+        ``coef`` is (n_leaves, n_outputs, n_features), ``intercept``
+        (n_leaves, n_outputs), both finite. The expansion is ``[one-hot
+        leaf, X]`` and its pairwise products: the linear model puts each
+        leaf's intercept on its indicator and each leaf's coefficients on
+        "indicator times feature"; every other column (a product of two
+        features or of two indicators) gets 0.
+        """
+        n_leaves, n_features = len(self.leaf_nodes_), self.n_features_in_
+        width = n_leaves + n_features
+        products = PolynomialFeatures(degree=2, interaction_only=True, include_bias=False)
+        products.fit(np.zeros((1, width)))
+        column = {tuple(np.flatnonzero(p)): i for i, p in enumerate(products.powers_)}
+        full = np.zeros((n_outputs, products.n_output_features_))
+        for leaf in range(n_leaves):
+            full[:, leaf] = intercept[leaf]
+            slopes = [column[(leaf, n_leaves + j)] for j in range(n_features)]
+            full[:, slopes] = coef[leaf]
+        union = FeatureUnion(
+            [("leaf", self._leaf_embedding()), ("features", FunctionTransformer())]
+        )
+        return [("leaf_features", union), ("leaf_products", products)], full
+
     def export_text(self, feature_names=None, decimals=2):
         """The partition as indented rules, each leaf followed by its model.
 
@@ -133,6 +195,20 @@ class _BaseLinearTree(BaseEstimator):
             decimals,
             lambda node: self._leaf_text(leaf_of_node[node], names, decimals),
         )
+
+
+def _single_output_copy(tree):
+    """A copy of a fitted DecisionTreeRegressor with its first output only:
+    same nodes and thresholds, hence the same ``apply``. skl2onnx (1.20)
+    builds a wrong ONNX graph for the leaf ids of a multi-output tree, and
+    only the leaf ids of the partition are exported."""
+    single = deepcopy(tree)
+    state = tree.tree_.__getstate__()
+    values = np.ascontiguousarray(state["values"][:, :1, :])
+    single.tree_ = type(tree.tree_)(tree.n_features_in_, np.array([1], dtype=np.intp), 1)
+    single.tree_.__setstate__(dict(state, values=values))
+    single.n_outputs_ = 1
+    return single
 
 
 def _single_threaded_blas():
@@ -332,6 +408,57 @@ class LinearTreeClassifier(SoftTargetClassifierMixin, _BaseLinearTree):
         scores = self._scores(X)
         return self.classes_[np.argmax(scores, axis=1)]
 
+    def to_sklearn(self):
+        """The same model as a fitted scikit-learn Pipeline.
+
+        The Pipeline's steps are ``leaf_features`` (a FeatureUnion of a
+        :class:`~sklearn.ensemble.RandomTreesEmbedding` holding a copy of
+        ``partition_``, giving the one-hot leaf of each row, and the features
+        themselves), ``leaf_products`` (their pairwise products,
+        :class:`~sklearn.preprocessing.PolynomialFeatures`) and
+        ``leaf_models``, a :class:`~sklearn.linear_model.LogisticRegression`
+        whose coefficients on "leaf indicator times feature" are the leaf
+        models' coefficients and on each leaf indicator its intercept (-1e30
+        for a class the leaf rules out). Every row's decision function is then
+        its leaf model's scores, so probabilities and predictions are equal
+        (up to float rounding). Every step is one skl2onnx converts, so the
+        Pipeline also exports to ONNX.
+
+        The expansion has ``(n_leaves + n_features) * (n_leaves + n_features
+        + 1) / 2`` columns, most of them with coefficient 0: about 5 000 for
+        4 leaves and 100 features, which is what each predicted row costs.
+
+        Returns
+        -------
+        model : Pipeline
+            Plain scikit-learn estimators (pickles without skdistill).
+
+        Examples
+        --------
+        >>> from sklearn.datasets import load_breast_cancer
+        >>> from skdistill.students import LinearTreeClassifier
+        >>> X, y = load_breast_cancer(return_X_y=True)
+        >>> model = LinearTreeClassifier(max_depth=1, random_state=0).fit(X, y)
+        >>> plain = model.to_sklearn()
+        >>> [name for name, _ in plain.steps]
+        ['leaf_features', 'leaf_products', 'leaf_models']
+        >>> bool(abs(plain.predict_proba(X) - model.predict_proba(X)).max() < 1e-9)
+        True
+        """
+        check_is_fitted(self)
+        scores = np.where(np.isfinite(self.intercept_), self.intercept_, _EXCLUDED_SCORE)
+        steps, coef = self._sklearn_design(len(self.classes_), self.coef_, scores)
+        if len(self.classes_) == 2:
+            # One margin, class 1 against class 0, as LogisticRegression has it.
+            coef = coef[1:] - coef[:1]
+        model = LogisticRegression(C=self.C, max_iter=self.max_iter)
+        model.classes_ = self.classes_.copy()
+        model.coef_ = coef
+        model.intercept_ = np.zeros(coef.shape[0])
+        model.n_iter_ = np.array([self.n_iter_], dtype=np.int32)
+        model.n_features_in_ = coef.shape[1]
+        return Pipeline([*steps, ("leaf_models", model)])
+
     def _leaf_text(self, i, names, decimals):
         finite = np.isfinite(self.intercept_[i])
         parts = []
@@ -507,6 +634,44 @@ class LinearTreeRegressor(RegressorMixin, _BaseLinearTree):
             if rows.any():
                 out[rows] = X[rows] @ self.coef_[i].T + self.intercept_[i]
         return out
+
+    def to_sklearn(self):
+        """The same model as a fitted scikit-learn Pipeline.
+
+        The steps are those of :meth:`LinearTreeClassifier.to_sklearn`, the
+        last one (``leaf_models``) a
+        :class:`~sklearn.linear_model.LinearRegression` whose coefficients on
+        "leaf indicator times feature" are the leaf models' coefficients and on
+        each leaf indicator its intercept: every row's prediction is its leaf
+        model's (up to float rounding).
+
+        Returns
+        -------
+        model : Pipeline
+            Plain scikit-learn estimators (pickles without skdistill).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from skdistill.students import LinearTreeRegressor
+        >>> X = np.linspace(-1, 1, 200).reshape(-1, 1)
+        >>> y = np.where(X[:, 0] < 0, -X[:, 0], 2 + X[:, 0])
+        >>> model = LinearTreeRegressor(max_depth=1, alpha=1e-6).fit(X, y)
+        >>> plain = model.to_sklearn()
+        >>> bool(np.allclose(plain.predict(X), model.predict(X)))
+        True
+        """
+        check_is_fitted(self)
+        n_leaves = len(self.leaf_nodes_)
+        coef = self.coef_.reshape(n_leaves, -1, self.n_features_in_)
+        intercept = self.intercept_.reshape(n_leaves, -1)
+        steps, full = self._sklearn_design(coef.shape[1], coef, intercept)
+        model = LinearRegression()
+        single = self.intercept_.ndim == 1
+        model.coef_ = full[0] if single else full
+        model.intercept_ = 0.0 if single else np.zeros(full.shape[0])
+        model.n_features_in_ = full.shape[1]
+        return Pipeline([*steps, ("leaf_models", model)])
 
     def _leaf_text(self, i, names, decimals):
         coef = self.coef_[i].reshape(-1, self.n_features_in_)
