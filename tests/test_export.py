@@ -2,7 +2,9 @@
 
 import copy
 import pickle
+import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -680,3 +682,235 @@ def test_export_soft_boosting_student_at_temperature_2(split, request, forest):
     assert model._deployed_temperature() == 2.0
     exported = export_student(model)
     assert_same_predictions(exported, model, X_test)
+
+
+@pytest.mark.parametrize("split", ["iris_split", "binary_split"])
+def test_to_onnx_soft_boosting_student_at_temperature_2(split, request, forest):
+    pytest.importorskip("skl2onnx")
+    X_train, X_test, y_train, _ = request.getfixturevalue(split)
+    X_train = X_train.astype(np.float32).astype(np.float64)
+    X_test = X_test.astype(np.float32).astype(np.float64)
+    model = _soft_boosting_model(X_train, y_train, forest, temperature=2.0)
+    labels, proba = _onnx_run(to_onnx(model, X_train[:5]), X_test)
+    assert_array_equal(labels, model.predict(X_test))
+    assert_allclose(proba, model.predict_proba(X_test), atol=1e-5)
+
+
+# ------------------------------------------------------- linear-tree students
+def _float32_split(split):
+    X_train, X_test, y_train, y_test = split
+    return (
+        X_train.astype(np.float32).astype(np.float64),
+        X_test.astype(np.float32).astype(np.float64),
+        y_train,
+        y_test,
+    )
+
+
+def _linear_tree_model(split, forest, temperature, *, scaled=False):
+    from skdistill.students import LinearTreeClassifier
+
+    X_train, _, y_train, _ = split
+    student = LinearTreeClassifier(max_depth=2, min_samples_leaf=10, random_state=0)
+    if scaled:
+        student = make_pipeline(StandardScaler(), student)
+    model = DistilledClassifier(
+        forest, student, temperature=temperature, alpha=0.5, random_state=0
+    ).fit(X_train, y_train)
+    assert model.student_fit_ == "native"
+    return model
+
+
+@pytest.mark.parametrize("scaled", [False, True], ids=["bare", "scaled"])
+@pytest.mark.parametrize("temperature", [1.0, 2.0])
+@pytest.mark.parametrize("split", ["iris_split", "binary_split"])
+def test_export_linear_tree_classifier(split, temperature, scaled, request, forest):
+    data = request.getfixturevalue(split)
+    model = _linear_tree_model(data, forest, temperature, scaled=scaled)
+    exported = export_student(model)
+    names = [name for name, _ in exported.steps]
+    assert names[-3:-1] == ["leaf_features", "leaf_products"]
+    assert names[:-3] == (["standardscaler"] if scaled else [])
+    assert type(exported.steps[-1][1]) is LogisticRegression
+    assert_same_predictions(exported, model, data[1])
+    blob = pickle.dumps(exported)
+    assert b"skdistill" not in blob  # loads where skdistill is not installed
+    assert_same_predictions(pickle.loads(blob), model, data[1])
+
+
+def test_linear_tree_to_sklearn_rules_out_classes_like_the_leaf_models(iris_split):
+    """A pure leaf gives the other classes probability exactly 0, in the
+    export as in the model (score -inf there, -1e30 in the export)."""
+    from skdistill.students import LinearTreeClassifier
+
+    X_train, X_test, y_train, _ = iris_split
+    model = LinearTreeClassifier(max_depth=2, min_samples_leaf=5, random_state=0)
+    model.fit(X_train, y_train)
+    assert np.isinf(model.intercept_).any()
+    plain = model.to_sklearn()
+    proba = plain.predict_proba(X_test)
+    assert_array_equal(proba == 0, model.predict_proba(X_test) == 0)
+    assert (proba == 0).any()
+    assert_allclose(proba, model.predict_proba(X_test), rtol=1e-10, atol=1e-14)
+    assert_array_equal(plain.predict(X_test), model.predict(X_test))
+
+
+@pytest.mark.parametrize("n_targets", [1, 2])
+def test_export_linear_tree_regressor(n_targets):
+    pd = pytest.importorskip("pandas")
+    from sklearn.ensemble import RandomForestRegressor
+
+    from skdistill.students import LinearTreeRegressor
+
+    X, y = load_diabetes(return_X_y=True, as_frame=True)
+    y = y if n_targets == 1 else pd.concat([y, -2 * y], axis=1)
+    X_train, X_test, y_train, _ = train_test_split(X, y, random_state=0)
+    model = DistilledRegressor(
+        RandomForestRegressor(n_estimators=10, random_state=0),
+        LinearTreeRegressor(max_depth=2, random_state=0),
+        random_state=0,
+    ).fit(X_train, y_train)
+    exported = export_student(model)
+    assert type(exported.steps[-1][1]) is LinearRegression
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # fitted on names: no feature-name warning
+        predicted = exported.predict(X_test)
+    assert predicted.shape == model.predict(X_test).shape
+    assert_allclose(predicted, model.predict(X_test), rtol=1e-10, atol=1e-9)
+
+
+def test_export_linear_tree_regressor_on_logits(iris_split, forest):
+    from skdistill.students import LinearTreeRegressor
+
+    X_train, X_test, y_train, _ = iris_split
+    model = DistilledClassifier(
+        forest, LinearTreeRegressor(max_depth=2), temperature=2.0, random_state=0
+    ).fit(X_train, y_train)
+    assert model.student_fit_ == "logit_regression"
+    exported = export_student(model)
+    assert type(exported.steps[-1][1]) is LogisticRegression
+    assert_same_predictions(exported, model, X_test)
+
+
+@pytest.mark.parametrize("temperature", [1.0, 2.0])
+@pytest.mark.parametrize("split", ["iris_split", "binary_split"])
+def test_to_onnx_linear_tree_classifier(split, temperature, request, forest):
+    pytest.importorskip("skl2onnx")
+    ort = pytest.importorskip("onnxruntime")
+    data = _float32_split(request.getfixturevalue(split))
+    model = _linear_tree_model(data, forest, temperature)
+    onx = to_onnx(model, data[0][:5])
+    session = ort.InferenceSession(onx.SerializeToString(), providers=["CPUExecutionProvider"])
+    # skl2onnx's RandomTreesEmbedding leaks its leaf indicators as an output.
+    assert [o.name for o in session.get_outputs()] == ["label", "probabilities"]
+    labels, proba = session.run(None, {"X": data[1].astype(np.float32)})
+    assert_array_equal(labels, model.predict(data[1]))
+    assert_allclose(proba, model.predict_proba(data[1]), atol=1e-6)
+
+
+def test_to_onnx_linear_tree_regressor():
+    pytest.importorskip("skl2onnx")
+    from sklearn.ensemble import RandomForestRegressor
+
+    from skdistill.students import LinearTreeRegressor
+
+    X, y = load_diabetes(return_X_y=True)
+    X = X.astype(np.float32).astype(np.float64)
+    model = DistilledRegressor(
+        RandomForestRegressor(n_estimators=10, random_state=0),
+        LinearTreeRegressor(max_depth=2, random_state=0),
+        random_state=0,
+    ).fit(X, y)
+    outputs = _onnx_run(to_onnx(model, X[:3]), X)
+    assert len(outputs) == 1
+    assert_allclose(outputs[0].ravel(), model.predict(X), rtol=1e-5)
+
+
+# ------------------------------------------------ skl2onnx registration
+def _session(onx):
+    ort = pytest.importorskip("onnxruntime")
+    return ort.InferenceSession(onx.SerializeToString(), providers=["CPUExecutionProvider"])
+
+
+@pytest.mark.parametrize("student", ["tree", "linear-tree"])
+@pytest.mark.parametrize("in_pipeline", [False, True], ids=["alone", "pipeline"])
+def test_skl2onnx_converts_a_distilled_classifier(student, in_pipeline, iris_split, forest):
+    skl2onnx = pytest.importorskip("skl2onnx")
+    from skdistill.export import register_onnx_converters
+    from skdistill.students import LinearTreeClassifier
+
+    X_train, X_test, y_train, _ = _float32_split(iris_split)
+    students = {
+        "tree": DecisionTreeClassifier(max_depth=3, random_state=0),
+        "linear-tree": LinearTreeClassifier(max_depth=2, min_samples_leaf=10, random_state=0),
+    }
+    model = DistilledClassifier(forest, students[student], temperature=2.0, random_state=0)
+    estimator = make_pipeline(StandardScaler(), model) if in_pipeline else model
+    estimator.fit(X_train, y_train)
+    register_onnx_converters()
+    register_onnx_converters()  # again: harmless
+    onx = skl2onnx.to_onnx(
+        estimator, X_train[:5].astype(np.float32), options={id(model): {"zipmap": False}}
+    )
+    session = _session(onx)
+    assert [o.name for o in session.get_outputs()] == ["label", "probabilities"]
+    labels, proba = session.run(None, {"X": X_test.astype(np.float32)})
+    assert_array_equal(labels, estimator.predict(X_test))
+    assert_allclose(proba, estimator.predict_proba(X_test), atol=1e-6)
+
+
+def test_skl2onnx_distilled_classifier_zipmap_and_integer_labels(binary_split, forest):
+    skl2onnx = pytest.importorskip("skl2onnx")
+    from skdistill.export import register_onnx_converters
+
+    X_train, X_test, y_train, _ = _float32_split(binary_split)
+    y_train = (y_train == "yes").astype(np.int64)
+    model = DistilledClassifier(
+        forest, LogisticRegression(max_iter=2000), temperature=2.0, random_state=0
+    ).fit(X_train, y_train)
+    register_onnx_converters()
+    onx = skl2onnx.to_onnx(model, X_train[:5].astype(np.float32))  # ZipMap by default
+    labels, proba = _session(onx).run(None, {"X": X_test.astype(np.float32)})
+    assert labels.dtype == np.int64
+    assert_array_equal(labels, model.predict(X_test))
+    expected = model.predict_proba(X_test)
+    assert_allclose([[row[0], row[1]] for row in proba], expected, atol=1e-6)
+
+
+def test_skl2onnx_converts_a_distilled_regressor():
+    skl2onnx = pytest.importorskip("skl2onnx")
+    from sklearn.ensemble import RandomForestRegressor
+
+    from skdistill.export import register_onnx_converters
+
+    X, y = load_diabetes(return_X_y=True)
+    X = X.astype(np.float32).astype(np.float64)
+    model = DistilledRegressor(
+        RandomForestRegressor(n_estimators=10, random_state=0),
+        DecisionTreeRegressor(max_depth=4),
+        random_state=0,
+    )
+    pipeline = make_pipeline(StandardScaler(), model).fit(X, y)
+    register_onnx_converters()
+    for estimator in (model, pipeline):
+        onx = skl2onnx.to_onnx(estimator, X[:5].astype(np.float32))
+        (values,) = _session(onx).run(None, {"X": X.astype(np.float32)})
+        assert values.shape == (len(X), 1)
+        assert_allclose(values.ravel(), estimator.predict(X), rtol=1e-5)
+
+
+def test_register_onnx_converters_without_skl2onnx(monkeypatch):
+    from skdistill.export import register_onnx_converters
+
+    monkeypatch.setitem(sys.modules, "skl2onnx", None)
+    with pytest.raises(ImportError, match="register_onnx_converters needs skl2onnx"):
+        register_onnx_converters()
+
+
+def test_import_skdistill_does_not_import_skl2onnx(tmp_path):
+    code = (
+        "import sys, skdistill, skdistill.export; "
+        "sys.exit('skl2onnx' in sys.modules or 'onnx' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=False)
+    assert result.returncode == 0
