@@ -249,7 +249,13 @@ class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
         )
         try:
             self.student_ = steps.fit_student(
-                task, clone(student), X_rows, row_targets, row_weights, features=features
+                task,
+                clone(student),
+                X_rows,
+                row_targets,
+                row_weights,
+                features=features,
+                teacher=teacher,
             )
         except ValueError as exc:
             hint = _params.non_numeric_hint(task.X, student, _PREPROCESSING_FIX)

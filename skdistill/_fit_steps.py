@@ -28,6 +28,7 @@ from sklearn.base import clone
 from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import r2_score
 from sklearn.utils import Bunch, _safe_indexing
+from sklearn.utils.validation import has_fit_parameter
 
 from . import _strategies, _targets
 from ._labeling import concatenate_rows, n_rows_of, predict_in_batches
@@ -210,14 +211,39 @@ def select_columns(X, features):
     return _safe_indexing(X, features, axis=1)
 
 
-def fit_student(task, student, X_rows, targets, weights, features=None):
-    """``student`` (a fresh clone) fitted on the stacked rows and targets."""
+def fit_student(task, student, X_rows, targets, weights, features=None, teacher=None):
+    """``student`` (a fresh clone) fitted on the stacked rows and targets.
+
+    A student whose ``fit`` takes a ``teacher`` keyword (the teacher
+    protocol, e.g. :class:`~skdistill.students.SubForestClassifier`) also
+    receives the fitted ``teacher``.
+    """
     X_rows = select_columns(X_rows, features)
+    if has_fit_parameter(student, "teacher"):
+        return _fit_with_teacher(task, student, X_rows, targets, weights, features, teacher)
     if task.classification:
         return _strategies.fit_student(
             task.strategy, student, X_rows, targets, task.classes, weights
         )
     return fit_estimator(student, X_rows, targets, weights)
+
+
+def _fit_with_teacher(task, student, X_rows, targets, weights, features, teacher):
+    """The teacher protocol: ``student.fit(X, targets, teacher=teacher)``,
+    targets as a native student takes them (a probability matrix) or the
+    regression targets."""
+    if features is not None:
+        raise ValueError(
+            f"feature_budget cannot be used with {type(student).__name__}: it reuses "
+            "the teacher's fitted parts, which need all of the teacher's features"
+        )
+    if task.classification and task.strategy != "native":
+        raise ValueError(
+            f"{type(student).__name__} takes the teacher in fit and learns the "
+            f"probability matrix; use student_fit='native' or 'auto', not {task.strategy!r}"
+        )
+    kwargs = {} if weights is None else {"sample_weight": weights}
+    return student.fit(X_rows, targets, teacher=teacher, **kwargs)
 
 
 def student_outputs(strategy, student, classes, features, gives_proba, X):

@@ -122,7 +122,9 @@ def adversarial_rounds(
         X_transfer = _append(X_transfer, new_rows)
         transfer_targets = _append(transfer_targets, new_targets)
         rows = steps.stack_rows(task.X, targets, task.sample_weight, X_transfer, transfer_targets)
-        current = steps.fit_student(task, clone(student), *rows, features=features)
+        current = steps.fit_student(
+            task, clone(student), *rows, features=features, teacher=teacher
+        )
         X_trained = rows[0]
         fidelity.append(
             _fidelity(task, _outputs(task, current, X_valid, features, gives_proba), reference)

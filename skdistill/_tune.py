@@ -425,7 +425,7 @@ def _fold_predictions(fold, student, grid, random_state, index, n_folds):
             sub, fold.teacher, settings, random_state, transfer_cache
         )
         rows = steps.stack_rows(sub.X, targets, sub.sample_weight, X_transfer, transfer_targets)
-        fitted = steps.fit_student(sub, clone(student), *rows)
+        fitted = steps.fit_student(sub, clone(student), *rows, teacher=fold.teacher)
         predictions.append(steps.student_predictions(sub, fitted, fold.X_valid))
         if sub.verbose:
             print(

@@ -8,6 +8,7 @@ from ._gam import SoftGAMClassifier, SoftGAMRegressor
 from ._linear_tree import LinearTreeClassifier, LinearTreeRegressor
 from ._logistic import SoftLogisticRegression
 from ._naive_bayes import SoftGaussianNB
+from ._subforest import SubForestClassifier, SubForestRegressor
 from ._tree import SoftDecisionTreeClassifier
 
 __all__ = [
@@ -19,4 +20,6 @@ __all__ = [
     "SoftGaussianNB",
     "SoftGradientBoostingClassifier",
     "SoftLogisticRegression",
+    "SubForestClassifier",
+    "SubForestRegressor",
 ]
