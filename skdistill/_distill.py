@@ -27,6 +27,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from . import _feature_budget, _params, _strategies, _targets, _tune
 from . import _fit_steps as steps
+from ._doc_link import DocLinkMixin
 from ._docs import CLASSIFIER_DOC, ESTIMATOR_DOC, REGRESSOR_DOC
 from ._fit_steps import Settings, Task
 from ._labeling import n_rows_of
@@ -62,7 +63,7 @@ _PREPROCESSING_FIX = (
 )
 
 
-class _BaseDistilled(MetaEstimatorMixin, BaseEstimator):
+class _BaseDistilled(DocLinkMixin, MetaEstimatorMixin, BaseEstimator):
     """Shared fit/predict logic; subclasses say whether the task is
     classification through ``_is_classification``."""
 

@@ -70,7 +70,7 @@ def _tree_ladder(max_leaves: int | None, n_trees: int) -> list[Params]:
 
 def _linear_tree_ladder(max_leaves: int | None, n_trees: int) -> list[Params]:
     # A linear model per leaf: a few leaves go a long way, and each costs a fit.
-    return [{"max_leaf_nodes": k} for k in _leaf_counts(max_leaves) if k <= 16]
+    return [{"max_leaf_nodes": k} for k in _leaf_counts(max_leaves)[::2] if k <= 16]
 
 
 def _max_leaf_nodes(params: Params, n_trees: int) -> int | None:
@@ -86,16 +86,13 @@ def _boosting_leaves(params: Params, n_trees: int) -> int | None:
 
 
 def _boosting_ladder(max_leaves: int | None, n_trees: int) -> list[Params]:
-    """Per depth, the most rounds the leaf budget allows and half as many
-    (10 and 30 rounds without a leaf budget)."""
+    """Per depth, the most rounds the leaf budget allows (30 rounds without
+    a leaf budget), and half as many at depth 2."""
     ladder = []
     for depth in _BOOSTING_DEPTHS[1:] if max_leaves is None else _BOOSTING_DEPTHS:
-        if max_leaves is None:
-            rounds = [10, 30]
-        else:
-            most = max_leaves // (n_trees * 2**depth)
-            rounds = sorted({most // 2, most} - {0, 1})
-        ladder += [{"n_estimators": r, "max_depth": depth} for r in rounds]
+        most = 30 if max_leaves is None else max_leaves // (n_trees * 2**depth)
+        rounds = {most // 2, most} if depth == 2 else {most}
+        ladder += [{"n_estimators": r, "max_depth": depth} for r in sorted(rounds - {0, 1})]
     return sorted(ladder, key=lambda p: p["n_estimators"] * 2 ** p["max_depth"])
 
 
@@ -105,7 +102,9 @@ def _learning_rate(n_estimators: int) -> float:
 
 
 def _gam_ladder(max_leaves: int | None, n_trees: int) -> list[Params]:
-    return [{"max_bins": 16}, {"max_bins": 64}]
+    # One size: more bins seldom change fidelity much and each GAM fit costs
+    # as much as several trees; a byte budget too small for it skips it.
+    return [{"max_bins": 32}]
 
 
 def _one_size(max_leaves: int | None, n_trees: int) -> list[Params]:

@@ -130,7 +130,7 @@ def test_successive_halving_rungs():
     assert rung_sizes(9 * MIN_ROWS, 3) == [3 * MIN_ROWS, 9 * MIN_ROWS]  # 2 rungs halve 3
 
 
-def test_race_eliminates_and_keeps_each_familys_best(capsys):
+def test_race_keeps_each_familys_best_and_larger_sizes(capsys):
     rng = np.random.RandomState(2)
     X = rng.uniform(-1, 1, size=(4 * MIN_ROWS, 3))
     y = (X[:, 0] + X[:, 1] ** 2 > 0.3).astype(int)
@@ -138,13 +138,16 @@ def test_race_eliminates_and_keeps_each_familys_best(capsys):
         forest(10), X, y, families=["tree", "linear"], random_state=0, verbose=1
     )
     assert search.rung_rows == [MIN_ROWS, 3 * MIN_ROWS]
-    statuses = [r["status"] for r in search.candidates]
-    assert "eliminated at rung 1" in statuses
-    finished = [r for r in search.candidates if r["status"] == "finished"]
-    assert {r["family"] for r in finished} == {"tree", "linear"}
-    assert all(r["n_rows"] == 3 * MIN_ROWS for r in finished)
+    trees = [r for r in search.candidates if r["family"] == "tree"]
+    finished = [r["status"] == "finished" for r in trees]
+    # the eliminated sizes are the smallest ones, below the first rung's best tree
+    assert finished == sorted(finished) and 0 < sum(finished) < len(trees)
+    assert all(r["status"] == "eliminated at rung 1" for r, f in zip(trees, finished) if not f)
+    assert all(r["n_rows"] == MIN_ROWS for r, f in zip(trees, finished) if not f)
+    assert all(r["n_rows"] == 3 * MIN_ROWS for r, f in zip(trees, finished) if f)
+    assert search.candidates[-1]["status"] == "finished"  # linear: its family's best
     out = capsys.readouterr().out
-    assert "[search_students] rung 1/2: 6 candidates on 300 rows" in out
+    assert "[search_students] rung 1/2: 6 candidates on 1000 rows" in out
     assert "[search_students] chosen: " in out
 
 
@@ -225,7 +228,7 @@ def test_frontier_and_frame(additive_search):
     text = str(search)
     assert "chosen: gam(" in text and "skipped boosting" in text
     assert "<table>" in search._repr_html_()
-    assert repr(search).startswith("<StudentSearch: 9 candidates")
+    assert repr(search).startswith("<StudentSearch: 7 candidates")
 
 
 # ------------------------------------------------------------ regression
@@ -323,3 +326,47 @@ def test_target_fidelity_out_of_reach_warns(xor):
         )
     assert search.best["family"] == "linear"
     assert isinstance(search, StudentSearch)
+
+
+# ------------------------------------------------------------- plotting
+def test_display_draws_families_frontier_choice_and_budget(xor):
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from skdistill.plotting import StudentSearchDisplay
+
+    X, y = xor
+    search = search_students(
+        forest(10),
+        X,
+        y,
+        budget={"max_leaves": 16, "max_bytes": 5000},
+        target_fidelity=0.9,
+        families=["tree", "linear", "linear_tree"],
+        random_state=0,
+    )
+    display = StudentSearchDisplay.from_search(search)
+    finished = {r["family"] for r in search.candidates if r["status"] == "finished"}
+    assert set(display.lines_) == finished
+    x, fid = display.frontier_line_.get_data()
+    front = search.frontier
+    np.testing.assert_array_equal(x, [search.candidates[i]["n_bytes"] for i in front])
+    np.testing.assert_array_equal(fid, [search.candidates[i]["fidelity"] for i in front])
+    star_x, star_y = display.chosen_marker_.get_data()
+    assert star_x[0] == search.best["n_bytes"] and star_y[0] == search.best["fidelity"]
+    limits = [line.get_xdata()[0] for line in display.budget_lines_[:1]]
+    assert limits == [5000]
+    assert display.budget_lines_[1].get_ydata()[0] == 0.9
+    assert display.ax_.get_xscale() == "log"
+
+    fig, ax = plt.subplots()
+    by_leaves = StudentSearchDisplay(search, size="n_leaves").plot(ax=ax)
+    assert by_leaves.ax_ is ax and by_leaves.frontier_line_ is None
+    assert "linear" not in by_leaves.lines_  # no leaves to place it by
+    assert by_leaves.budget_lines_[0].get_xdata()[0] == 16
+    with pytest.raises(ValueError, match="size must be one of"):
+        StudentSearchDisplay(search, size="depth").plot()
+    with pytest.raises(TypeError, match="search must be a StudentSearch"):
+        StudentSearchDisplay("search").plot()
+    plt.close("all")

@@ -33,6 +33,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
+from .._doc_link import DocLinkMixin
 from .._validation import check_int, check_real
 from . import _subforest_solve as solve
 from ._base import SoftTargetClassifierMixin, soft_targets_from_y
@@ -89,7 +90,7 @@ def _node_ids(forest, X):
 
 
 # ------------------------------------------------------------ the estimators
-class _BaseSubForest(BaseEstimator):
+class _BaseSubForest(DocLinkMixin, BaseEstimator):
     """Parameters, fit and export shared by the classifier and the regressor."""
 
     _forest_types: tuple = ()
