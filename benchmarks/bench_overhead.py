@@ -175,7 +175,7 @@ def run_defaults(n_samples, repeats, quick):
             {
                 "case": name,
                 "n_samples": n_samples,
-                "source": fitted.target_summary_.source,
+                "source": fitted.target_summary_["source"],
                 "teacher fits (plain)": counts[0],
                 "teacher fits (defaults)": counts[1],
                 "defaults chose": describe(fitted.tuned_params_),

@@ -112,7 +112,7 @@ for label, model in [("trained on labels", on_labels), ("distilled", distilled)]
         f"| {label:<17} | {np.mean(pred == y_test):13.3f} | "
         f"{np.mean(pred == teacher_pred):23.3f} |"
     )
-print(f"(targets: {distilled.target_summary_.source}, student_fit_: {distilled.student_fit_})")
+print(f"(targets: {distilled.target_summary_['source']}, student_fit_: {distilled.student_fit_})")
 
 print()
 print(export_rules(distilled, decimals=2))

@@ -82,8 +82,8 @@ for leaves in (8, 32):
         )
 
 print(
-    f"\nTargets: {distilled.target_summary_.source} "
-    f"(teacher out-of-fold R2 {distilled.target_summary_.teacher_r2:.3f})"
+    f"\nTargets: {distilled.target_summary_['source']} "
+    f"(teacher out-of-fold R2 {distilled.target_summary_['teacher_r2']:.3f})"
 )
 # The student alone, for production: a plain DecisionTreeRegressor.
 student = export_student(distilled)

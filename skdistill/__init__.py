@@ -7,6 +7,7 @@ fast, readable one (the *student*) that behaves like it.
 # The compiled kernels first: a missing or stale build fails here, with the
 # command that fixes it, rather than deep inside a student's fit.
 from . import _loss  # noqa: F401
+from ._blackbox import BlackBoxTeacher
 from ._distill import DistilledClassifier, DistilledEstimator, DistilledRegressor
 from .report import distillation_report
 from .search import StudentSearch, search_students
@@ -16,6 +17,7 @@ from .transfer import AdversarialSampler, GaussianNoise, Mixup, Munge, UniformBo
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "BlackBoxTeacher",
     "DistilledClassifier",
     "DistilledEstimator",
     "DistilledRegressor",

@@ -21,6 +21,7 @@ from sklearn.utils import (
     check_random_state,
     get_tags,
 )
+from sklearn.utils.metadata_routing import UNUSED, MetadataRouter, MethodMapping
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
@@ -67,6 +68,11 @@ class _BaseDistilled(DocLinkMixin, MetaEstimatorMixin, BaseEstimator):
     """Shared fit/predict logic; subclasses say whether the task is
     classification through ``_is_classification``."""
 
+    # With metadata routing, fit's sample_weight goes to the teacher and the
+    # student that request it (get_metadata_routing), not to the distilled
+    # estimator itself; X_unlabeled is never routed (pass it to fit).
+    __metadata_request__fit = {"sample_weight": UNUSED, "X_unlabeled": UNUSED}
+
     # ------------------------------------------------------------------ fit
     def fit(
         self: _Distilled,
@@ -74,6 +80,7 @@ class _BaseDistilled(DocLinkMixin, MetaEstimatorMixin, BaseEstimator):
         y: ArrayLike,
         sample_weight: ArrayLike | None = None,
         X_unlabeled: MatrixLike | None = None,
+        **fit_params: Any,
     ) -> _Distilled:
         """Fit the teacher, build its targets and train the student on them.
 
@@ -85,14 +92,20 @@ class _BaseDistilled(DocLinkMixin, MetaEstimatorMixin, BaseEstimator):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             True labels (classification) or values (regression).
         sample_weight : array-like of shape (n_samples,), default=None
-            Passed to the teacher's and the student's ``fit``. Transfer rows
-            get weight 1.
+            Passed to the teacher's and the student's ``fit`` (with metadata
+            routing enabled: to those that request it). Transfer rows get
+            weight 1.
         X_unlabeled : {array-like, sparse matrix, DataFrame} of shape \
 (n_unlabeled, n_features), default=None
             Unlabeled rows added to the transfer set: the teacher labels them
             and the student learns them (same columns as X). Steps of an
             enclosing Pipeline do not transform them; put preprocessing in
             the teacher and the student instead.
+        **fit_params : dict
+            Only with ``sklearn.set_config(enable_metadata_routing=True)``:
+            metadata routed to the teacher's ``fit`` (what it requests) and
+            to ``cv.split``, e.g. ``groups`` for ``cv=GroupKFold()``; the
+            groups also keep the "auto" tuner's validation folds apart.
 
         Returns
         -------
@@ -101,20 +114,56 @@ class _BaseDistilled(DocLinkMixin, MetaEstimatorMixin, BaseEstimator):
         """
         self._check_params()
         X, y, sample_weight = self._validate_fit_data(X, y, sample_weight)
+        metadata = _params.route_fit_metadata(self, sample_weight, fit_params)
         for name in _CONDITIONAL_ATTRIBUTES:
             self.__dict__.pop(name, None)
         rng = check_random_state(self.random_state)
         teacher, student = steps.prepare_estimators(
-            self.teacher, self.student, rng, sample_weight, self.random_state is not None
+            self.teacher,
+            self.student,
+            rng,
+            _params.unrouted_weight(sample_weight),
+            self.random_state is not None,
         )
-        task = self._task(X, y, sample_weight, teacher, student)
-        teacher_fit = self._fit_teacher(task, teacher)
-        settings = self._settings(task, teacher_fit, student)
+        task = self._task(X, y, metadata.student_weight, teacher, student)
+        teacher_fit = self._fit_teacher(task, teacher, metadata)
+        settings = self._settings(task, teacher_fit, student, metadata.groups)
         self.alpha_ = settings.alpha
         if task.classification:
             self.temperature_ = settings.temperature
         self._fit_student(task, teacher_fit, student, settings, rng, X_unlabeled)
         return self
+
+    def get_metadata_routing(self) -> MetadataRouter:
+        """Get metadata routing of this object.
+
+        ``fit`` routes ``sample_weight`` and the metadata they request to
+        the teacher's and the student's ``fit``, and ``groups`` (or what
+        ``cv`` requests) to ``cv.split``; see the user guide's "Metadata
+        routing" section and scikit-learn's metadata routing guide.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The teacher, the student and the splitter ``cv`` as routees of
+            ``fit``.
+        """
+        return (
+            MetadataRouter(owner=type(self).__name__)
+            .add_self_request(self)  # score's sample_weight
+            .add(
+                teacher=self.teacher,
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
+            .add(
+                student=self.student,
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
+            .add(
+                splitter=self.cv,
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        )
 
     def _validate_fit_data(
         self, X: MatrixLike, y: ArrayLike, sample_weight: ArrayLike | None
@@ -153,7 +202,9 @@ class _BaseDistilled(DocLinkMixin, MetaEstimatorMixin, BaseEstimator):
             verbose=self.verbose,
         )
 
-    def _fit_teacher(self, task: Task, teacher: Estimator) -> TeacherFit:
+    def _fit_teacher(
+        self, task: Task, teacher: Estimator, metadata: _params.FitMetadata
+    ) -> TeacherFit:
         """Fit the teacher with its target source; sets ``teacher_``."""
         source = _targets.resolve_source(teacher, self.teacher_targets)
         start = time.perf_counter()
@@ -163,16 +214,26 @@ class _BaseDistilled(DocLinkMixin, MetaEstimatorMixin, BaseEstimator):
             task.y,
             source=source,
             classes=task.classes,
-            sample_weight=task.sample_weight,
+            sample_weight=metadata.teacher_weight,
             cv=self.cv,
             n_jobs=self.n_jobs,
+            fit_params=metadata.teacher_params,
+            split_params=metadata.split_params,
         )
         self.teacher_ = teacher_fit.teacher
         self.teacher_fit_time_ = time.perf_counter() - start
-        self._log(f"teacher fitted ({source} targets) in {self.teacher_fit_time_:.2f}s")
+        if _targets.is_prefitted(teacher):
+            self._log(
+                f"{type(teacher).__name__} teacher used as is ({source} targets: it "
+                "cannot be refit, so cv is not used for targets)"
+            )
+        else:
+            self._log(f"teacher fitted ({source} targets) in {self.teacher_fit_time_:.2f}s")
         return teacher_fit
 
-    def _settings(self, task: Task, teacher_fit: TeacherFit, student: Estimator) -> Settings:
+    def _settings(
+        self, task: Task, teacher_fit: TeacherFit, student: Estimator, groups: Any = None
+    ) -> Settings:
         """The temperature, alpha and transfer set of this fit: the
         parameters, with the "auto" ones chosen by the tuner; sets
         ``tuned_params_``, ``tune_results_`` and ``tune_time_``."""
@@ -183,7 +244,7 @@ class _BaseDistilled(DocLinkMixin, MetaEstimatorMixin, BaseEstimator):
             return fixed
         start = time.perf_counter()
         results = []
-        if _tune.can_tune(task.y, task.classification) and (
+        if _tune.can_tune(task.y, task.classification, groups) and (
             task.y.ndim == 1 or not task.classification
         ):
             settings, results = _tune.tune_settings(
@@ -194,6 +255,7 @@ class _BaseDistilled(DocLinkMixin, MetaEstimatorMixin, BaseEstimator):
                 auto,
                 random_state=self.random_state,
                 log=self._log,
+                groups=groups,
             )
         else:
             settings = fixed

@@ -8,14 +8,18 @@ COMMON_PARAMS_DOC = """
         ``"oof"``: out-of-fold outputs from ``cv`` clones of the teacher, then
         a final teacher is refit on all rows. ``"oob"``: out-of-bag outputs of a
         bagging ensemble (no extra fit). ``"auto"``: ``"in_sample"`` for a
-        ``FrozenEstimator`` teacher, ``"oob"`` for ensembles with an
+        ``FrozenEstimator`` or ``BlackBoxTeacher`` teacher (the only source
+        they allow), ``"oob"`` for ensembles with an
         ``oob_score`` parameter and ``bootstrap=True``, else ``"oof"``.
         In-sample outputs of flexible teachers (forests, boosting) are close
         to the true labels on their own training rows; out-of-fold and
         out-of-bag outputs carry the teacher's honest uncertainty.
     cv : int, cross-validation generator or iterable, default=5
         Folds for ``teacher_targets="oof"``, as in
-        :func:`sklearn.model_selection.cross_val_predict`.
+        :func:`sklearn.model_selection.cross_val_predict`. With metadata
+        routing enabled, ``fit(X, y, groups=...)`` reaches ``cv.split``
+        when the splitter requests it (e.g. ``GroupKFold``), and the
+        ``"auto"`` tuner's validation folds then keep each group whole.
     transfer : "auto", generator, array-like, list of these, or None, \
 default="auto"
         ``"auto"``: chosen on validation folds (see above) between
@@ -76,8 +80,12 @@ COMMON_ATTRIBUTES_DOC = """
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of features seen during fit, when X has string column names.
-    target_summary_ : Bunch
-        ``source`` of the teacher targets and summary statistics of them.
+    target_summary_ : dict
+        ``"source"`` of the teacher targets and summary statistics of them:
+        ``"mean_confidence"``, ``"mean_entropy"`` and ``"teacher_accuracy"``
+        (classification) or ``"teacher_r2"`` (regression). A plain dict, as
+        are the entries of ``tune_results_``, so that skops loads the model
+        with :func:`skdistill.io.trusted_types`.
     teacher_fit_time_, student_fit_time_ : float
         Seconds spent fitting the teacher (including out-of-fold fits) and the
         (first) student.
@@ -109,7 +117,7 @@ COMMON_ATTRIBUTES_DOC = """
         The values chosen for the ``"auto"`` parameters (their fallback
         values, ``temperature=1.0``, ``alpha=0.0``, ``transfer=None``, when
         there were too few rows to tune); empty when none was ``"auto"``.
-    tune_results_ : list of Bunch
+    tune_results_ : list of dict
         Per candidate tried for the ``"auto"`` parameters: ``name``,
         ``params``, ``score`` (validation accuracy or R²), ``fidelity`` to
         the inner teacher, ``gain`` (mean per-row loss reduction over
@@ -153,8 +161,10 @@ CLASSIFIER_DOC = (
     teacher : classifier
         Any scikit-learn classifier or Pipeline ending in one. It is cloned
         before fitting. To use an already fitted teacher without refitting
-        it, pass ``FrozenEstimator(fitted_teacher)``; the object you pass is
-        never modified.
+        it, pass ``FrozenEstimator(fitted_teacher)``; for a model you can
+        only call (a REST endpoint, another library), pass
+        :class:`~skdistill.BlackBoxTeacher`. The object you pass is never
+        modified.
     student : estimator
         The model to train: a native soft student from
         :mod:`skdistill.students`, any classifier, or any regressor.
@@ -212,7 +222,7 @@ CLASSIFIER_DOC = (
     ... ).fit(X, y)
     >>> sorted(model.tuned_params_)  # the "auto" settings, chosen on validation
     ['alpha', 'temperature', 'transfer']
-    >>> model.student_fit_, model.target_summary_.source
+    >>> model.student_fit_, model.target_summary_["source"]
     ('replication', 'oob')
 
     Plain distillation at a fixed temperature (nothing tuned):
@@ -257,7 +267,8 @@ REGRESSOR_DOC = (
     teacher : regressor
         Any scikit-learn regressor or Pipeline ending in one; cloned before
         fitting, or used as is when wrapped in
-        :class:`sklearn.frozen.FrozenEstimator`.
+        :class:`sklearn.frozen.FrozenEstimator` (or, for a function you can
+        only call, :class:`~skdistill.BlackBoxTeacher`).
     student : regressor
         The model to train on the teacher's outputs.
     alpha : "auto" or float in [0, 1], default="auto"
@@ -286,7 +297,7 @@ REGRESSOR_DOC = (
     ...     RandomForestRegressor(n_estimators=50, random_state=0),
     ...     DecisionTreeRegressor(max_depth=3), random_state=0,
     ... ).fit(X, y)
-    >>> model.target_summary_.source
+    >>> model.target_summary_["source"]
     'oob'
     >>> model.predict(X[:2]).shape
     (2,)

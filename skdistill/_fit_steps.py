@@ -25,9 +25,8 @@ from functools import partial
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.frozen import FrozenEstimator
 from sklearn.metrics import r2_score
-from sklearn.utils import Bunch, _safe_indexing
+from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import has_fit_parameter
 
 from . import _strategies, _targets
@@ -77,8 +76,8 @@ class Task:
 def prepare_estimators(teacher, student, rng, sample_weight, seeded):
     """Clones of teacher and student, with unset random states drawn from
     ``rng`` (teacher first, then student) when ``seeded``; a FrozenEstimator
-    teacher is used as is."""
-    teacher = clone(teacher)  # FrozenEstimator clones to itself
+    or BlackBoxTeacher teacher is used as is."""
+    teacher = clone(teacher)  # FrozenEstimator and BlackBoxTeacher clone to themselves
     student = clone(student)
     if seeded:
         seed_unset_random_states(teacher, rng)
@@ -97,7 +96,7 @@ def encode_labels(y, teacher):
     """Sorted classes (those of y, plus any a frozen teacher knows) and y as
     indices into them."""
     classes = np.unique(y)
-    if isinstance(teacher, FrozenEstimator):
+    if _targets.is_prefitted(teacher):
         teacher_classes = np.asarray(teacher.classes_)
         classes = np.union1d(classes, _compatible_classes(teacher_classes, classes))
     if len(classes) < 2:
@@ -268,7 +267,8 @@ def student_predictions(task, student, X_rows, features=None):
 
 
 def target_summary(task, teacher_fit, targets):
-    """What the student was trained on, in a few numbers."""
+    """What the student was trained on, in a few numbers: a plain dict (a
+    fitted attribute that skops loads without extra trust)."""
     if task.classification:
         return _classification_summary(
             teacher_fit.source, teacher_fit.outputs, targets, task.y_idx
@@ -281,7 +281,7 @@ def _classification_summary(source, logits, targets, y_idx):
     teacher_pred = np.argmax(logits, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         entropy = -np.nansum(np.where(targets > 0, targets * np.log(targets), 0.0), axis=1)
-    return Bunch(
+    return dict(
         source=source,
         mean_confidence=float(targets.max(axis=1).mean()),
         mean_entropy=float(entropy.mean()),
@@ -290,4 +290,4 @@ def _classification_summary(source, logits, targets, y_idx):
 
 
 def _regression_summary(source, predictions, y):
-    return Bunch(source=source, teacher_r2=float(r2_score(y, predictions.reshape(np.shape(y)))))
+    return dict(source=source, teacher_r2=float(r2_score(y, predictions.reshape(np.shape(y)))))

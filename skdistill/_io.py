@@ -36,8 +36,15 @@ TABLE_FORMATS = {
 }
 COMPRESSION_SUFFIXES = (".gz", ".bz2", ".zip", ".xz", ".zst")
 # Types outside skops' default trust that skdistill's own files contain and
-# that are safe to rebuild: plain attribute containers.
+# that are safe to rebuild: plain attribute containers (the tables of the GAM
+# students' shape_functions_ and interactions_).
 SAFE_EXTRA_TYPES = ("sklearn.utils._bunch.Bunch",)
+# scikit-learn's fitted tree arrays, held by the tree, boosting and linear-tree
+# students. skops distrusts them because a malformed one can crash the
+# process; the command line asks for --trust, trusted_types() lists them.
+TREE_TYPES = ("sklearn.tree._tree.Tree",)
+# Where skdistill's public estimators, students and generators live.
+PUBLIC_MODULES = ("skdistill", "skdistill.students", "skdistill.transfer")
 
 
 class UsageError(Exception):
@@ -85,7 +92,7 @@ def skdistill_safe_types():
     """Qualified names of skdistill's public estimators (and plain containers)
     that may be loaded from a ``.skops`` file without ``--trust``."""
     names = set(SAFE_EXTRA_TYPES)
-    for module_name in ("skdistill", "skdistill.students"):
+    for module_name in PUBLIC_MODULES:
         try:
             module = importlib.import_module(module_name)
         except ImportError:  # pragma: no cover - a sub-package being written
@@ -95,6 +102,36 @@ def skdistill_safe_types():
             if isinstance(obj, type) and hasattr(obj, "get_params"):
                 names.add(f"{obj.__module__}.{obj.__qualname__}")
     return names
+
+
+def trusted_types():
+    """The type names to trust to load any fitted skdistill model with skops.
+
+    skdistill's public classes (distilled estimators, students, transfer
+    generators, :class:`~skdistill.BlackBoxTeacher`), the plain containers
+    they hold and scikit-learn's fitted tree arrays
+    (``sklearn.tree._tree.Tree``, used by the tree, boosting and linear-tree
+    students; skops distrusts it because a malformed one can crash the
+    process, so trust files you made or whose author you trust). A
+    teacher's or a generic student's own types, and the functions of a
+    BlackBoxTeacher, are not listed: review them with
+    :func:`skops.io.get_untrusted_types`.
+
+    Returns
+    -------
+    names : list of str
+        Sorted fully qualified type names, for ``skops.io.load(...,
+        trusted=...)``.
+
+    Examples
+    --------
+    >>> from skdistill.io import trusted_types
+    >>> "skdistill._distill.DistilledClassifier" in trusted_types()
+    True
+    >>> "sklearn.tree._tree.Tree" in trusted_types()
+    True
+    """
+    return sorted(skdistill_safe_types() | set(TREE_TYPES))
 
 
 def load_model(path, *, trust=False, what="model file"):

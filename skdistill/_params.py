@@ -7,16 +7,20 @@ Checks that involve several parameters follow the table.
 """
 
 import numbers
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 import numpy as np
 from scipy import sparse
+from sklearn import get_config
 from sklearn.base import is_classifier, is_regressor
 from sklearn.frozen import FrozenEstimator
 from sklearn.utils import assert_all_finite
+from sklearn.utils.metadata_routing import process_routing
 from sklearn.utils.validation import check_is_fitted
 
+from ._blackbox import BlackBoxTeacher
 from ._strategies import STUDENT_FIT_OPTIONS
 from ._targets import TARGET_SOURCES
 from ._tune import is_auto
@@ -60,6 +64,15 @@ def check_random_state(value, name="random_state"):
 
 def check_estimator_param(value, name):
     if not (hasattr(value, "fit") and hasattr(value, "get_params")):
+        if name == "teacher" and callable(value):
+            # A bare function cannot say whether it returns probabilities,
+            # labels or values, nor which classes its columns are.
+            raise TypeError(
+                f"teacher must be a scikit-learn estimator, got the function {value!r}; "
+                "wrap a function you can only call in skdistill.BlackBoxTeacher: "
+                "BlackBoxTeacher(fn, classes=[...]) for class probabilities, or "
+                "BlackBoxTeacher(predict_fn=fn) for a regressor's predictions"
+            )
         raise TypeError(
             f"{name} must be a scikit-learn estimator (with fit and get_params), got "
             f"{value!r} of type {type(value).__name__}"
@@ -94,6 +107,8 @@ def check_params(params, classification, owner):
 
 
 def _check_frozen_teacher(teacher):
+    if isinstance(teacher, BlackBoxTeacher):
+        teacher._check_params()
     if isinstance(teacher, FrozenEstimator):
         try:
             check_is_fitted(teacher.estimator)
@@ -189,3 +204,69 @@ def non_numeric_hint(X: Any, student: Any, fix: str) -> str:
         f" (the student {type(student).__name__} gets the raw columns, and "
         f"{non_numeric[:5]} are not numeric; {fix})"
     )
+
+
+# ----------------------------------------------------------------- metadata
+@dataclass(frozen=True)
+class FitMetadata:
+    """Where a fit's metadata goes: the teacher's ``sample_weight`` and other
+    ``fit`` metadata, the student's ``sample_weight``, and the metadata of
+    ``cv.split`` (e.g. ``groups``, also used by the "auto" tuner's folds)."""
+
+    teacher_weight: Any = None
+    teacher_params: dict = field(default_factory=dict)
+    student_weight: Any = None
+    split_params: dict = field(default_factory=dict)
+
+    @property
+    def groups(self) -> Any:
+        return self.split_params.get("groups")
+
+
+def route_fit_metadata(owner, sample_weight, fit_params):
+    """The :class:`FitMetadata` of ``owner.fit``.
+
+    With metadata routing enabled (``sklearn.set_config``), each piece goes
+    where it is requested, through :func:`sklearn.utils.metadata_routing.
+    process_routing` (which raises for metadata nobody requests, and for
+    metadata passed to a consumer that has not said whether it wants it).
+    Without routing, ``sample_weight`` goes to the teacher and the student
+    as always, and any other keyword is refused, as scikit-learn does.
+    """
+    if not get_config()["enable_metadata_routing"]:
+        if fit_params:
+            raise ValueError(
+                f"Passing extra keyword arguments to {type(owner).__name__}.fit is only "
+                "supported if enable_metadata_routing=True, which you can set using "
+                "sklearn.set_config(enable_metadata_routing=True); see scikit-learn's "
+                "metadata routing user guide. Extra parameters passed are: "
+                f"{sorted(fit_params)}"
+            )
+        return FitMetadata(teacher_weight=sample_weight, student_weight=sample_weight)
+    params = dict(fit_params)
+    if sample_weight is not None:
+        params["sample_weight"] = sample_weight
+    routed = process_routing(owner, "fit", **params)
+    teacher_params = dict(routed.teacher.fit)
+    student_params = dict(routed.student.fit)
+    student_weight = student_params.pop("sample_weight", None)
+    if student_params:
+        raise ValueError(
+            f"the student requests the metadata {sorted(student_params)}, which "
+            f"{type(owner).__name__} cannot route: the student is fitted on the "
+            "teacher's targets of the training rows and of generated transfer rows, "
+            "and only sample_weight is extended to those (with weight 1)"
+        )
+    return FitMetadata(
+        teacher_weight=teacher_params.pop("sample_weight", None),
+        teacher_params=teacher_params,
+        student_weight=student_weight,
+        split_params=dict(routed.splitter.split),
+    )
+
+
+def unrouted_weight(sample_weight):
+    """``sample_weight`` when it goes to teacher and student unasked (no
+    metadata routing), so that their ``fit`` must accept it; None with
+    routing, where only those that request it get it."""
+    return None if get_config()["enable_metadata_routing"] else sample_weight

@@ -25,6 +25,7 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 from sklearn.utils.parallel import Parallel, delayed
 
+from ._blackbox import BlackBoxTeacher
 from ._labeling import n_rows_of
 from ._utils import final_estimator, fit_estimator
 
@@ -193,13 +194,20 @@ def teacher_outputs(teacher, X, classes=None):
     return np.asarray(teacher.predict(X), dtype=np.float64)
 
 
+def is_prefitted(teacher):
+    """True for a teacher used as is, never fitted: a FrozenEstimator or a
+    :class:`~skdistill.BlackBoxTeacher`."""
+    return isinstance(teacher, (FrozenEstimator, BlackBoxTeacher))
+
+
 def resolve_source(teacher, teacher_targets):
     """Turn ``teacher_targets`` into the source actually used.
 
-    ``"auto"``: ``"in_sample"`` for a FrozenEstimator (it cannot be refit),
-    ``"oob"`` for a bagging ensemble that bootstraps, else ``"oof"``.
+    ``"auto"``: ``"in_sample"`` for a FrozenEstimator or a BlackBoxTeacher
+    (they cannot be refit), ``"oob"`` for a bagging ensemble that
+    bootstraps, else ``"oof"``.
     """
-    frozen = isinstance(teacher, FrozenEstimator)
+    frozen = is_prefitted(teacher)
     if teacher_targets == "auto":
         if frozen:
             return "in_sample"
@@ -207,8 +215,8 @@ def resolve_source(teacher, teacher_targets):
     if frozen and teacher_targets != "in_sample":
         raise ValueError(
             f"teacher_targets={teacher_targets!r} needs to refit the teacher, but "
-            "the teacher is a FrozenEstimator; use teacher_targets='in_sample' "
-            "(or 'auto')."
+            f"the teacher is a {type(teacher).__name__}, used as is; use "
+            "teacher_targets='in_sample' (or 'auto')."
         )
     if teacher_targets == "oob" and not supports_oob(teacher):
         raise ValueError(
@@ -221,7 +229,7 @@ def resolve_source(teacher, teacher_targets):
 
 def supports_oob(teacher):
     """True for an ensemble that can give out-of-bag predictions."""
-    if isinstance(teacher, FrozenEstimator):
+    if is_prefitted(teacher):
         return False
     params = teacher.get_params(deep=False)
     return "oob_score" in params and params.get("bootstrap", True) is True
@@ -244,20 +252,40 @@ class TeacherFit:
     fold_teachers: list = field(default_factory=list)
 
 
-def fit_teacher(teacher, X, y, *, source, classes=None, sample_weight=None, cv=5, n_jobs=None):
-    """Fit the teacher (a clone, or a FrozenEstimator as is) and return a
+def fit_teacher(
+    teacher,
+    X,
+    y,
+    *,
+    source,
+    classes=None,
+    sample_weight=None,
+    cv=5,
+    n_jobs=None,
+    fit_params=None,
+    split_params=None,
+):
+    """Fit the teacher (a clone, or a prefitted teacher as is) and return a
     :class:`TeacherFit` with outputs from ``source``.
 
     ``classes`` is given for classification (outputs are aligned logits) and
-    None for regression (outputs are predictions).
+    None for regression (outputs are predictions). ``fit_params``: other
+    metadata routed to the teacher's ``fit`` (row-aligned arrays are sliced
+    for the out-of-fold fits); ``split_params``: metadata routed to
+    ``cv.split`` (e.g. ``groups``).
     """
+    fit_params = dict(fit_params or {})
     if source == "in_sample":
-        fitted = fit_estimator(teacher, X, y, sample_weight)
+        fitted = _fit(teacher, X, y, sample_weight, fit_params)
         fit = TeacherFit(fitted, teacher_outputs(fitted, X, classes), source)
     elif source == "oob":
-        fit = TeacherFit(*_fit_with_oob_outputs(teacher, X, y, classes, sample_weight), source)
+        fit = TeacherFit(
+            *_fit_with_oob_outputs(teacher, X, y, classes, sample_weight, fit_params), source
+        )
     else:
-        fit = _fit_with_oof_outputs(teacher, X, y, classes, sample_weight, cv, n_jobs)
+        fit = _fit_with_oof_outputs(
+            teacher, X, y, classes, (sample_weight, fit_params), (cv, split_params), n_jobs
+        )
     if classes is not None:
         check_scores_follow_predict(fit.teacher, X, classes)
     return fit
@@ -280,13 +308,34 @@ def fit_teacher_and_outputs(
     return fit.teacher, fit.outputs
 
 
-def _fit_with_oob_outputs(teacher, X, y, classes, sample_weight):
+def _fit(teacher, X, y, sample_weight, fit_params):
+    """``teacher`` fitted with its weights and any other routed metadata."""
+    if not fit_params:
+        return fit_estimator(teacher, X, y, sample_weight)
+    if sample_weight is not None:
+        fit_params = {**fit_params, "sample_weight": sample_weight}
+    return teacher.fit(X, y, **fit_params)
+
+
+def rows_of_params(params, rows, n_samples):
+    """``params`` for some rows: row-aligned values (one entry per sample)
+    indexed by ``rows``, others kept as they are (as scikit-learn's
+    cross-validation does with fit parameters)."""
+    return {
+        key: _safe_indexing(value, rows)
+        if hasattr(value, "__len__") and not isinstance(value, str) and len(value) == n_samples
+        else value
+        for key, value in params.items()
+    }
+
+
+def _fit_with_oob_outputs(teacher, X, y, classes, sample_weight, fit_params=None):
     teacher.set_params(oob_score=True)
     with warnings.catch_warnings():
         # Rows that were in every bootstrap sample are handled below.
         warnings.filterwarnings("ignore", message=".*do not have OOB scores.*")
         warnings.filterwarnings("ignore", message=".*OOB estimate.*")
-        fitted = fit_estimator(teacher, X, y, sample_weight)
+        fitted = _fit(teacher, X, y, sample_weight, fit_params)
     if classes is not None:
         oob = align_columns(log_proba(fitted.oob_decision_function_), fitted.classes_, classes)
     else:
@@ -307,21 +356,25 @@ def _rows_never_out_of_bag(ensemble, n_samples):
     return in_every_bag
 
 
-def _fit_fold(teacher, X, y, sample_weight, train, test, classes):
+def _fit_fold(teacher, X, y, weights, train, test, classes):
+    sample_weight, fit_params = weights
     X_train, y_train = _safe_indexing(X, train), _safe_indexing(y, train)
     sw = None if sample_weight is None else sample_weight[train]
-    fitted = fit_estimator(clone(teacher), X_train, y_train, sw)
+    fold_params = rows_of_params(fit_params, train, len(y))
+    fitted = _fit(clone(teacher), X_train, y_train, sw, fold_params)
     return fitted, teacher_outputs(fitted, _safe_indexing(X, test), classes)
 
 
-def _fit_with_oof_outputs(teacher, X, y, classes, sample_weight, cv, n_jobs):
+def _fit_with_oof_outputs(teacher, X, y, classes, weights, splitting, n_jobs):
+    """Out-of-fold outputs: ``weights`` is ``(sample_weight, fit_params)``
+    and ``splitting`` is ``(cv, split_params)``."""
+    cv, split_params = splitting
     splitter = check_cv(cv, y, classifier=classes is not None and is_classifier(teacher))
-    folds = list(splitter.split(X, y))
+    folds = list(splitter.split(X, y, **(split_params or {})))
     jobs = [
-        delayed(_fit_fold)(teacher, X, y, sample_weight, train, test, classes)
-        for train, test in folds
+        delayed(_fit_fold)(teacher, X, y, weights, train, test, classes) for train, test in folds
     ]
-    jobs.append(delayed(fit_estimator)(teacher, X, y, sample_weight))
+    jobs.append(delayed(_fit)(teacher, X, y, *weights))
     *fold_fits, fitted = Parallel(n_jobs=n_jobs)(jobs)
     fold_teachers = [fold_teacher for fold_teacher, _ in fold_fits]
     fold_outputs = [output for _, output in fold_fits]

@@ -43,8 +43,11 @@ from scipy import sparse
 from sklearn.base import clone
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import (
+    GroupKFold,
+    GroupShuffleSplit,
     KFold,
     ShuffleSplit,
+    StratifiedGroupKFold,
     StratifiedKFold,
     StratifiedShuffleSplit,
 )
@@ -208,36 +211,51 @@ def n_inner_folds(n_rows):
     return 1 if VALIDATION_FRACTION * n_rows >= MIN_VALIDATION_ROWS else INNER_FOLDS
 
 
-def _splitter(folds, stratified, seed):
+def _splitter(folds, stratified, seed, grouped=False):
     if folds == 1:
+        if grouped:
+            return GroupShuffleSplit(n_splits=1, test_size=VALIDATION_FRACTION, random_state=seed)
         kind = StratifiedShuffleSplit if stratified else ShuffleSplit
         return kind(n_splits=1, test_size=VALIDATION_FRACTION, random_state=seed)
-    kind = StratifiedKFold if stratified else KFold
+    if grouped:
+        kind = StratifiedGroupKFold if stratified else GroupKFold
+    else:
+        kind = StratifiedKFold if stratified else KFold
     return kind(folds, shuffle=True, random_state=seed)
 
 
-def inner_splits(y, classification, random_state):
+def inner_splits(y, classification, random_state, groups=None):
     """``(train, validation)`` index pairs: one shuffled split (20% held out)
     for large data, else ``INNER_FOLDS`` folds; stratified for
-    classification when every class has enough rows; seeded."""
+    classification when every class has enough rows; seeded. With
+    ``groups``, no group is split between a fold's training and validation
+    rows (at most as many folds as groups)."""
     seed = check_random_state(random_state).randint(np.iinfo(np.int32).max)
     n = len(y)
     folds = n_inner_folds(n)
+    grouped = groups is not None
+    if grouped:
+        groups = np.asarray(groups)
+        folds = min(folds, len(np.unique(groups)))
+    split_args = (np.zeros(n), y) + ((groups,) if grouped else ())
     if classification:
         try:
             with warnings.catch_warnings():
                 # "The least populated class has only 2 members": stratified
                 # as far as possible is still what we want.
                 warnings.simplefilter("ignore", UserWarning)
-                return list(_splitter(folds, True, seed).split(np.zeros(n), y))
+                return list(_splitter(folds, True, seed, grouped).split(*split_args))
         except ValueError:  # a class too rare to stratify on
             pass
-    return list(_splitter(folds, False, seed).split(np.zeros(n)))
+    return list(_splitter(folds, False, seed, grouped).split(*split_args))
 
 
-def can_tune(y, classification):
-    """Whether the training rows are enough to hold out a validation split."""
+def can_tune(y, classification, groups=None):
+    """Whether the training rows are enough to hold out a validation split
+    (and, with ``groups``, whole groups)."""
     if len(y) < MIN_TUNE_ROWS:
+        return False
+    if groups is not None and len(np.unique(np.asarray(groups))) < 2:
         return False
     if classification:
         _, counts = np.unique(y, return_counts=True)
@@ -245,7 +263,9 @@ def can_tune(y, classification):
     return True
 
 
-def tune_settings(task, teacher_fit, student, fixed, auto, *, random_state=None, log=None):
+def tune_settings(
+    task, teacher_fit, student, fixed, auto, *, random_state=None, log=None, groups=None
+):
     """Choose the ``"auto"`` settings on validation folds, reusing the
     teacher fits that the target source made anyway.
 
@@ -267,11 +287,15 @@ def tune_settings(task, teacher_fit, student, fixed, auto, *, random_state=None,
         Seeds the folds (when the target source has none) and MUNGE.
     log : callable or None
         Called with one line per candidate and fold, and the choice.
+    groups : array-like of shape (n_samples,) or None
+        Group labels (routed to ``cv.split``): the inner folds made here
+        keep each group on one side (the target source's folds come from
+        ``cv`` with the same groups).
 
     Returns
     -------
     settings : skdistill._fit_steps.Settings
-    results : list of Bunch
+    results : list of dict
         One per candidate scored: ``name``, ``params``, ``score``,
         ``fidelity``, ``gain`` and ``gain_std_error`` (see :func:`choose`).
     """
@@ -284,7 +308,7 @@ def tune_settings(task, teacher_fit, student, fixed, auto, *, random_state=None,
         generated=can_generate(task.X),
         linear=is_linear(student),
     )
-    folds = tuning_folds(task, teacher_fit, random_state)
+    folds = tuning_folds(task, teacher_fit, random_state, groups)
     pooled = _pooled(task, teacher_fit, folds)
     first, later = _stages(grid, auto)
     results, losses = _score_candidates(task, student, first, folds, pooled, random_state)
@@ -305,10 +329,11 @@ def tune_settings(task, teacher_fit, student, fixed, auto, *, random_state=None,
         )
     settings = Settings(**{**fixed.__dict__, **best.params})
     say(f"auto settings: {describe(best.params)}")
-    return settings, results
+    # Plain dicts: a fitted attribute that skops loads without extra trust.
+    return settings, [dict(result) for result in results]
 
 
-def tuning_folds(task, teacher_fit, random_state):
+def tuning_folds(task, teacher_fit, random_state, groups=None):
     """The validation folds, each made once for every candidate: a Bunch of
     ``task`` (the fold's training part), ``valid`` (its validation row
     indices), ``X_valid``, ``teacher`` (it labels the fold's transfer rows)
@@ -321,13 +346,13 @@ def tuning_folds(task, teacher_fit, random_state):
     that saw the validation rows, and students trained on them scored too
     well on validation (537_houses, depth-6 tree: chosen at -0.80 R² points
     on test). Otherwise seeded inner splits, all with the one teacher and
-    its targets of the training rows.
+    its targets of the training rows (group-aware with ``groups``).
     """
     n_folds = n_inner_folds(len(task.y))
     if teacher_fit.folds:
         pairs = zip(teacher_fit.folds[:n_folds], teacher_fit.fold_teachers)
         return [_fold(task, train, valid, teacher) for (train, valid), teacher in pairs]
-    splits = inner_splits(task.y, task.classification, random_state)
+    splits = inner_splits(task.y, task.classification, random_state, groups)
     return [
         _fold(task, train, valid, teacher_fit.teacher, teacher_fit.outputs[train])
         for train, valid in splits

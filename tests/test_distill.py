@@ -64,7 +64,7 @@ def test_frozen_teacher_is_used_as_is(binary_data):
     expected = fitted.predict_proba(X)
     model = DistilledClassifier(frozen, DecisionTreeClassifier(max_depth=3)).fit(X, y)
     assert model.teacher_ is frozen
-    assert model.target_summary_.source == "in_sample"
+    assert model.target_summary_["source"] == "in_sample"
     # not refit on all 300 rows: still the model fitted on the first 150
     assert_allclose(model.teacher_.predict_proba(X), expected)
 
@@ -132,7 +132,7 @@ def test_temperature_softens_targets(multiclass_data):
             transfer=None,
             teacher_targets="in_sample",
         ).fit(X, y)
-        confidences.append(model.target_summary_.mean_confidence)
+        confidences.append(model.target_summary_["mean_confidence"])
     assert confidences[0] > confidences[1] > confidences[2]
 
 
@@ -164,9 +164,9 @@ def test_logistic_teacher_and_student_reproduce_each_other(multiclass_data):
 def test_auto_source_choices(binary_data):
     X, y = binary_data
     student = DecisionTreeClassifier(max_depth=2)
-    assert DistilledClassifier(small_forest(), student).fit(X, y).target_summary_.source == "oob"
+    assert DistilledClassifier(small_forest(), student).fit(X, y).target_summary_["source"] == "oob"
     gbm = GradientBoostingClassifier(n_estimators=5)
-    assert DistilledClassifier(gbm, student, cv=3).fit(X, y).target_summary_.source == "oof"
+    assert DistilledClassifier(gbm, student, cv=3).fit(X, y).target_summary_["source"] == "oof"
 
 
 def test_oof_targets_are_honest_on_noisy_labels():
@@ -183,9 +183,9 @@ def test_oof_targets_are_honest_on_noisy_labels():
         for source in ("in_sample", "oof", "oob")
     }
     # In-sample the forest "agrees" with nearly every noisy label.
-    assert summaries["in_sample"].teacher_accuracy > 0.97
-    assert summaries["oof"].teacher_accuracy < 0.92
-    assert summaries["oob"].teacher_accuracy < 0.92
+    assert summaries["in_sample"]["teacher_accuracy"] > 0.97
+    assert summaries["oof"]["teacher_accuracy"] < 0.92
+    assert summaries["oob"]["teacher_accuracy"] < 0.92
 
 
 # --------------------------------------------------------------- 4. students
@@ -422,8 +422,8 @@ def test_regression_multi_output_and_alpha():
         random_state=0,
     ).fit(X, y)
     assert model.predict(X).shape == (200, 2)
-    assert model.target_summary_.source == "oob"
-    assert 0.5 < model.target_summary_.teacher_r2 < 1.0
+    assert model.target_summary_["source"] == "oob"
+    assert 0.5 < model.target_summary_["teacher_r2"] < 1.0
     # alpha=1 trains the student on y itself.
     plain = DistilledRegressor(
         RandomForestRegressor(n_estimators=20, random_state=0),

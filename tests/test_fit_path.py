@@ -79,7 +79,7 @@ def test_out_of_bag_and_frozen_teachers_are_fitted_once_or_never(data):
         random_state=0,
     )
     assert _teacher_fits(forest, X, y) == 1
-    assert forest.target_summary_.source == "oob" and forest.tune_results_
+    assert forest.target_summary_["source"] == "oob" and forest.tune_results_
     fitted = CountingLogistic().fit(X, y)
     frozen = DistilledClassifier(
         FrozenEstimator(fitted), DecisionTreeClassifier(max_depth=3), random_state=0
@@ -92,7 +92,7 @@ def test_regression_defaults_fit_the_teacher_cv_plus_one_times():
     X, y = make_regression(n_samples=300, n_features=5, noise=5.0, random_state=0)
     model = DistilledRegressor(CountingRidge(), DecisionTreeRegressor(max_depth=3), random_state=0)
     assert _teacher_fits(model, X, y) == 6
-    assert [r.name for r in model.tune_results_][:2] == ["labels only", "no transfer"]
+    assert [r["name"] for r in model.tune_results_][:2] == ["labels only", "no transfer"]
 
 
 def test_out_of_fold_tuning_uses_the_target_folds(data):
@@ -120,9 +120,9 @@ def test_out_of_fold_tuning_uses_the_target_folds(data):
         [LogisticRegression().fit(X[tr], y[tr]).predict(X[te]) for tr, te in folds]
     )
     labels_only = model.tune_results_[0]
-    assert labels_only.name == "labels only"
-    assert labels_only.score == pytest.approx(np.mean(student_pred == y))
-    assert labels_only.fidelity == pytest.approx(np.mean(student_pred == teacher_pred))
+    assert labels_only["name"] == "labels only"
+    assert labels_only["score"] == pytest.approx(np.mean(student_pred == y))
+    assert labels_only["fidelity"] == pytest.approx(np.mean(student_pred == teacher_pred))
 
 
 def test_tune_time_and_report(data):

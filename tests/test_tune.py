@@ -193,25 +193,26 @@ def test_tuning_scores_the_candidates_and_prunes_munge_temperatures(data):
     X, y = data
     model = _classifier().fit(X, y)
     results = model.tune_results_
-    names = [r.name for r in results]
+    names = [r["name"] for r in results]
     assert names[:3] == ["labels only", "T=1, no transfer", "T=2, no transfer"]
     # successive halving: MUNGE is scored at the temperature that won without it
-    soft = max(results[1:3], key=lambda r: (r.score, r.fidelity))
-    assert names[3:] == [f"T={soft.params['temperature']:g}, Munge 10x"]
+    soft = max(results[1:3], key=lambda r: (r["score"], r["fidelity"]))
+    assert names[3:] == [f"T={soft['params']['temperature']:g}, Munge 10x"]
     for r in results:
-        assert 0.5 <= r.score <= 1 and 0.5 <= r.fidelity <= 1
-        assert np.isfinite(r.gain) and r.gain_std_error >= 0
+        assert 0.5 <= r["score"] <= 1 and 0.5 <= r["fidelity"] <= 1
+        assert np.isfinite(r["gain"]) and r["gain_std_error"] >= 0
     # the forest's out-of-bag teacher labels every fold and has seen the
     # validation rows: candidates need two standard errors
     eligible = [
         r
         for r in results
-        if r.name == "labels only" or r.gain > _tune.MIN_GAIN_STD_ERRORS_SEEN * r.gain_std_error
+        if r["name"] == "labels only"
+        or r["gain"] > _tune.MIN_GAIN_STD_ERRORS_SEEN * r["gain_std_error"]
     ]
-    best = max(eligible, key=lambda r: (r.score, r.fidelity))
-    assert _tune.describe(model.tuned_params_) == best.name
+    best = max(eligible, key=lambda r: (r["score"], r["fidelity"]))
+    assert _tune.describe(model.tuned_params_) == best["name"]
     again = _classifier().fit(X, y)
-    assert [r.score for r in again.tune_results_] == [r.score for r in results]
+    assert [r["score"] for r in again.tune_results_] == [r["score"] for r in results]
     assert model.tune_time_ > 0
 
 
@@ -220,7 +221,7 @@ def test_tuning_sample_weight_changes_scores(data):
     w = np.where(y == 1, 5.0, 1.0)
     plain = _classifier(transfer=None).fit(X, y).tune_results_
     weighted = _classifier(transfer=None).fit(X, y, sample_weight=w).tune_results_
-    assert [r.score for r in plain] != [r.score for r in weighted]
+    assert [r["score"] for r in plain] != [r["score"] for r in weighted]
 
 
 # ---------------------------------------------------------- the estimators
@@ -229,9 +230,9 @@ def test_auto_fits_with_the_winner(data):
     model = _classifier().fit(X, y)
     assert set(model.tuned_params_) == {"temperature", "alpha", "transfer"}
     winner = next(
-        r for r in model.tune_results_ if r.params == {**r.params, **model.tuned_params_}
+        r for r in model.tune_results_ if r["params"] == {**r["params"], **model.tuned_params_}
     )
-    assert winner.name == _tune.describe(model.tuned_params_)
+    assert winner["name"] == _tune.describe(model.tuned_params_)
     # parameters are not changed by fit
     assert model.get_params()["temperature"] == "auto" and model.transfer == "auto"
     expected = _classifier(**model.tuned_params_).fit(X, y)
@@ -255,7 +256,7 @@ def test_only_the_auto_parameters_are_chosen(data):
     X, y = data
     model = _classifier(temperature=3.0, transfer=None).fit(X, y)
     assert set(model.tuned_params_) == {"alpha"}
-    assert [r.name for r in model.tune_results_] == ["labels only", "T=3, no transfer"]
+    assert [r["name"] for r in model.tune_results_] == ["labels only", "T=3, no transfer"]
 
 
 def test_auto_is_deterministic_and_clonable(data):
@@ -263,7 +264,7 @@ def test_auto_is_deterministic_and_clonable(data):
     a = _classifier().fit(X, y)
     b = clone(_classifier()).fit(X, y)
     assert np.array_equal(a.predict_proba(X), b.predict_proba(X))
-    assert [r.score for r in a.tune_results_] == [r.score for r in b.tune_results_]
+    assert [r["score"] for r in a.tune_results_] == [r["score"] for r in b.tune_results_]
 
 
 def test_small_data_uses_the_fallback_values():
@@ -294,7 +295,7 @@ def test_auto_regressor():
         DecisionTreeRegressor(max_depth=4),
         random_state=0,
     ).fit(X, y)
-    assert [r.name for r in model.tune_results_] == ["labels only", "no transfer", "Munge 10x"]
+    assert [r["name"] for r in model.tune_results_] == ["labels only", "no transfer", "Munge 10x"]
     assert set(model.tuned_params_) == {"alpha", "transfer"}
     assert model.score(X, y) > 0.7
 
@@ -315,7 +316,7 @@ def test_sparse_input_skips_generated_rows(data):
         DecisionTreeClassifier(max_depth=3),
         random_state=0,
     ).fit(sparse.csr_matrix(X), y)
-    assert all(r.params["transfer"] is None for r in model.tune_results_)
+    assert all(r["params"]["transfer"] is None for r in model.tune_results_)
 
 
 def test_grid_search_over_temperature_keeps_each_value(data):
@@ -332,7 +333,9 @@ def test_parallel_folds_choose_the_same(data):
     X, y = data
     serial = _classifier(n_jobs=1).fit(X, y)
     parallel = _classifier(n_jobs=2).fit(X, y)
-    assert [r.score for r in serial.tune_results_] == [r.score for r in parallel.tune_results_]
+    assert [r["score"] for r in serial.tune_results_] == [
+        r["score"] for r in parallel.tune_results_
+    ]
     assert np.array_equal(serial.predict_proba(X), parallel.predict_proba(X))
 
 
