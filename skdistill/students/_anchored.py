@@ -11,11 +11,12 @@ from sklearn.base import BaseEstimator, RegressorMixin, is_classifier
 from sklearn.linear_model import Ridge
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._doc_link import DocLinkMixin
 from .._validation import check_real, check_sample_weight
 from ._logistic import _prior_array
 
 
-class AnchoredRidge(RegressorMixin, BaseEstimator):
+class AnchoredRidge(DocLinkMixin, RegressorMixin, BaseEstimator):
     """Ridge regression that shrinks toward a reference model, not toward zero.
 
     Minimises

@@ -17,12 +17,15 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d
 
+from .._doc_link import DocLinkMixin
+
 # Rows of a probability matrix must sum to 1 within this tolerance.
 ROW_SUM_TOLERANCE = 1e-6
 
 
-class SoftTargetClassifierMixin(ClassifierMixin):
-    """Mixin for classifiers that learn from probability matrices."""
+class SoftTargetClassifierMixin(DocLinkMixin, ClassifierMixin):
+    """Mixin for classifiers that learn from probability matrices (and
+    whose HTML repr links to their API reference)."""
 
     _accepts_soft_targets = True
 

@@ -30,6 +30,7 @@ from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._doc_link import DocLinkMixin
 from .._validation import check_int, check_real
 from ._base import SoftTargetClassifierMixin, soft_targets_from_y
 from ._gam_docs import ATTRIBUTES_DOC, PARAMETERS_DOC
@@ -56,7 +57,7 @@ from ._tree import check_random_state_param, check_sample_weight
 
 # Estimators
 # --------------------------------------------------------------------------
-class _BaseGAM(BaseEstimator):
+class _BaseGAM(DocLinkMixin, BaseEstimator):
     """Parameters, fit and the additive score shared by the classifier and
     the regressor."""
 

@@ -34,6 +34,7 @@ from sklearn.utils.validation import (
 )
 from threadpoolctl import threadpool_limits
 
+from .._doc_link import DocLinkMixin
 from .._validation import check_int, check_real
 from ._base import SoftTargetClassifierMixin, soft_targets_from_y
 from ._logistic import SoftLogisticRegression
@@ -53,7 +54,7 @@ from ._tree import (
 _EXCLUDED_SCORE = -1e30
 
 
-class _BaseLinearTree(BaseEstimator):
+class _BaseLinearTree(DocLinkMixin, BaseEstimator):
     """Partition by a regression tree, then one model per leaf."""
 
     def _check_partition_params(self):
