@@ -41,8 +41,18 @@ def iter_batches(X, batch_size):
         yield _safe_indexing(X, slice(start, min(start + step, n_rows)))
 
 
-def concatenate_rows(parts):
-    """Stack row blocks (arrays, sparse matrices or DataFrames) of one kind."""
+def concatenate_rows(parts, like=None):
+    """Stack row blocks (arrays, sparse matrices or DataFrames) of one kind.
+
+    The result takes the form of ``like`` (default: the first block). For a
+    polars DataFrame, blocks that are arrays become frames with its columns
+    and dtypes first (generators and unlabeled-row checks return arrays for
+    polars input), so that a student fitted on the stacked rows keeps the
+    feature names, as with pandas.
+    """
+    template = parts[0] if like is None else like
+    if _is_polars_frame(template):
+        return _concatenate_polars(parts, template)
     first = parts[0]
     if len(parts) == 1:
         return first
@@ -53,6 +63,34 @@ def concatenate_rows(parts):
 
         return pd.concat(parts, ignore_index=True)
     return np.concatenate([np.asarray(p) for p in parts], axis=0)
+
+
+def _is_polars_frame(X):
+    return type(X).__module__.split(".")[0] == "polars" and hasattr(X, "schema")
+
+
+def _concatenate_polars(parts, template):
+    import polars as pl
+
+    frames = [p if _is_polars_frame(p) else _polars_like(p, template) for p in parts]
+    return frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical")
+
+
+def _polars_like(rows, template):
+    """Numeric rows as a polars DataFrame with ``template``'s columns and
+    dtypes; integer columns are rounded first (generated values are floats),
+    as the pandas path does."""
+    import polars as pl
+
+    values = np.asarray(rows)
+    schema = template.schema
+    columns = {}
+    for j, (name, dtype) in enumerate(schema.items()):
+        column = values[:, j]
+        if dtype.is_integer():
+            column = np.rint(column.astype(np.float64))
+        columns[name] = column
+    return pl.DataFrame(columns).cast(dict(schema))
 
 
 def _label_block(predict, X_block, batch_size, limit_threads):

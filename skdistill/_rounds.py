@@ -83,7 +83,12 @@ def adversarial_rounds(
     """
     rng = check_random_state(sampler.random_state)
     n_real = n_rows_of(task.X)
-    X_valid = sampler.sample_candidates(task.X, sampler.validation_size(n_real), random_state=rng)
+    # Candidates come back as arrays for polars X: put them in X's form, so
+    # that the teacher and student see the feature names they were fitted on.
+    X_valid = concatenate_rows(
+        [sampler.sample_candidates(task.X, sampler.validation_size(n_real), random_state=rng)],
+        like=task.X,
+    )
     reference = steps.label_rows(task, teacher, X_valid, temperature)
     fidelity = [_fidelity(task, _outputs(task, first, X_valid, features, gives_proba), reference)]
     log(f"round 0: held-out fidelity {fidelity[0]:.4f}")
@@ -94,7 +99,9 @@ def adversarial_rounds(
     # The rows the current student was fitted on (LeafRefill counts them per leaf).
     X_trained = task.X if X_transfer is None else concatenate_rows([task.X, X_transfer])
     for round_ in range(1, n_rounds + 1):
-        X_cand = sampler.sample_candidates(task.X, n_candidates, random_state=rng)
+        X_cand = concatenate_rows(
+            [sampler.sample_candidates(task.X, n_candidates, random_state=rng)], like=task.X
+        )
         # Only the adversarial sampler needs every candidate labelled; leaf
         # refill picks by the student's leaves and labels the picked rows.
         cand_targets = student_out = None

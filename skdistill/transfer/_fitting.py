@@ -167,7 +167,7 @@ def transfer_rows(X, generators, arrays, X_unlabeled=None):
     parts = [p for p in parts if n_rows_of(p) > 0]
     if not parts:
         return None
-    return concatenate_rows(parts)
+    return concatenate_rows(parts, like=X)
 
 
 def as_rows_container(X):
