@@ -12,7 +12,8 @@ Students for k = 5, 10, 20 trees:
 
 - ``sub-forest refit``: ``SubForest*(k)`` with the defaults (greedy
   selection, then the joint leaf refit, ``teacher_weight=0``,
-  ``leaf_penalty`` 0 for classifiers, 1 for the regressor); selection on 5 000 rows (``max_samples``);
+  ``leaf_penalty`` 0 for classifiers, 1 for the regressor); selection on
+  5 000 rows (``max_samples``);
 - ``(d) greedy, no refit``: the same trees with the teacher's leaf values
   (``teacher_weight=1``);
 - ``(a) first k trees``: the teacher's first k trees;

@@ -21,72 +21,15 @@ from copy import deepcopy
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin, clone
-from sklearn.ensemble import (
-    ExtraTreesClassifier,
-    ExtraTreesRegressor,
-    RandomForestClassifier,
-    RandomForestRegressor,
-)
-from sklearn.exceptions import NotFittedError
-from sklearn.frozen import FrozenEstimator
-from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_consistent_length, check_is_fitted, column_or_1d
 
 from .._doc_link import DocLinkMixin
 from .._validation import check_int, check_real
 from . import _subforest_solve as solve
+from . import _subforest_teacher as parts
 from ._base import SoftTargetClassifierMixin, soft_targets_from_y
 from ._tree import check_sample_weight, validate_tree_X
-
-_CLASSIFIER_FORESTS = (RandomForestClassifier, ExtraTreesClassifier)
-_REGRESSOR_FORESTS = (RandomForestRegressor, ExtraTreesRegressor)
-
-
-# --------------------------------------------------------------- the teacher
-def _teacher_forest(teacher, forest_types, kind):
-    """The fitted forest inside ``teacher`` (a FrozenEstimator is unwrapped)."""
-    if teacher is None:
-        raise ValueError(
-            "the sub-forest student needs the fitted teacher: fit(X, y, teacher=forest), "
-            "or use it as the student of a DistilledClassifier/DistilledRegressor, "
-            "which passes its teacher"
-        )
-    while isinstance(teacher, FrozenEstimator):
-        teacher = teacher.estimator
-    if not isinstance(teacher, forest_types):
-        names = " or ".join(cls.__name__ for cls in forest_types)
-        hint = ""
-        if isinstance(teacher, Pipeline):
-            hint = (
-                "; a Pipeline teacher is not supported (its preprocessing would have "
-                "to become part of the student): distil the forest on preprocessed X"
-            )
-        raise TypeError(
-            f"teacher must be a fitted {names} (a {kind} forest whose trees the "
-            f"student reuses), got {type(teacher).__name__}{hint}"
-        )
-    try:
-        check_is_fitted(teacher)
-    except NotFittedError as exc:
-        raise ValueError(f"teacher {type(teacher).__name__} must be fitted") from exc
-    if teacher.n_outputs_ != 1:
-        raise ValueError(f"teacher must have a single output, got n_outputs_={teacher.n_outputs_}")
-    return teacher
-
-
-def _tree_values(tree, classification):
-    """Node values of a tree: (n_nodes, C) distributions, or (n_nodes,)."""
-    value = np.asarray(tree.tree_.value[:, 0, :], dtype=np.float64)
-    if not classification:
-        return value[:, 0].copy()
-    totals = value.sum(axis=1, keepdims=True)
-    return value / np.where(totals > 0, totals, 1.0)
-
-
-def _node_ids(forest, X):
-    """(n, n_trees) node ids of each row in each tree of ``forest``."""
-    return np.column_stack([tree.apply(X, check_input=False) for tree in forest.estimators_])
 
 
 # ------------------------------------------------------------ the estimators
@@ -131,7 +74,7 @@ class _BaseSubForest(DocLinkMixin, BaseEstimator):
 
     def _fit(self, X, targets, sample_weight, teacher):
         """Select, refit and build ``forest_`` (targets: (n, C) or (n,))."""
-        forest = _teacher_forest(teacher, self._forest_types, self._kind)
+        forest = parts.teacher_forest(teacher, self._forest_types, self._kind)
         if self.n_estimators > len(forest.estimators_):
             raise ValueError(
                 f"n_estimators={self.n_estimators} is larger than the teacher's "
@@ -142,10 +85,10 @@ class _BaseSubForest(DocLinkMixin, BaseEstimator):
                 f"X has {self.n_features_in_} features, but the teacher was fitted on "
                 f"{forest.n_features_in_}"
             )
-        nodes = _node_ids(forest, X)
+        nodes = parts.node_ids(forest, X)
         chosen, self.selection_loss_ = self._select(forest, nodes, targets, sample_weight)
         trees = [forest.estimators_[i] for i in chosen]
-        anchor, leaves = _stacked_values(trees, nodes[:, chosen], self._classification)
+        anchor, leaves = parts.stacked_values(trees, nodes[:, chosen], self._classification)
         values, self.n_iter_ = self._refit(anchor, leaves, targets, sample_weight)
         self.estimators_indices_ = chosen
         self.forest_ = self._build_forest(forest, trees, values)
@@ -163,7 +106,7 @@ class _BaseSubForest(DocLinkMixin, BaseEstimator):
                 rows = np.sort(rng.choice(len(rows), n_rows, replace=False))
         outputs = np.stack(
             [
-                _tree_values(tree, self._classification)[nodes[rows, t]]
+                parts.tree_values(tree, self._classification)[nodes[rows, t]]
                 for t, tree in enumerate(forest.estimators_)
             ]
         )
@@ -235,14 +178,6 @@ RandomForestRegressor or ExtraTreesRegressor
         tags.input_tags.allow_nan = True
         tags.input_tags.sparse = True
         return tags
-
-
-def _stacked_values(trees, nodes, classification):
-    """The chosen trees' node values as one matrix and the rows' nodes as
-    global ids into it."""
-    values = [_tree_values(tree, classification) for tree in trees]
-    offsets = np.cumsum([0] + [len(v) for v in values[:-1]])
-    return np.concatenate(values), nodes + offsets[None, :]
 
 
 _PARAMETERS_DOC = """
@@ -356,7 +291,7 @@ class SubForestClassifier(SoftTargetClassifierMixin, _BaseSubForest):
     """
     )
 
-    _forest_types = _CLASSIFIER_FORESTS
+    _forest_types = parts.CLASSIFIER_FORESTS
     _classification = True
     _kind = "classification"
 
@@ -408,8 +343,8 @@ class SubForestClassifier(SoftTargetClassifierMixin, _BaseSubForest):
         targets, classes, soft = soft_targets_from_y(y)
         check_consistent_length(X, targets)
         sample_weight = check_sample_weight(sample_weight, targets.shape[0])
-        forest = _teacher_forest(teacher, self._forest_types, self._kind)
-        _check_teacher_classes(forest, classes, soft)
+        forest = parts.teacher_forest(teacher, self._forest_types, self._kind)
+        parts.check_teacher_classes(forest, classes, soft)
         self.classes_ = classes
         self.n_classes_ = len(classes)
         return self._fit(X, targets, sample_weight, forest)
@@ -447,21 +382,6 @@ class SubForestClassifier(SoftTargetClassifierMixin, _BaseSubForest):
         y : ndarray of shape (n_samples,)
         """
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
-
-
-def _check_teacher_classes(forest, classes, soft):
-    """The target columns must be the teacher's classes, in its order."""
-    n_teacher = len(forest.classes_)
-    if soft and len(classes) != n_teacher:
-        raise ValueError(
-            f"y has {len(classes)} probability columns but the teacher knows "
-            f"{n_teacher} classes; the columns must follow the teacher's classes_"
-        )
-    if not soft and not np.array_equal(np.asarray(forest.classes_), classes):
-        raise ValueError(
-            f"the labels of y {classes.tolist()} must be the teacher's classes_ "
-            f"{np.asarray(forest.classes_).tolist()}"
-        )
 
 
 class SubForestRegressor(RegressorMixin, _BaseSubForest):
@@ -515,7 +435,7 @@ class SubForestRegressor(RegressorMixin, _BaseSubForest):
     """
     )
 
-    _forest_types = _REGRESSOR_FORESTS
+    _forest_types = parts.REGRESSOR_FORESTS
     _kind = "regression"
 
     def fit(self, X, y, sample_weight=None, *, teacher=None):

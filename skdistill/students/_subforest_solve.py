@@ -136,7 +136,8 @@ def refit_proba(anchor, leaves, targets, weights, penalty, max_iter, tol):
     values = (anchor + leaf_mean + 1.0 / n_classes) / 3.0
     previous = proba_objective(values, anchor, leaves, targets, weights, penalty)
     n_iter = 0
-    for n_iter in range(1, max_iter + 1):
+    while n_iter < max_iter:
+        n_iter += 1
         values = _em_step(values, anchor, leaves, targets, weights, penalty)
         current = proba_objective(values, anchor, leaves, targets, weights, penalty)
         if previous - current <= tol * max(abs(current), 1.0):
