@@ -230,3 +230,46 @@ def test_predict_fn_that_disagrees_with_its_probabilities_is_caught():
     teacher = BlackBoxTeacher(remote_proba, predict_fn=wrong_labels, classes=[0, 1, 2])
     with pytest.raises(ValueError, match="scores do not follow its predictions"):
         DistilledClassifier(teacher, DecisionTreeClassifier(), **_plain()).fit(X_FIT, Y_FIT)
+
+
+# --------------------------------------------------------------- the CLI
+@pytest.mark.parametrize("kind", ["classification", "regression"])
+def test_command_line_distils_a_pickled_black_box(tmp_path, capsys, kind):
+    # In-process (main): the pickle names this test module's function, which
+    # a subprocess could not import.
+    import joblib
+    import pandas as pd
+
+    from skdistill.cli import main
+
+    if kind == "classification":
+        teacher, X, y = BlackBoxTeacher(remote_proba, classes=[0, 1, 2]), X_FIT, Y_FIT
+    else:
+        teacher, X, y = BlackBoxTeacher(predict_fn=remote_value), X_REG, Y_REG
+    joblib.dump(teacher, tmp_path / "teacher.joblib")
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])]).assign(target=y)
+    frame.to_csv(tmp_path / "train.csv", index=False)
+    argv = [
+        "distill",
+        "--teacher",
+        str(tmp_path / "teacher.joblib"),
+        "--data",
+        str(tmp_path / "train.csv"),
+        "--target",
+        "target",
+        "--student",
+        "tree:max_depth=4",
+        "--out",
+        str(tmp_path / "student.joblib"),
+        "--quiet",
+    ]
+    assert main(argv) == 2  # a pickle needs --trust
+    assert "--trust" in capsys.readouterr().err
+    assert main(argv + ["--trust"]) == 0, capsys.readouterr().err
+    model = joblib.load(tmp_path / "student.joblib")
+    assert model.teacher_.estimator.get_params() == teacher.get_params()
+    assert model.target_summary_["source"] == "in_sample"
+    if kind == "classification":
+        assert np.mean(model.predict(X) == teacher.predict(X)) > 0.8
+    else:
+        assert model.score(X, teacher.predict(X)) > 0.5
