@@ -14,6 +14,16 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skdistill import DistilledClassifier, DistilledEstimator, DistilledRegressor
+from skdistill.students import (
+    LinearTreeClassifier,
+    LinearTreeRegressor,
+    SoftDecisionTreeClassifier,
+    SoftGAMClassifier,
+    SoftGAMRegressor,
+    SoftGaussianNB,
+    SoftGradientBoostingClassifier,
+    SoftLogisticRegression,
+)
 
 ESTIMATORS = [
     # oob targets, replication strategy
@@ -53,6 +63,45 @@ ESTIMATORS = [
         RandomForestRegressor(n_estimators=10, random_state=0),
         Ridge(),
     ),
+]
+
+# skdistill's own students inside a distilled model ("native" strategy for
+# classifiers): small settings, fixed temperature and no transfer set so that
+# every check runs one short fit. The teacher is linear and its targets
+# in-sample, so the sample-weight checks test the students' weights (a forest
+# teacher's bootstrap is not weight-equivalent).
+NATIVE_CLASSIFIERS = [
+    SoftDecisionTreeClassifier(max_depth=3, random_state=0),
+    SoftLogisticRegression(max_iter=200),
+    SoftGaussianNB(),
+    SoftGradientBoostingClassifier(n_estimators=5, max_depth=2, early_stopping=False),
+    SoftGAMClassifier(max_bins=16, max_rounds=20, early_stopping=False),
+    LinearTreeClassifier(max_depth=2, min_samples_leaf=5, random_state=0),
+]
+NATIVE_REGRESSORS = [
+    SoftGAMRegressor(max_bins=16, max_rounds=20, early_stopping=False),
+    LinearTreeRegressor(max_depth=2, min_samples_leaf=5, random_state=0),
+]
+ESTIMATORS += [
+    DistilledClassifier(
+        LogisticRegression(),
+        student,
+        temperature=2.0,
+        alpha=0.5,
+        transfer=None,
+        teacher_targets="in_sample",
+    )
+    for student in NATIVE_CLASSIFIERS
+]
+ESTIMATORS += [
+    DistilledRegressor(
+        Ridge(),
+        student,
+        alpha=0.5,
+        transfer=None,
+        teacher_targets="in_sample",
+    )
+    for student in NATIVE_REGRESSORS
 ]
 
 # Out-of-bag and out-of-fold targets depend on which rows share a bootstrap
