@@ -8,11 +8,9 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-DATASETS = Path(
-    os.environ.get(
-        "SKDISTILL_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets"
-    )
-)
+# The data loaders live in _data.py; these names stay importable from here
+# for the scripts that still import them from _harness.
+from _data import DATASETS, load_pmlb  # noqa: F401
 
 
 def median_time(func, repeats=3):
@@ -80,11 +78,3 @@ def write_json(path, name, rows, **extra):
     payload = {"benchmark": name, "machine": machine_info(), "rows": rows, **extra}
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(json.dumps(payload, indent=2, default=float))
-
-
-def load_pmlb(name):
-    """(X, y) of a Penn ML Benchmark copy in the shared datasets folder."""
-    import pandas as pd
-
-    frame = pd.read_csv(DATASETS / f"{name}.tsv.gz", sep="\t")
-    return frame.drop(columns="target").to_numpy(), frame["target"].to_numpy()

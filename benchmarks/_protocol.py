@@ -8,7 +8,9 @@ import numpy as np
 from sklearn.base import clone
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _harness import DATASETS, load_pmlb  # noqa: E402
+# load_born_again stays importable from here for the scripts that import it
+# from _protocol.
+from _data import load_born_again, load_pmlb  # noqa: E402, F401
 
 
 def limited_threads():
@@ -33,14 +35,6 @@ def kdd06_problems(names=("letter.p1", "letter.p2", "magic")):
     if "magic" in names:
         X, y = load_pmlb("magic")
         yield "magic", X, (np.asarray(y) == np.unique(y)[1]).astype(int)
-
-
-def load_born_again(name):
-    """(X, y) of a born-again data set (last column ``Class``)."""
-    import pandas as pd
-
-    frame = pd.read_csv(DATASETS / "born_again" / f"{name}.csv")
-    return (frame.iloc[:, :-1].to_numpy(dtype=np.float64), frame.iloc[:, -1].to_numpy())
 
 
 def binary_metrics(proba, y_true, teacher_pred, classes=(0, 1)):

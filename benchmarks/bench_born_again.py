@@ -30,8 +30,9 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _data import load_born_again  # noqa: E402
 from _harness import markdown_table, write_json  # noqa: E402
-from _protocol import limited_threads, load_born_again, untuned  # noqa: E402
+from _protocol import limited_threads, untuned  # noqa: E402
 
 from skdistill import DistilledClassifier  # noqa: E402
 from skdistill.students import SoftDecisionTreeClassifier  # noqa: E402

@@ -38,7 +38,8 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeRegressor
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _harness import load_pmlb, markdown_table, write_json  # noqa: E402
+from _data import load_pmlb  # noqa: E402
+from _harness import markdown_table, write_json  # noqa: E402
 from _protocol import (  # noqa: E402
     DEFAULTS_LABEL,
     PLAIN_LABEL,

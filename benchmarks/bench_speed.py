@@ -24,7 +24,8 @@ from sklearn.ensemble import RandomForestClassifier
 from sklearn.model_selection import train_test_split
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _harness import interleaved_median_times, load_pmlb, markdown_table, write_json  # noqa: E402
+from _data import load_pmlb  # noqa: E402
+from _harness import interleaved_median_times, markdown_table, write_json  # noqa: E402
 from _protocol import limited_threads  # noqa: E402
 
 from skdistill import DistilledClassifier  # noqa: E402

@@ -24,7 +24,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _harness import load_pmlb, markdown_table, write_json
+from _data import load_pmlb
+from _harness import markdown_table, write_json
 from _protocol import limited_threads
 
 from skdistill.metrics import fidelity_score

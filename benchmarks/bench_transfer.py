@@ -48,9 +48,9 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.tree import DecisionTreeClassifier
 
 sys.path.insert(0, str(Path(__file__).parent))
+from _data import load_pmlb  # noqa: E402
 from _harness import (  # noqa: E402
     interleaved_median_times,
-    load_pmlb,
     markdown_table,
     median_time,
     write_json,

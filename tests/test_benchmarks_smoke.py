@@ -12,12 +12,20 @@ import pytest
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
-import _harness  # noqa: E402
+import _data  # noqa: E402
 
-pytestmark = pytest.mark.skipif(
-    not (_harness.DATASETS / "letter.tsv.gz").exists(),
-    reason=f"shared datasets not found in {_harness.DATASETS}",
-)
+
+def _require(*names):
+    """Skip, saying why, unless each data set is local or can be fetched
+    from OpenML (see benchmarks/_data.py)."""
+    for name in names:
+        try:
+            if name in _data.OPENML:
+                _data.pmlb_frame(name)
+            else:
+                _data.load_born_again(name)
+        except _data.DataUnavailable as exc:
+            pytest.skip(str(exc))
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +37,7 @@ def _one_thread():
 
 
 def test_compression_one_problem():
+    _require("letter")
     import bench_compression
     from _protocol import kdd06_problems
 
@@ -66,6 +75,7 @@ def test_compression_one_problem():
 
 
 def test_born_again_one_dataset():
+    _require("Seeds")
     import bench_born_again
 
     row = bench_born_again.run_dataset("Seeds", n_folds=2, verbose=False)
@@ -77,6 +87,7 @@ def test_born_again_one_dataset():
 
 
 def test_large_subsampled():
+    _require("adult", "537_houses")
     import bench_large
 
     rows = bench_large.run(quick=True, n_rows=1200, verbose=False)
@@ -89,6 +100,7 @@ def test_large_subsampled():
 
 
 def test_speed_latency_small():
+    _require("magic")
     import bench_speed
 
     rows, acc = bench_speed.bench_latency(n_trees=30, repeats=3, n_rows=2000)
