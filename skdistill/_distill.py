@@ -387,6 +387,14 @@ class _BaseDistilled(DocLinkMixin, MetaEstimatorMixin, BaseEstimator):
         self.student_features_ = _feature_budget.top_features(importances, self.feature_budget)
         if hasattr(self, "feature_names_in_"):
             self.student_feature_names_ = self.feature_names_in_[self.student_features_]
+        # A ColumnTransformer in the student would otherwise fail later with
+        # scikit-learn's message, which does not say the budget dropped it.
+        _feature_budget.check_student_columns(
+            self.student,
+            self.feature_budget,
+            self.student_features_,
+            getattr(self, "feature_names_in_", None),
+        )
         self._log(
             f"feature budget: student uses {len(self.student_features_)} of "
             f"{self.n_features_in_} features ({source})"

@@ -58,3 +58,71 @@ def top_features(importances, budget):
     budget = min(int(budget), len(importances))
     order = np.argsort(-np.asarray(importances), kind="stable")[:budget]
     return np.sort(order)
+
+
+def _column_selections(estimator, path="student"):
+    """``(where, columns)`` for each explicit column selection of a
+    ColumnTransformer inside ``estimator`` (itself, a pipeline step, a
+    nested transformer...)."""
+    from sklearn.compose import ColumnTransformer
+
+    if isinstance(estimator, ColumnTransformer):
+        for name, transformer, columns in estimator.transformers:
+            yield f"{path}'s ColumnTransformer part {name!r}", columns
+            yield from _column_selections(transformer, path)
+        yield from _column_selections(estimator.remainder, path)
+        return
+    if not hasattr(estimator, "get_params") or isinstance(estimator, type):
+        return
+    for value in estimator.get_params(deep=False).values():
+        for item in value if isinstance(value, (list, tuple)) else [value]:
+            for part in item if isinstance(item, tuple) else [item]:
+                yield from _column_selections(part, path)
+
+
+def _missing_columns(columns, kept_names, dropped_names, n_kept):
+    """The columns of one selection that the student's input lacks: names
+    dropped by the budget, positions or masks of the full width."""
+    if callable(columns) or isinstance(columns, slice):
+        return []  # selectors pick among the columns that are there
+    items = [columns] if np.ndim(columns) == 0 else list(np.asarray(columns, dtype=object))
+    if items and all(isinstance(item, (bool, np.bool_)) for item in items):
+        return [] if len(items) == n_kept else [f"a boolean mask of {len(items)} columns"]
+    missing = []
+    for item in items:
+        if isinstance(item, str):
+            if kept_names is not None and item not in kept_names and item in dropped_names:
+                missing.append(repr(item))
+        elif isinstance(item, (int, np.integer)) and not -n_kept <= item < n_kept:
+            missing.append(f"position {int(item)}")
+    return missing
+
+
+def check_student_columns(student, budget, features, feature_names=None):
+    """Raise when a ColumnTransformer of the student selects a column that
+    ``feature_budget`` dropped (by name), or a position / mask beyond the
+    ``len(features)`` columns the student sees.
+
+    Raises
+    ------
+    ValueError
+        Naming ``feature_budget``, the missing column and where it is needed.
+    """
+    kept_names = dropped_names = None
+    if feature_names is not None:
+        names = np.asarray(feature_names, dtype=object)
+        kept_names = set(names[features])
+        dropped_names = set(names) - kept_names
+    n_kept = len(features)
+    for where, columns in _column_selections(student):
+        missing = _missing_columns(columns, kept_names, dropped_names or set(), n_kept)
+        if missing:
+            if feature_names is None:
+                kept = f"X columns {[int(j) for j in features]}"
+            else:
+                kept = f"columns {[str(name) for name in names[features]]}"
+            raise ValueError(
+                f"feature_budget={budget} gives the student {n_kept} {kept}, but the "
+                f"{where} selects {', '.join(missing)}, which the budget dropped; raise "
+                "feature_budget, set it to None, or select columns the student keeps"
+            )
