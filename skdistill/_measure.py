@@ -24,6 +24,7 @@ from sklearn.metrics import (
     root_mean_squared_error,
 )
 from sklearn.utils import Bunch
+from sklearn.utils.validation import check_is_fitted
 
 from . import metrics
 from ._model_size import latency_rows, model_size, predict_ms_per_1k
@@ -157,6 +158,45 @@ def _teacher_proba(teacher, classes):
         return None
 
 
+def churn(previous, new, y=None):
+    """How many predictions change from a previous model to a new one.
+
+    Parameters
+    ----------
+    previous, new : Bunch
+        From :func:`model_outputs` on the same rows.
+    y : array-like, default=None
+        True labels; needed for the bad churn and the previous accuracy.
+
+    Returns
+    -------
+    churn : dict
+        ``churn`` (:func:`skdistill.metrics.churn_score`) and, with ``y``,
+        ``bad_churn`` (:func:`skdistill.metrics.bad_churn_score`) and
+        ``previous_accuracy``.
+    """
+    result = {"churn": metrics.churn_score(previous.pred, new.pred)}
+    if y is not None:
+        result["bad_churn"] = metrics.bad_churn_score(y, previous.pred, new.pred)
+        result["previous_accuracy"] = float(accuracy_score(y, previous.pred))
+    return result
+
+
+def check_previous(previous, distilled):
+    """A fitted classifier to measure churn against a distilled classifier."""
+    if not is_classifier(distilled):
+        raise ValueError(
+            "previous is for classifiers (churn counts changed labels); "
+            f"{type(distilled).__name__} is not one"
+        )
+    if not hasattr(previous, "predict"):
+        raise TypeError(
+            f"previous must be a fitted classifier with predict, got {type(previous).__name__}"
+        )
+    if hasattr(previous, "fit"):
+        check_is_fitted(previous)
+
+
 def size(model):
     """``pickled_bytes``, ``n_parameters``, ``n_nodes`` and ``n_leaves`` of a
     fitted model (see :func:`skdistill.report.model_size`)."""
@@ -174,7 +214,7 @@ def latency(model, X, n_repeats):
     return predict_ms_per_1k(model.predict, latency_rows(X), n_repeats)
 
 
-def compare_models(teacher, student, X, y=None, *, X_student=None, n_repeats=5):
+def compare_models(teacher, student, X, y=None, *, X_student=None, n_repeats=5, previous=None):
     """Measure a teacher and a student on the same rows.
 
     Parameters
@@ -194,14 +234,18 @@ def compare_models(teacher, student, X, y=None, *, X_student=None, n_repeats=5):
         None means ``X``.
     n_repeats : int, default=5
         Timed repeats of each ``predict`` (median).
+    previous : fitted classifier, default=None
+        A model the student would replace, given the rows as the student
+        sees them; its churn to the student is measured.
 
     Returns
     -------
     measured : Bunch
         ``task`` (``"classification"`` or ``"regression"``), ``teacher`` and
         ``student`` (dicts: :func:`performance` when ``y`` is given, then
-        :func:`size`, then ``predict_ms_per_1k``) and ``fidelity``
-        (:func:`fidelity`).
+        :func:`size`, then ``predict_ms_per_1k``), ``fidelity``
+        (:func:`fidelity`) and ``churn`` (:func:`churn`; empty without
+        ``previous``).
     """
     classification = is_classifier(student)
     # The deployable part of a distilled estimator is its fitted student_.
@@ -220,9 +264,14 @@ def compare_models(teacher, student, X, y=None, *, X_student=None, n_repeats=5):
         stats[name] = {} if y is None else performance(y, outputs[name])
         stats[name].update(size(fitted))
         stats[name]["predict_ms_per_1k"] = latency(model, rows, n_repeats)
+    changes = {}
+    if previous is not None:
+        rows = X if X_student is None else X_student
+        changes = churn(model_outputs(previous, rows, False), outputs["student"], y)
     return Bunch(
         task="classification" if classification else "regression",
         teacher=stats["teacher"],
         student=stats["student"],
         fidelity=fidelity(outputs["teacher"], outputs["student"]),
+        churn=changes,
     )

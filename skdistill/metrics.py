@@ -7,7 +7,10 @@ Metric functions compare two sets of outputs, the teacher's first:
 - soft fidelity of class probabilities: :func:`kl_divergence`
   (KL(teacher || student)), :func:`total_variation`, :func:`brier_distance`;
 - regression fidelity: :func:`fidelity_r2`, :func:`fidelity_rmse`, or both at
-  once with :func:`regression_fidelity`.
+  once with :func:`regression_fidelity`;
+- churn between a model and the one it replaces: :func:`churn_score` (share
+  of changed predictions) and :func:`bad_churn_score` (changes from right to
+  wrong), with scorers from :func:`make_churn_scorer`.
 
 Scorers ``scorer(estimator, X, y=None)`` evaluate a *fitted* distilled
 estimator (anything with ``teacher_`` and ``predict``, or a Pipeline ending in
@@ -39,8 +42,10 @@ from ._validation import check_sample_weight
 
 __all__ = [
     "SCORERS",
+    "bad_churn_score",
     "brier_distance",
     "brier_scorer",
+    "churn_score",
     "fidelity_r2",
     "fidelity_r2_scorer",
     "fidelity_rmse",
@@ -51,6 +56,7 @@ __all__ = [
     "get_scorer_names",
     "kl_divergence",
     "kl_scorer",
+    "make_churn_scorer",
     "make_fidelity_scorer",
     "regression_fidelity",
     "resolve_scoring",
@@ -139,12 +145,16 @@ def _check_labels(values: NDArray[Any], name: str) -> str:
     return kinds.pop()
 
 
-def _check_label_pair(teacher: NDArray[Any], student: NDArray[Any]) -> None:
-    teacher_kind = _check_labels(teacher, "teacher_pred")
-    student_kind = _check_labels(student, "student_pred")
+def _check_label_pair(
+    teacher: NDArray[Any],
+    student: NDArray[Any],
+    names: tuple[str, str] = ("teacher_pred", "student_pred"),
+) -> None:
+    teacher_kind = _check_labels(teacher, names[0])
+    student_kind = _check_labels(student, names[1])
     if teacher_kind != student_kind:
         raise ValueError(
-            "teacher_pred and student_pred must hold labels of the same type, got "
+            f"{names[0]} and {names[1]} must hold labels of the same type, got "
             f"{teacher_kind} and {student_kind} (the label 1 never equals '1'; "
             "convert one side first)"
         )
@@ -243,6 +253,100 @@ def fidelity_score(
     if agree.ndim == 2:
         agree = agree.all(axis=1)
     return _weighted_mean(agree.astype(np.float64), sample_weight)
+
+
+def churn_score(
+    previous_pred: ArrayLike, new_pred: ArrayLike, *, sample_weight: ArrayLike | None = None
+) -> float:
+    """Share of rows whose predicted label changes between two models.
+
+    The churn of a model update (Fard et al., 2016, "Launch and iterate:
+    reducing prediction churn"; Jiang et al., 2022, "Churn reduction via
+    distillation"): ``1 - fidelity_score(previous_pred, new_pred)``.
+
+    Parameters
+    ----------
+    previous_pred : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Labels predicted by the model in use (e.g. ``old.predict(X)``).
+    new_pred : array-like of the same shape
+        Labels predicted by its replacement on the same rows. With several
+        outputs a row changes when any output does.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights; the result is the weighted share of changed rows.
+
+    Returns
+    -------
+    churn : float
+        In [0, 1]; 0 when the new model changes no prediction.
+
+    Examples
+    --------
+    >>> from skdistill.metrics import churn_score
+    >>> churn_score([0, 1, 1, 0], [0, 1, 0, 1])
+    0.5
+    >>> churn_score(["a", "b", "b"], ["a", "b", "a"], sample_weight=[1, 1, 2])
+    0.5
+    """
+    previous_pred, new_pred = _check_pair(
+        previous_pred, new_pred, "previous_pred", "new_pred", numeric=False
+    )
+    _check_label_pair(previous_pred, new_pred, ("previous_pred", "new_pred"))
+    changed = _changed_rows(previous_pred, new_pred)
+    return _weighted_mean(changed.astype(np.float64), sample_weight)
+
+
+def _changed_rows(previous_pred: NDArray[Any], new_pred: NDArray[Any]) -> NDArray[np.bool_]:
+    changed = previous_pred != new_pred
+    return changed.any(axis=1) if changed.ndim == 2 else changed
+
+
+def bad_churn_score(
+    y_true: ArrayLike,
+    previous_pred: ArrayLike,
+    new_pred: ArrayLike,
+    *,
+    sample_weight: ArrayLike | None = None,
+) -> float:
+    """Share of rows the previous model got right and the new one gets wrong.
+
+    The harmful part of :func:`churn_score`: the denominator is *all* rows
+    (Jiang et al., 2022), so churn = bad churn + good churn (wrong to
+    right) + changes between two wrong labels. Divide by the previous
+    model's accuracy for the share of its correct predictions that are lost.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        True labels. With several outputs a row is right only when every
+        output is.
+    previous_pred : array-like of the same shape
+        Labels predicted by the model in use.
+    new_pred : array-like of the same shape
+        Labels predicted by its replacement.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Row weights.
+
+    Returns
+    -------
+    bad_churn : float
+        In [0, 1], at most :func:`churn_score` of the same predictions.
+
+    Examples
+    --------
+    >>> from skdistill.metrics import bad_churn_score
+    >>> # row 2 goes right -> wrong, row 3 wrong -> right
+    >>> bad_churn_score([0, 1, 1, 0], [0, 1, 1, 1], [0, 1, 0, 0])
+    0.25
+    """
+    y_true, previous_pred = _check_pair(
+        y_true, previous_pred, "y_true", "previous_pred", numeric=False
+    )
+    _, new_pred = _check_pair(y_true, new_pred, "y_true", "new_pred", numeric=False)
+    _check_label_pair(y_true, previous_pred, ("y_true", "previous_pred"))
+    _check_label_pair(y_true, new_pred, ("y_true", "new_pred"))
+    was_wrong = _changed_rows(y_true, previous_pred)
+    now_wrong = _changed_rows(y_true, new_pred)
+    return _weighted_mean((~was_wrong & now_wrong).astype(np.float64), sample_weight)
 
 
 def kl_divergence(
@@ -668,6 +772,108 @@ def make_fidelity_scorer(
     if not isinstance(greater_is_better, (bool, np.bool_)):
         raise TypeError(f"greater_is_better must be a bool, got {greater_is_better!r}")
     return _FidelityScorer(metric, response, 1.0 if greater_is_better else -1.0, kwargs)
+
+
+class _ChurnScorer(_FidelityScorer):
+    """Scorer comparing a fitted model's predictions with a previous model's."""
+
+    def __init__(self, previous: Estimator, bad: bool) -> None:
+        metric = bad_churn_score if bad else churn_score
+        super().__init__(metric, "predict", -1.0, {})
+        self._previous = previous
+        self._bad = bad
+
+    def __call__(
+        self,
+        estimator: Estimator,
+        X: MatrixLike,
+        y: object = None,
+        sample_weight: ArrayLike | None = None,
+    ) -> float:
+        """Negated churn (or bad churn) of ``estimator`` against the previous
+        model on ``X``.
+
+        Parameters
+        ----------
+        estimator : fitted estimator with ``predict``
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,), default=None
+            True labels; needed for bad churn, ignored otherwise.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+            ``-churn``: greater is better, as scikit-learn's ``neg_*`` scorers.
+        """
+        previous_pred = self._previous.predict(X)
+        new_pred = estimator.predict(X)
+        if not self._bad:
+            return -churn_score(previous_pred, new_pred, sample_weight=sample_weight)
+        if y is None:
+            raise ValueError("the bad churn scorer needs the true labels y, got y=None")
+        return -bad_churn_score(
+            np.asarray(y), previous_pred, new_pred, sample_weight=sample_weight
+        )
+
+    def __repr__(self) -> str:
+        bad = ", bad=True" if self._bad else ""
+        return f"make_churn_scorer({type(self._previous).__name__}(...){bad})"
+
+
+def make_churn_scorer(previous: Estimator, *, bad: bool = False) -> _FidelityScorer:
+    """A scorer of the churn of a model against the model it would replace.
+
+    ``scorer(estimator, X, y)`` returns ``-churn_score(previous.predict(X),
+    estimator.predict(X))`` (or ``-bad_churn_score(y, ...)`` with
+    ``bad=True``): negated so that greater is better, as scikit-learn's
+    ``neg_*`` scorers, for ``cross_validate``, ``GridSearchCV(scoring=...,
+    refit=...)`` and the like. It supports ``sample_weight`` and
+    ``set_score_request`` like skdistill's fidelity scorers.
+
+    Parameters
+    ----------
+    previous : fitted estimator
+        The model in use (anything with ``predict``: a Pipeline, a
+        distilled estimator...). It is not refit; the scorer keeps a
+        reference to it.
+    bad : bool, default=False
+        Score bad churn (right to wrong changes over all rows) instead of
+        all changes.
+
+    Returns
+    -------
+    scorer : callable
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from sklearn.model_selection import cross_validate
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skdistill.metrics import make_churn_scorer
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> old = make_pipeline(StandardScaler(), LogisticRegression()).fit(X[:100], y[:100])
+    >>> scoring = {
+    ...     "accuracy": "accuracy",
+    ...     "neg_churn": make_churn_scorer(old),
+    ...     "neg_bad_churn": make_churn_scorer(old, bad=True),
+    ... }
+    >>> new = make_pipeline(StandardScaler(), LogisticRegression())
+    >>> result = cross_validate(new, X[100:], y[100:], scoring=scoring, cv=3)
+    >>> bool((-result["test_neg_churn"] >= -result["test_neg_bad_churn"]).all())
+    True
+    """
+    if not hasattr(previous, "predict"):
+        raise TypeError(
+            f"previous must be a fitted estimator with predict, got {type(previous).__name__}"
+        )
+    if hasattr(previous, "fit"):
+        check_is_fitted(previous)
+    if not isinstance(bad, (bool, np.bool_)):
+        raise TypeError(f"bad must be a bool, got {bad!r}")
+    return _ChurnScorer(previous, bool(bad))
 
 
 fidelity_scorer = make_fidelity_scorer(fidelity_score)

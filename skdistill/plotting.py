@@ -495,3 +495,7 @@ def _draw_shape(ax, shape, name, column_labels):
 from ._plot_search import StudentSearchDisplay  # noqa: E402 - after the rest: it imports skdistill.search
 
 __all__ += ["StudentSearchDisplay"]
+
+from ._plot_churn import ChurnFrontierDisplay, plot_churn_frontier  # noqa: E402, I001
+
+__all__ += ["ChurnFrontierDisplay", "plot_churn_frontier"]

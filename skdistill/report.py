@@ -16,7 +16,7 @@ from sklearn.frozen import FrozenEstimator
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from ._measure import compare_models
+from ._measure import check_previous, compare_models
 from ._model_size import LATENCY_ROWS, model_size, n_rows
 from ._typing import ArrayLike, Estimator, MatrixLike
 from ._validation import check_distilled, check_int, import_pandas
@@ -54,6 +54,8 @@ _SECTIONS = {
     "total_variation": "fidelity",
     "fidelity_r2": "fidelity",
     "fidelity_rmse": "fidelity",
+    "churn": "churn",
+    "bad_churn": "churn",
     "pickled_bytes": "size",
     "n_parameters": "size",
     "n_nodes": "size",
@@ -65,6 +67,7 @@ _SECTIONS = {
 _SECTION_TITLES = {
     "performance": "performance (vs y_test)",
     "fidelity": "fidelity (student vs teacher)",
+    "churn": "churn (student vs previous model)",
     "size": "size",
     "speed": "predict latency (ms per 1000 rows, median)",
     "training": "training time (s)",
@@ -96,6 +99,11 @@ class DistillationReport:
         ``kl_divergence`` and ``total_variation`` (classification, when both
         give probabilities); ``fidelity_r2`` and ``fidelity_rmse``
         (regression).
+    churn : dict
+        Student vs the ``previous`` model given to
+        :func:`distillation_report` (empty without one): ``churn`` (share of
+        changed predictions) and, with ``y_test``, ``bad_churn`` (right to
+        wrong, over all rows) and ``previous_accuracy``.
     speedup : float or None
         Teacher latency / student latency.
     compression : float or None
@@ -134,6 +142,7 @@ class DistillationReport:
         student: dict[str, Any],
         fidelity: dict[str, float],
         n_repeats: int,
+        churn: dict[str, float] | None = None,
     ) -> None:
         self.task = task
         self.n_samples = n_samples
@@ -143,6 +152,7 @@ class DistillationReport:
         self.student = student
         self.fidelity = fidelity
         self.n_repeats = n_repeats
+        self.churn = {} if churn is None else churn
 
     @staticmethod
     def _ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -166,9 +176,10 @@ class DistillationReport:
         """(section, metric, teacher, student, change) in display order."""
         rows: list[tuple[str, str, Any, Any, Any]] = []
         for name, section in _SECTIONS.items():
-            if section == "fidelity":
-                if name in self.fidelity:
-                    rows.append((section, name, None, self.fidelity[name], None))
+            if section in ("fidelity", "churn"):
+                values = self.fidelity if section == "fidelity" else self.churn
+                if name in values:
+                    rows.append((section, name, None, values[name], None))
                 continue
             if name not in self.teacher and name not in self.student:
                 continue
@@ -196,31 +207,41 @@ class DistillationReport:
             "teacher": dict(self.teacher),
             "student": dict(self.student),
             "fidelity": dict(self.fidelity),
+            "churn": dict(self.churn),
             "speedup": self.speedup,
             "compression": self.compression,
         }
 
     def to_frame(self) -> pd.DataFrame:
-        """The report as a pandas DataFrame, one row per metric.
+        """The report as a pandas DataFrame: one row per model, one column
+        per metric, so that every column holds one quantity in one unit.
 
         Returns
         -------
         frame : pandas.DataFrame
-            Index: metric names; columns ``section``, ``teacher``,
-            ``student`` and ``change`` (student - teacher for performance,
-            teacher / student for size and latency), NaN where missing.
+            Index ``model``: ``"teacher"`` and ``"student"``. Columns in
+            display order, named with their unit where they have one:
+            performance scores, fidelity and churn (student row only;
+            NaN for the teacher), ``pickled_bytes``, ``n_parameters``,
+            ``n_nodes``, ``n_leaves``, ``predict_ms_per_1k``
+            (milliseconds per 1000 rows), ``fit_seconds`` and
+            ``tune_seconds``; NaN where missing. ``frame.attrs`` holds
+            ``speedup`` and ``compression`` (ratios), ``n_samples`` and
+            ``task``.
         """
         pd = import_pandas("DistillationReport.to_frame")
         rows = self._rows()
-        return pd.DataFrame(
-            {
-                "section": [row[0] for row in rows],
-                "teacher": [_nan(row[2]) for row in rows],
-                "student": [_nan(row[3]) for row in rows],
-                "change": [_nan(row[4]) for row in rows],
-            },
-            index=pd.Index([row[1] for row in rows], name="metric"),
+        frame = pd.DataFrame(
+            {name: [_nan(teacher), _nan(student)] for _, name, teacher, student, _ in rows},
+            index=pd.Index(["teacher", "student"], name="model"),
         )
+        frame.attrs.update(
+            speedup=self.speedup,
+            compression=self.compression,
+            n_samples=self.n_samples,
+            task=self.task,
+        )
+        return frame
 
     def _cells(self) -> list[tuple[str, list[tuple[str, str, str, str]]]]:
         """Formatted (section title, [(metric, teacher, student, change)])."""
@@ -230,6 +251,8 @@ class DistillationReport:
                 continue  # e.g. n_parameters of two tree models
             if section == "performance":
                 change_text = "-" if change is None else f"{change:+.4f}"
+            elif section == "churn":
+                change_text = ""
             elif change is None:
                 change_text = ""
             elif change >= 1:
@@ -331,6 +354,7 @@ def distillation_report(
     y_test: ArrayLike | None = None,
     *,
     n_repeats: int = 5,
+    previous: Estimator | None = None,
 ) -> DistillationReport:
     """Compare the teacher and the student of a fitted distilled estimator.
 
@@ -345,6 +369,13 @@ def distillation_report(
     n_repeats : int, default=5
         Timed repeats of each model's ``predict`` on 1000 rows of
         ``X_test`` (cycled when there are fewer); the median is reported.
+    previous : fitted classifier, default=None
+        The model the distilled one would replace (e.g. the model in
+        production before a retrain): the report adds a churn section with
+        the share of test rows whose prediction changes from ``previous``
+        to the distilled estimator and, with ``y_test``, the bad churn
+        (right to wrong, over all rows; see
+        :func:`skdistill.metrics.bad_churn_score`). Classification only.
 
     Returns
     -------
@@ -356,7 +387,8 @@ def distillation_report(
         and total variation. Regression: R², RMSE and MAE, and R²/RMSE of the
         student against the teacher. Both: pickled size, parameters, tree
         nodes and leaves (see :func:`model_size`), predict latency (the
-        student through the distilled estimator's ``predict``), fit times.
+        student through the distilled estimator's ``predict``), fit times;
+        churn against ``previous`` when given.
 
     Examples
     --------
@@ -387,7 +419,11 @@ def distillation_report(
             raise ValueError(
                 f"y_test must have one value per row of X_test ({n_samples}), got {n_y}"
             )
-    measured = compare_models(distilled.teacher_, distilled, X_test, y_test, n_repeats=n_repeats)
+    if previous is not None:
+        check_previous(previous, distilled)
+    measured = compare_models(
+        distilled.teacher_, distilled, X_test, y_test, n_repeats=n_repeats, previous=previous
+    )
     teacher_stats, student_stats = measured.teacher, measured.student
     teacher_stats["fit_seconds"] = float(getattr(distilled, "teacher_fit_time_", np.nan))
     student_stats["fit_seconds"] = float(getattr(distilled, "student_fit_time_", np.nan))
@@ -403,6 +439,7 @@ def distillation_report(
         student=student_stats,
         fidelity=measured.fidelity,
         n_repeats=n_repeats,
+        churn=measured.churn,
     )
 
 

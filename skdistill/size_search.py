@@ -22,7 +22,7 @@ from sklearn.utils import _safe_indexing, check_random_state
 from sklearn.utils.parallel import Parallel, delayed
 
 from . import _fit_steps as steps
-from ._measure import fidelity, latency, model_outputs, performance, size
+from ._measure import check_previous, churn, fidelity, latency, model_outputs, performance, size
 from ._model_size import n_rows
 from ._targets import resolve_source
 from ._tune import plain_settings
@@ -82,6 +82,12 @@ class DistillationPath:
     fit_time : ndarray of shape (n_values,)
         Seconds to fit each distilled estimator (student only when the
         teacher was reused).
+    churn, bad_churn : ndarray of shape (n_values,)
+        Held-out share of predictions changed from the ``previous`` model
+        given to :func:`distill_path`, and of those changed from right to
+        wrong (over all held-out rows); NaN without ``previous``.
+    previous_score : float
+        Held-out accuracy of the ``previous`` model (NaN without one).
     n_splits : int
     teacher_reused : bool
         Whether one teacher fit per split was shared by all values.
@@ -106,6 +112,8 @@ class DistillationPath:
         "n_bytes",
         "latency_ms",
         "fit_time",
+        "churn",
+        "bad_churn",
     )
 
     # Set from split_results in __init__ (one per name in _ARRAYS).
@@ -119,6 +127,8 @@ class DistillationPath:
     n_bytes: Float64Array
     latency_ms: Float64Array
     fit_time: Float64Array
+    churn: Float64Array
+    bad_churn: Float64Array
 
     def __init__(
         self,
@@ -130,6 +140,7 @@ class DistillationPath:
         teacher_score: float,
         teacher_reused: bool,
         teacher_fit_time: float,
+        previous_score: float = np.nan,
     ) -> None:
         self.param = param
         self.values = list(values)
@@ -138,6 +149,7 @@ class DistillationPath:
         self.teacher_score = float(teacher_score)
         self.teacher_reused = bool(teacher_reused)
         self.teacher_fit_time = float(teacher_fit_time)
+        self.previous_score = float(previous_score)
         self.n_splits = split_results["fidelity"].shape[1]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows
@@ -157,8 +169,21 @@ class DistillationPath:
     def __len__(self) -> int:
         return len(self.values)
 
+    @property
+    def has_churn(self) -> bool:
+        """Whether churn against a previous model was measured."""
+        return bool(np.isfinite(self.churn).any())
+
     def to_dict(self) -> dict[str, list[Any]]:
         """Column name -> list of per-value numbers (NaN where missing).
+
+        Each column holds one quantity in one unit, named in the column
+        where it has one: ``size_bytes`` (pickled bytes),
+        ``latency_ms_per_1k`` (median milliseconds to predict 1000 rows),
+        ``fit_seconds``; fidelity, accuracy, churn and bad churn are shares
+        in [0, 1], ``kl_divergence`` is in nats and ``fidelity_rmse`` in
+        the units of the target. ``churn`` and ``bad_churn`` are present
+        only when a ``previous`` model was given.
 
         Returns
         -------
@@ -172,8 +197,11 @@ class DistillationPath:
         }
         extra = "kl_divergence" if self.task == "classification" else "fidelity_rmse"
         columns[extra] = getattr(self, extra).tolist()
-        for name in ("n_leaves", "n_nodes", "n_parameters", "n_bytes", "latency_ms", "fit_time"):
-            columns[name] = getattr(self, name).tolist()
+        if self.has_churn:
+            columns["churn"] = self.churn.tolist()
+            columns["bad_churn"] = self.bad_churn.tolist()
+        for name, column in _UNIT_COLUMNS.items():
+            columns[column] = getattr(self, name).tolist()
         return columns
 
     def to_frame(self) -> pd.DataFrame:
@@ -182,12 +210,16 @@ class DistillationPath:
         Returns
         -------
         frame : pandas.DataFrame
-            The columns of :meth:`to_dict`; ``frame.attrs["teacher_score"]``
-            holds the teacher's held-out score.
+            The columns of :meth:`to_dict` (one unit each);
+            ``frame.attrs["teacher_score"]`` holds the teacher's held-out
+            score, and ``frame.attrs["previous_score"]`` the previous
+            model's when churn was measured.
         """
         pd = _import_pandas("DistillationPath.to_frame")
         frame = pd.DataFrame(self.to_dict())
         frame.attrs["teacher_score"] = self.teacher_score
+        if self.has_churn:
+            frame.attrs["previous_score"] = self.previous_score
         return frame
 
     def __repr__(self) -> str:
@@ -210,6 +242,10 @@ class DistillationPath:
                 self.values, self.fidelity, self.score, self.size, self.latency_ms
             )
         ]
+        if self.has_churn:
+            header += ["churn", "bad churn"]
+            for row, changed, bad in zip(rows, self.churn, self.bad_churn):
+                row += [f"{changed:.4f}", f"{bad:.4f}"]
         widths = [max(len(row[i]) for row in rows + [header]) for i in range(len(header))]
         lines = [
             f"Distillation path over {self.param} (teacher {self.score_name} "
@@ -220,6 +256,17 @@ class DistillationPath:
             "  ".join(f"{cell:>{width}}" for cell, width in zip(row, widths)) for row in rows
         ]
         return "\n".join(lines)
+
+
+# attribute -> column of to_dict / to_frame: named with the unit it is in.
+_UNIT_COLUMNS = {
+    "n_leaves": "n_leaves",
+    "n_nodes": "n_nodes",
+    "n_parameters": "n_parameters",
+    "n_bytes": "size_bytes",
+    "latency_ms": "latency_ms_per_1k",
+    "fit_time": "fit_seconds",
+}
 
 
 def _check_param(distilled: Estimator, param: str) -> None:
@@ -281,6 +328,7 @@ def _evaluate(
     train: NDArray[np.intp],
     test: NDArray[np.intp],
     n_repeats: int,
+    previous: Estimator | None = None,
 ) -> dict[str, float]:
     """Fit one distilled estimator on ``train``, measure it on ``test`` (the
     measurement of :func:`skdistill.distillation_report`)."""
@@ -304,6 +352,12 @@ def _evaluate(
         "latency_ms": latency(model, X_test, n_repeats),
         "fit_time": fit_time,
     }
+    changes = (
+        {} if previous is None else churn(model_outputs(previous, X_test, False), student, y_test)
+    )
+    result["churn"] = changes.get("churn", np.nan)
+    result["bad_churn"] = changes.get("bad_churn", np.nan)
+    result["previous_score"] = changes.get("previous_accuracy", np.nan)
     for name, value in sizes.items():
         result[name] = np.nan if value is None else value
     return result
@@ -322,6 +376,7 @@ def distill_path(
     n_repeats: int = 3,
     n_jobs: int | None = None,
     random_state: RandomStateLike = None,
+    previous: Estimator | None = None,
 ) -> DistillationPath:
     """Distil with each value of one parameter and measure the students.
 
@@ -375,6 +430,13 @@ def distill_path(
     random_state : int, RandomState instance or None, default=None
         Seeds the validation split (``distilled.random_state`` seeds the
         models).
+    previous : fitted classifier, default=None
+        A model the students would replace (e.g. the one in production):
+        each student's churn and bad churn against it are measured on the
+        held-out rows, giving the churn-accuracy frontier of ``param``
+        (e.g. ``alpha`` with the previous model as a frozen teacher, or
+        ``student__prior_strength`` with a prior from it); draw it with
+        :func:`skdistill.plotting.plot_churn_frontier`. Classification only.
 
     Returns
     -------
@@ -423,6 +485,8 @@ def distill_path(
         raise ValueError(f"reuse_teacher must be 'auto', True or False, got {reuse_teacher!r}")
     n_repeats = check_int(n_repeats, "n_repeats", low=1)
     check_n_jobs(n_jobs)
+    if previous is not None:
+        check_previous(previous, distilled)
     n_samples = n_rows(X)
     n_y = len(y)  # type: ignore[arg-type]  # ArrayLike includes scalars, which fail here
     if n_y != n_samples:
@@ -450,11 +514,11 @@ def distill_path(
                 )
             models[i, j] = model.set_params(**{param: value})
     results = parallel(
-        delayed(_evaluate)(models[i, j], X, y, train, test, n_repeats)
+        delayed(_evaluate)(models[i, j], X, y, train, test, n_repeats, previous)
         for i in range(len(values))
         for j, (train, test) in enumerate(splits)
     )
-    names = DistillationPath._ARRAYS + ("teacher_score",)
+    names = DistillationPath._ARRAYS + ("teacher_score", "previous_score")
     split_results = {
         name: np.array([result[name] for result in results], dtype=np.float64).reshape(
             len(values), len(splits)
@@ -462,6 +526,8 @@ def distill_path(
         for name in names
     }
     teacher_score = float(np.mean(split_results.pop("teacher_score")))
+    # one value per split, repeated for every value of param
+    previous_score = float(np.mean(split_results.pop("previous_score")[0]))
     return DistillationPath(
         param=param,
         values=values,
@@ -470,6 +536,7 @@ def distill_path(
         teacher_score=teacher_score,
         teacher_reused=reuse,
         teacher_fit_time=teacher_fit_time,
+        previous_score=previous_score,
     )
 
 

@@ -162,13 +162,17 @@ def test_report_text_html_dict_and_frame(binary_report):
     json.dumps(as_dict)  # plain types only
     assert as_dict["fidelity"] == report.fidelity and as_dict["speedup"] == report.speedup
     frame = report.to_frame()
-    assert list(frame.columns) == ["section", "teacher", "student", "change"]
-    assert frame.loc["accuracy", "student"] == report.student["accuracy"]
-    assert frame.loc["accuracy", "change"] == pytest.approx(
-        report.student["accuracy"] - report.teacher["accuracy"]
-    )
-    assert np.isnan(frame.loc["fidelity", "teacher"])
-    assert frame.loc["pickled_bytes", "change"] == pytest.approx(report.compression)
+    # one row per model, one column per metric: each column has one unit
+    assert list(frame.index) == ["teacher", "student"]
+    assert list(frame.columns[:2]) == ["accuracy", "balanced_accuracy"]
+    assert "predict_ms_per_1k" in frame.columns and "section" not in frame.columns
+    assert frame.loc["student", "accuracy"] == report.student["accuracy"]
+    assert frame.loc["teacher", "accuracy"] == report.teacher["accuracy"]
+    assert frame.loc["student", "fidelity"] == report.fidelity["fidelity"]
+    assert np.isnan(frame.loc["teacher", "fidelity"])
+    assert frame.loc["teacher", "pickled_bytes"] == report.teacher["pickled_bytes"]
+    assert frame.attrs["compression"] == pytest.approx(report.compression)
+    assert frame.attrs["speedup"] == report.speedup
     assert "DistillationReport" in repr(report)
 
 
