@@ -166,7 +166,7 @@ class ChurnFrontierDisplay:
         ax.set_ylabel(f"{first.score_name} (held out)")
         ax.set_title("Churn-accuracy frontier")
         ax.grid(True, alpha=0.3)
-        ax.legend(loc="lower right", fontsize="small")
+        ax.legend(loc="best", fontsize="small")
 
 
 def plot_churn_frontier(paths: Any, *, bad: bool = False, ax: Any = None) -> Any:

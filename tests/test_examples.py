@@ -41,6 +41,14 @@ EXPECTED_OUTPUT = {
         "| defaults (auto)",
         "fidelity to the forest",
     ],
+    "churn_update.py": [
+        "Plain retrain (",
+        "Distillation path over alpha",
+        "bad churn",
+        "| interpolation, lambda=0.5 |",
+        "| distillation, alpha=0.5 |",
+        "Saved the churn-accuracy frontier",
+    ],
     "pipeline_teacher.py": [
         "Teacher: Pipeline(ColumnTransformer, RandomForest)",
         "class: approved",

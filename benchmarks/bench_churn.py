@@ -1,0 +1,276 @@
+"""Model updates without churn: distillation toward the old model vs parameter
+anchoring vs interpolation, on adult.
+
+Protocol (after Jiang et al., 2022, "Churn reduction via distillation"): per
+seed, adult is shuffled; 20% of the rows are held out for test; the old model
+is fitted on the first half of the remaining rows, the new one on all of them
+(the old rows plus as many new ones). The feature encoding (one-hot for the
+columns with at most 50 codes, standard scaling for the others) is fitted with
+the old model and kept, as it would be in production. For each update method
+and setting: test accuracy, churn (share of test predictions that change from
+the old model) and bad churn (right to wrong, over all test rows), averaged
+over seeds.
+
+Logistic model (``SoftLogisticRegression``, C=1):
+
+- retrain: the new model on the labels;
+- distillation: ``DistilledClassifier(FrozenEstimator(old), ...)``, targets
+  ``alpha * labels + (1 - alpha) * old model's probabilities`` (alpha sweep);
+- anchoring: the labels with the penalty ``s/2 ||theta - theta_old||^2``
+  (``prior_strength`` sweep, ``linear_prior(old)``);
+- interpolation: ``interpolate_linear(retrained, old, lambda)``.
+
+Tree model (``SoftDecisionTreeClassifier(max_depth=8, min_samples_leaf=20)``):
+retrain and distillation only (no parameter space to anchor in).
+
+The summary gives, per method, the least churn among its settings whose
+accuracy is within ``TOLERANCE`` of the retrained model's (the shape of Jiang
+et al.'s comparison: churn at equal accuracy).
+
+    python benchmarks/bench_churn.py [--quick] [--json PATH]
+"""
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.compose import ColumnTransformer
+from sklearn.frozen import FrozenEstimator
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _harness import markdown_table, write_json  # noqa: E402
+from _protocol import limited_threads, load_pmlb  # noqa: E402
+
+from skdistill import DistilledClassifier  # noqa: E402
+from skdistill.metrics import bad_churn_score, churn_score  # noqa: E402
+from skdistill.students import (  # noqa: E402
+    SoftDecisionTreeClassifier,
+    SoftLogisticRegression,
+    interpolate_linear,
+    linear_prior,
+)
+
+# Accuracy loss (in accuracy, not points) a churn-reducing update may take
+# against the plain retrain in the summary.
+TOLERANCE = 0.002
+ALPHAS = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9)
+STRENGTHS = (1.0, 10.0, 100.0, 1e3, 1e4, 1e5)
+LAMBDAS = (0.0, 0.25, 0.5, 0.75, 0.9)
+
+
+def encoder(X):
+    """One-hot for the coded columns (<= 50 values), scaling for the rest."""
+    n_values = np.array([len(np.unique(column)) for column in X.T])
+    coded = np.flatnonzero(n_values <= 50)
+    numeric = np.flatnonzero(n_values > 50)
+    return ColumnTransformer(
+        [
+            ("coded", OneHotEncoder(handle_unknown="ignore", sparse_output=False), coded),
+            ("numeric", StandardScaler(), numeric),
+        ]
+    )
+
+
+def split(X, y, seed, n_rows=None):
+    """Old rows, all training rows and test rows of one shuffle."""
+    order = np.random.RandomState(seed).permutation(len(y))
+    if n_rows is not None:
+        order = order[:n_rows]
+    n_test = len(order) // 5
+    test, train = order[:n_test], order[n_test:]
+    old = train[: len(train) // 2]
+    return old, train, test
+
+
+def _measure(method, setting, model, old_pred, X_test, y_test):
+    pred = model.predict(X_test)
+    return {
+        "method": method,
+        "setting": setting,
+        "accuracy": float(np.mean(pred == y_test)),
+        "churn": churn_score(old_pred, pred),
+        "bad_churn": bad_churn_score(y_test, old_pred, pred),
+    }
+
+
+def logistic_runs(X_old, y_old, X_all, y_all, X_test, y_test, quick):
+    student = SoftLogisticRegression(C=1.0, max_iter=1000)
+    old = clone(student).fit(X_old, y_old)
+    old_pred = old.predict(X_test)
+    retrained = clone(student).fit(X_all, y_all)
+    runs = [
+        _measure("old model", "", old, old_pred, X_test, y_test),
+        _measure("retrain", "", retrained, old_pred, X_test, y_test),
+    ]
+    for alpha in ALPHAS[::2] if quick else ALPHAS:
+        model = DistilledClassifier(
+            FrozenEstimator(old), clone(student), temperature=1.0, alpha=alpha, transfer=None
+        ).fit(X_all, y_all)
+        runs.append(_measure("distillation", f"alpha={alpha:g}", model, old_pred, X_test, y_test))
+    for strength in STRENGTHS[::2] if quick else STRENGTHS:
+        model = clone(student).set_params(**linear_prior(old), prior_strength=strength)
+        model.fit(X_all, y_all)
+        runs.append(_measure("anchoring", f"s={strength:g}", model, old_pred, X_test, y_test))
+    for weight in LAMBDAS[::2] if quick else LAMBDAS:
+        model = interpolate_linear(retrained, old, weight)
+        runs.append(
+            _measure("interpolation", f"lambda={weight:g}", model, old_pred, X_test, y_test)
+        )
+    return runs
+
+
+def tree_runs(X_old, y_old, X_all, y_all, X_test, y_test, quick):
+    student = SoftDecisionTreeClassifier(max_depth=8, min_samples_leaf=20, random_state=0)
+    old = clone(student).fit(X_old, y_old)
+    old_pred = old.predict(X_test)
+    runs = [
+        _measure("old model", "", old, old_pred, X_test, y_test),
+        _measure("retrain", "", clone(student).fit(X_all, y_all), old_pred, X_test, y_test),
+    ]
+    for alpha in ALPHAS[::2] if quick else ALPHAS:
+        model = DistilledClassifier(
+            FrozenEstimator(old), clone(student), temperature=1.0, alpha=alpha, transfer=None
+        ).fit(X_all, y_all)
+        runs.append(_measure("distillation", f"alpha={alpha:g}", model, old_pred, X_test, y_test))
+    return runs
+
+
+def run_seed(X, y, seed, quick):
+    old, train, test = split(X, y, seed, n_rows=8000 if quick else None)
+    encode = encoder(X[old]).fit(X[old])
+    X_old, X_all, X_test = (encode.transform(X[rows]) for rows in (old, train, test))
+    args = (X_old, y[old], X_all, y[train], X_test, y[test], quick)
+    runs = [{"model": "logistic", **run} for run in logistic_runs(*args)]
+    runs += [{"model": "tree", **run} for run in tree_runs(*args)]
+    return runs
+
+
+def average(runs_per_seed):
+    """One row per (model, method, setting): means (and accuracy sd) over seeds."""
+    rows = []
+    for i, first in enumerate(runs_per_seed[0]):
+        same = [runs[i] for runs in runs_per_seed]
+        accuracy = np.array([run["accuracy"] for run in same])
+        rows.append(
+            {
+                "model": first["model"],
+                "method": first["method"],
+                "setting": first["setting"],
+                "accuracy": float(accuracy.mean()),
+                "accuracy sd": float(accuracy.std()),
+                "churn": float(np.mean([run["churn"] for run in same])),
+                "bad churn": float(np.mean([run["bad_churn"] for run in same])),
+            }
+        )
+    return rows
+
+
+def summary(rows):
+    """Per model and method: the least churn at accuracy within TOLERANCE of
+    the retrain, and the setting that reaches it."""
+    out = []
+    for model in dict.fromkeys(row["model"] for row in rows):
+        own = [row for row in rows if row["model"] == model]
+        retrain = next(row for row in own if row["method"] == "retrain")
+        floor = retrain["accuracy"] - TOLERANCE
+        for method in ("retrain", "distillation", "anchoring", "interpolation"):
+            eligible = [
+                row for row in own if row["method"] == method and row["accuracy"] >= floor
+            ]
+            if not any(row["method"] == method for row in own):
+                continue
+            best = min(eligible, key=lambda row: row["churn"]) if eligible else None
+            out.append(
+                {
+                    "model": model,
+                    "method": method,
+                    "best setting": best["setting"] if best else "none",
+                    "accuracy": best["accuracy"] if best else None,
+                    "churn": best["churn"] if best else None,
+                    "bad churn": best["bad churn"] if best else None,
+                    "churn / retrain churn": best["churn"] / retrain["churn"] if best else None,
+                }
+            )
+    return out
+
+
+def render(payload):
+    """The Markdown section of ``docs/benchmarks.md`` for a JSON result."""
+    mode = "quick" if payload.get("quick") else "full"
+    parts = [
+        f"Model updates on adult ({mode} mode, {payload['n_seeds']} seed(s)): the old model "
+        "is fitted on half of the training rows, the update on all of them; churn and "
+        "bad churn (right to wrong) are shares of the held-out test rows whose prediction "
+        "changes from the old model; means over seeds.",
+        markdown_table(payload["rows"]),
+        f"**Least churn at equal accuracy** (settings within {TOLERANCE * 100:g} accuracy "
+        "points of the plain retrain):",
+        markdown_table(payload["summary"]),
+    ]
+    if payload.get("verdict"):
+        parts.append(payload["verdict"])
+    return "\n\n".join(parts) + "\n"
+
+
+def verdict(summary_rows):
+    """One sentence comparing distillation and anchoring (logistic model)."""
+    by = {row["method"]: row for row in summary_rows if row["model"] == "logistic"}
+    distil, anchor = by.get("distillation"), by.get("anchoring")
+    if not distil or not anchor or distil["churn"] is None or anchor["churn"] is None:
+        return "Distillation vs anchoring: one of them has no setting at equal accuracy."
+    better = "distillation" if distil["churn"] < anchor["churn"] else "anchoring"
+    return (
+        f"Distillation vs anchoring (logistic, at equal accuracy): churn "
+        f"{distil['churn']:.4f} vs {anchor['churn']:.4f}; {better} has less churn "
+        + (
+            "(the shape of Jiang et al.'s result holds here)."
+            if better == "distillation"
+            else "(Jiang et al.'s ordering does not hold here)."
+        )
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="8000 rows, 1 seed, fewer settings")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--json", metavar="PATH")
+    args = parser.parse_args(argv)
+    X, y = load_pmlb("adult")
+    X = X.astype(np.float64)
+    n_seeds = 1 if args.quick else args.seeds
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        runs = [run_seed(X, y, seed, args.quick) for seed in range(n_seeds)]
+    rows = average(runs)
+    best = summary(rows)
+    payload = {
+        "quick": args.quick,
+        "n_seeds": n_seeds,
+        "tolerance": TOLERANCE,
+        "rows": rows,
+        "summary": best,
+        "verdict": verdict(best),
+    }
+    print(render(payload))
+    if args.json:
+        write_json(
+            args.json,
+            "churn",
+            rows,
+            quick=args.quick,
+            n_seeds=n_seeds,
+            tolerance=TOLERANCE,
+            summary=best,
+            verdict=payload["verdict"],
+        )
+    return payload
+
+
+if __name__ == "__main__":
+    with limited_threads():
+        main()
