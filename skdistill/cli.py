@@ -334,7 +334,16 @@ def _add_distill_arguments(distill):
         "--student",
         required=True,
         metavar="SPEC",
-        help="student as NAME[:key=value,...], e.g. tree:max_depth=4",
+        help="student as NAME[:key=value,...], e.g. tree:max_depth=4; or auto: "
+        "the most faithful student within --budget (skdistill.search_students)",
+    )
+    distill.add_argument(
+        "--budget",
+        metavar="SPEC",
+        default=None,
+        help="with --student auto: limits as key=value,..., e.g. max_leaves=64 or "
+        "max_bytes=20000,interpretable=true (keys: max_leaves, max_bytes, "
+        "max_parameters, max_predict_ms_per_1k, max_features, interpretable)",
     )
     distill.add_argument(
         "--temperature",
@@ -525,15 +534,20 @@ def run_distill(args):
     transfer = _checked_distill_args(args)
     teacher = _load_fitted(args.teacher, args.trust, "teacher file")
     task = "classification" if is_classifier(teacher) else "regression"
-    student = build_student(args.student, task)
-    if args.reuse_preprocessing:
-        student = _with_teacher_preprocessing(teacher, student)
+    if args.student != "auto":
+        student = build_student(args.student, task)
+        if args.reuse_preprocessing:
+            student = _with_teacher_preprocessing(teacher, student)
     frame = _io.read_table(args.data)
     X, y = _io.split_target(frame, args.target, _ignored(args))
     X = _io.align_features(teacher, X, "teacher")
     _say(args, f"teacher: {type(teacher).__name__} ({task}) from {args.teacher}")
     _say(args, f"data: {X.shape[0]} rows x {X.shape[1]} features from {args.data}")
-    model = _distilled(args, teacher, student, transfer, X, y)
+    if args.student == "auto":
+        model = _searched(args, teacher, transfer, X, y)
+        student = model.student
+    else:
+        model = _distilled(args, teacher, student, transfer, X, y)
     metrics = _training_metrics(model, teacher, X, y, task)
     _say_fit(args, model, student, metrics)
     _write_distill_outputs(args, model, student, X, y, task, metrics)
@@ -551,7 +565,14 @@ def _checked_distill_args(args):
         raise _io.UsageError(f"--temperature must be > 0 or auto, got {args.temperature}")
     if args.alpha != "auto" and not 0 <= args.alpha <= 1:
         raise _io.UsageError(f"--alpha must be in [0, 1] or auto, got {args.alpha}")
-    check_student_name(args.student)
+    if args.student == "auto":
+        args.budget_limits = parse_budget_spec(args.budget)
+        if args.reuse_preprocessing:
+            raise _io.UsageError("--reuse-preprocessing cannot be combined with --student auto")
+    else:
+        if args.budget is not None:
+            raise _io.UsageError("--budget needs --student auto")
+        check_student_name(args.student)
     spec = args.transfer.strip().lower()
     transfer = {"none": None, "auto": "auto"}.get(spec)
     if spec not in ("none", "auto"):
@@ -586,6 +607,50 @@ def _distilled(args, teacher, student, transfer, X, y):
         return model.fit(X, y)
     except (ValueError, TypeError) as exc:
         raise _io.InputError(f"distillation failed: {exc}{_non_numeric_hint(X, student)}") from exc
+
+
+def parse_budget_spec(spec):
+    """``--budget key=value,...`` as a dict (None when not given)."""
+    if spec is None:
+        return None
+    _, params, positional = split_spec(f"budget:{spec}", "--budget")
+    if positional is not None or not params:
+        from ._io import UsageError
+
+        raise UsageError(f"--budget {spec!r}: write limits as key=value, e.g. max_leaves=64")
+    return params
+
+
+def _searched(args, teacher, transfer, X, y):
+    """``--student auto``: the search's chosen student, distilled on all rows
+    with the frozen teacher; "auto" settings become the search's fixed ones
+    (T=1, alpha=0, no transfer set)."""
+    from sklearn.frozen import FrozenEstimator
+
+    from . import _io
+    from .search import search_students
+
+    settings = {
+        "temperature": 1.0 if args.temperature == "auto" else args.temperature,
+        "alpha": 0.0 if args.alpha == "auto" else args.alpha,
+        "transfer": None if isinstance(transfer, str) else transfer,
+    }
+    try:
+        search = search_students(
+            FrozenEstimator(teacher),
+            X,
+            y,
+            budget=args.budget_limits,
+            random_state=args.random_state,
+            **settings,
+        )
+    except (ValueError, TypeError) as exc:
+        message = str(exc)
+        if "budget" in message:  # unknown key, bad value, or nothing fits
+            raise _io.UsageError(f"--budget: {message}") from exc
+        raise _io.InputError(f"student search failed: {message}") from exc
+    _say(args, str(search))
+    return search.best_estimator
 
 
 def _say_fit(args, model, student, metrics):

@@ -10,7 +10,8 @@ from skdistill import DistilledClassifier, DistilledRegressor, Munge, search_stu
 from skdistill._search_budget import check_budget, over_budget
 from skdistill._search_families import FAMILIES, family_ladders
 from skdistill._search_race import MIN_ROWS, rung_sizes
-from skdistill.search import StudentSearch, pareto_frontier
+from skdistill._search_result import pareto_frontier
+from skdistill.search import StudentSearch
 
 FITS = []
 
@@ -370,3 +371,118 @@ def test_display_draws_families_frontier_choice_and_budget(xor):
     with pytest.raises(TypeError, match="search must be a StudentSearch"):
         StudentSearchDisplay("search").plot()
     plt.close("all")
+
+
+# ------------------------------------------------------------------- CLI
+@pytest.fixture(scope="module")
+def cli_files(tmp_path_factory, xor):
+    import joblib
+
+    pd = pytest.importorskip("pandas")
+    X, y = xor
+    root = tmp_path_factory.mktemp("search_cli")
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+    frame["label"] = y
+    frame.to_csv(root / "train.csv", index=False)
+    columns = frame.drop(columns="label")
+    joblib.dump(forest(10).fit(columns, y), root / "forest.joblib")
+    return root
+
+
+def test_cli_student_auto_with_a_budget(cli_files):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "skdistill",
+            "distill",
+            "--teacher",
+            cli_files / "forest.joblib",
+            "--trust",
+            "--data",
+            cli_files / "train.csv",
+            "--target",
+            "label",
+            "--student",
+            "auto",
+            "--budget",
+            "max_leaves=16,interpretable=true",
+            "--out",
+            cli_files / "student.joblib",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=cli_files,  # outside the source tree (see tests/test_cli.py)
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Student search (budget: max_leaves=16, interpretable=True" in result.stdout
+    assert "skipped boosting: not interpretable" in result.stdout
+    import joblib
+
+    model = joblib.load(cli_files / "student.joblib")
+    assert type(model.student_).__name__ == "SoftDecisionTreeClassifier"
+    assert model.student_.get_n_leaves() <= 16
+
+
+@pytest.mark.parametrize(
+    "extra, match",
+    [
+        (["--budget", "max_leafs=3"], "--budget: budget has unknown key"),
+        (["--budget", "64"], "--budget '64': write limits as key=value"),
+        (["--budget", "interpretable=maybe"], "interpretable"),
+        (["--budget", "max_leaves=1", "--reuse-preprocessing"], "cannot be combined"),
+    ],
+)
+def test_cli_budget_errors(cli_files, capsys, extra, match):
+    from skdistill.cli import main
+
+    code = main(
+        [
+            "distill",
+            "--teacher",
+            str(cli_files / "forest.joblib"),
+            "--trust",
+            "--data",
+            str(cli_files / "train.csv"),
+            "--target",
+            "label",
+            "--student",
+            "auto",
+            "--out",
+            str(cli_files / "bad.joblib"),
+            *extra,
+        ]
+    )
+    assert code == 2
+    assert match in capsys.readouterr().err
+    assert not (cli_files / "bad.joblib").exists()
+
+
+def test_cli_budget_needs_student_auto(cli_files, capsys):
+    from skdistill.cli import main
+
+    code = main(
+        [
+            "distill",
+            "--teacher",
+            str(cli_files / "forest.joblib"),
+            "--trust",
+            "--data",
+            str(cli_files / "train.csv"),
+            "--target",
+            "label",
+            "--student",
+            "tree",
+            "--budget",
+            "max_leaves=8",
+            "--out",
+            str(cli_files / "bad.joblib"),
+        ]
+    )
+    assert code == 2
+    assert "--budget needs --student auto" in capsys.readouterr().err
