@@ -178,9 +178,7 @@ def summary(rows):
         retrain = next(row for row in own if row["method"] == "retrain")
         floor = retrain["accuracy"] - TOLERANCE
         for method in ("retrain", "distillation", "anchoring", "interpolation"):
-            eligible = [
-                row for row in own if row["method"] == method and row["accuracy"] >= floor
-            ]
+            eligible = [row for row in own if row["method"] == method and row["accuracy"] >= floor]
             if not any(row["method"] == method for row in own):
                 continue
             best = min(eligible, key=lambda row: row["churn"]) if eligible else None
@@ -198,8 +196,27 @@ def summary(rows):
     return out
 
 
+def dominated(rows, model, method, by):
+    """How many settings of ``method`` some setting of ``by`` dominates
+    (accuracy at least as high and churn at most as high, one strictly)."""
+    own = [row for row in rows if row["model"] == model and row["method"] == method]
+    other = [row for row in rows if row["model"] == model and row["method"] == by]
+    count = sum(
+        any(
+            o["accuracy"] >= r["accuracy"]
+            and o["churn"] <= r["churn"]
+            and (o["accuracy"] > r["accuracy"] or o["churn"] < r["churn"])
+            for o in other
+        )
+        for r in own
+    )
+    return count, len(own)
+
+
 def render(payload):
     """The Markdown section of ``docs/benchmarks.md`` for a JSON result."""
+    payload = {**payload, "summary": summary(payload["rows"])}
+    payload["verdict"] = verdict(payload["rows"], payload["summary"])
     mode = "quick" if payload.get("quick") else "full"
     parts = [
         f"Model updates on adult ({mode} mode, {payload['n_seeds']} seed(s)): the old model "
@@ -216,20 +233,29 @@ def render(payload):
     return "\n\n".join(parts) + "\n"
 
 
-def verdict(summary_rows):
-    """One sentence comparing distillation and anchoring (logistic model)."""
+def verdict(rows, summary_rows):
+    """Sentences comparing distillation and anchoring (logistic model)."""
     by = {row["method"]: row for row in summary_rows if row["model"] == "logistic"}
     distil, anchor = by.get("distillation"), by.get("anchoring")
+    d_by_a = dominated(rows, "logistic", "distillation", "anchoring")
+    a_by_d = dominated(rows, "logistic", "anchoring", "distillation")
+    front = (
+        f"On the churn-accuracy plane (logistic), anchoring dominates {d_by_a[0]} of the "
+        f"{d_by_a[1]} distillation settings and distillation {a_by_d[0]} of the {a_by_d[1]} "
+        "anchoring settings."
+    )
     if not distil or not anchor or distil["churn"] is None or anchor["churn"] is None:
-        return "Distillation vs anchoring: one of them has no setting at equal accuracy."
+        return front + " One of them has no setting at equal accuracy."
     better = "distillation" if distil["churn"] < anchor["churn"] else "anchoring"
+    holds = better == "distillation" and a_by_d[0] > d_by_a[0]
     return (
-        f"Distillation vs anchoring (logistic, at equal accuracy): churn "
-        f"{distil['churn']:.4f} vs {anchor['churn']:.4f}; {better} has less churn "
+        f"Distillation vs anchoring (logistic, at equal accuracy): least churn "
+        f"{distil['churn']:.4f} vs {anchor['churn']:.4f}. {front} "
         + (
-            "(the shape of Jiang et al.'s result holds here)."
-            if better == "distillation"
-            else "(Jiang et al.'s ordering does not hold here)."
+            "The shape of Jiang et al.'s result (distillation dominating anchoring) holds here."
+            if holds
+            else "The shape of Jiang et al.'s result (distillation dominating anchoring) "
+            "does not hold here."
         )
     )
 
@@ -254,7 +280,7 @@ def main(argv=None):
         "tolerance": TOLERANCE,
         "rows": rows,
         "summary": best,
-        "verdict": verdict(best),
+        "verdict": verdict(rows, best),
     }
     print(render(payload))
     if args.json:

@@ -297,3 +297,41 @@ def test_churn_frontier_plot(cancer, old_model):
     with pytest.raises(TypeError, match="bad must be a bool"):
         plot_churn_frontier(path, bad=1)
     plt.close("all")
+
+
+# ------------------------------------------------------------- benchmark
+def test_bench_churn_summary_and_render():
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import bench_churn
+
+    def row(method, setting, accuracy, churn):
+        return {
+            "model": "logistic",
+            "method": method,
+            "setting": setting,
+            "accuracy": accuracy,
+            "accuracy sd": 0.0,
+            "churn": churn,
+            "bad churn": churn / 2,
+        }
+
+    rows = [
+        row("old model", "", 0.80, 0.0),
+        row("retrain", "", 0.85, 0.10),
+        row("distillation", "alpha=0", 0.8495, 0.02),  # within 0.2 points
+        row("distillation", "alpha=0.5", 0.86, 0.05),
+        row("anchoring", "s=1", 0.84, 0.03),  # too inaccurate; dominated by alpha=0
+        row("anchoring", "s=10", 0.855, 0.06),  # dominated by alpha=0.5
+    ]
+    best = {r["method"]: r for r in bench_churn.summary(rows)}
+    assert best["distillation"]["best setting"] == "alpha=0"
+    assert best["distillation"]["churn / retrain churn"] == pytest.approx(0.2)
+    assert best["anchoring"]["best setting"] == "s=10"
+    assert bench_churn.dominated(rows, "logistic", "anchoring", "distillation") == (2, 2)
+    assert bench_churn.dominated(rows, "logistic", "distillation", "anchoring") == (0, 2)
+    text = bench_churn.render({"quick": True, "n_seeds": 1, "rows": rows})
+    assert "least churn 0.0200 vs 0.0600" in text
+    assert "(distillation dominating anchoring) holds here" in text
