@@ -49,6 +49,11 @@ EXPECTED_OUTPUT = {
         "| distillation, alpha=0.5 |",
         "Saved the churn-accuracy frontier",
     ],
+    "search_students.py": [
+        "Student search (budget: max_leaves=64",
+        "skipped boosting: not interpretable",
+        "Chosen student on the test rows: fidelity",
+    ],
     "pipeline_teacher.py": [
         "Teacher: Pipeline(ColumnTransformer, RandomForest)",
         "class: approved",
