@@ -478,3 +478,24 @@ def test_bad_parameters(clf_data, params, error, match):
 )
 def test_sklearn_compatible_inside_the_meta_estimators(estimator, check):
     check(estimator)
+
+
+def test_onnx_export_of_a_distilled_sub_forest(clf_data):
+    pytest.importorskip("skl2onnx")
+    rt = pytest.importorskip("onnxruntime")
+    from skdistill.export import to_onnx
+
+    X, y, _ = clf_data
+    model = DistilledClassifier(
+        RandomForestClassifier(n_estimators=10, max_depth=5, random_state=0),
+        SubForestClassifier(3),
+        temperature=1.0,
+        alpha=0.0,
+        transfer=None,
+        random_state=0,
+    ).fit(X, y)
+    session = rt.InferenceSession(to_onnx(model, X[:5]).SerializeToString())
+    labels, proba = session.run(None, {"X": X.astype(np.float32)})
+    np.testing.assert_array_equal(labels, model.predict(X))
+    # ONNX trees run in float32.
+    np.testing.assert_allclose(proba, model.predict_proba(X), atol=1e-5)
