@@ -309,6 +309,7 @@ def test_bench_churn_summary_and_render():
 
     def row(method, setting, accuracy, churn):
         return {
+            "old model on": "half",
             "model": "logistic",
             "method": method,
             "setting": setting,
@@ -330,8 +331,8 @@ def test_bench_churn_summary_and_render():
     assert best["distillation"]["best setting"] == "alpha=0"
     assert best["distillation"]["churn / retrain churn"] == pytest.approx(0.2)
     assert best["anchoring"]["best setting"] == "s=10"
-    assert bench_churn.dominated(rows, "logistic", "anchoring", "distillation") == (2, 2)
-    assert bench_churn.dominated(rows, "logistic", "distillation", "anchoring") == (0, 2)
+    assert bench_churn.dominated(rows, ("half", "logistic"), "anchoring", "distillation") == (2, 2)
+    assert bench_churn.dominated(rows, ("half", "logistic"), "distillation", "anchoring") == (0, 2)
     text = bench_churn.render({"quick": True, "n_seeds": 1, "rows": rows})
-    assert "least churn 0.0200 vs 0.0600" in text
-    assert "(distillation dominating anchoring) holds here" in text
+    assert "least churn at equal accuracy 0.0200 (distillation) vs 0.0600" in text
+    assert "(distillation dominating anchoring) holds." in text
