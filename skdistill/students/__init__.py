@@ -3,6 +3,7 @@
 Each is a full scikit-learn classifier: ``fit(X, y)`` also takes plain labels.
 """
 
+from ._anchored import AnchoredRidge, interpolate_linear, linear_prior
 from ._boosting import SoftGradientBoostingClassifier
 from ._gam import SoftGAMClassifier, SoftGAMRegressor
 from ._linear_tree import LinearTreeClassifier, LinearTreeRegressor
@@ -12,6 +13,7 @@ from ._subforest import SubForestClassifier, SubForestRegressor
 from ._tree import SoftDecisionTreeClassifier
 
 __all__ = [
+    "AnchoredRidge",
     "LinearTreeClassifier",
     "LinearTreeRegressor",
     "SoftDecisionTreeClassifier",
@@ -22,4 +24,6 @@ __all__ = [
     "SoftLogisticRegression",
     "SubForestClassifier",
     "SubForestRegressor",
+    "interpolate_linear",
+    "linear_prior",
 ]
