@@ -552,16 +552,18 @@ def register_onnx_converters() -> None:
     """Let ``skl2onnx.to_onnx`` convert fitted distilled models directly.
 
     After this call, skl2onnx converts a fitted
-    :class:`~skdistill.DistilledClassifier` or
-    :class:`~skdistill.DistilledRegressor`, alone or as a step of a
+    :class:`~skdistill.DistilledClassifier`,
+    :class:`~skdistill.DistilledRegressor` or
+    :class:`~skdistill.DistilledEstimator`, alone or as a step of a
     Pipeline, through its :func:`export_student`: the ONNX graph computes
     the student (the teacher is not needed at inference) and gives the
-    distilled model's labels and probabilities. Classifiers take skl2onnx's
-    ``zipmap`` option like its own classifiers (``options={"zipmap":
-    False}`` for a probability array). Importing skdistill does not import
-    skl2onnx; :func:`to_onnx` calls this function, and calling it again is
-    harmless. A :class:`~skdistill.DistilledEstimator` is not registered (its
-    kind follows its teacher's); convert it with :func:`to_onnx`.
+    distilled model's labels and probabilities, or its predictions. A
+    DistilledClassifier takes skl2onnx's ``zipmap`` option like its own
+    classifiers (``options={"zipmap": False}`` for a probability array); a
+    DistilledEstimator, a classifier or a regressor as its teacher is,
+    always gives arrays (``label`` and ``probabilities``, or ``variable``).
+    Importing skdistill does not import skl2onnx; :func:`to_onnx` calls this
+    function, and calling it again is harmless.
 
     Raises
     ------
@@ -590,7 +592,7 @@ def register_onnx_converters() -> None:
     ['label', 'probabilities']
     """
     skl2onnx = _import_skl2onnx("register_onnx_converters")
-    from ._distill import DistilledClassifier, DistilledRegressor
+    from ._distill import DistilledClassifier, DistilledEstimator, DistilledRegressor
 
     skl2onnx.update_registered_converter(
         DistilledClassifier,
@@ -605,6 +607,35 @@ def register_onnx_converters() -> None:
         _regressor_output_shapes,
         _convert_distilled,
     )
+    skl2onnx.update_registered_converter(
+        DistilledEstimator,
+        "SkdistillDistilledEstimator",
+        _estimator_output_shapes,
+        _convert_distilled,
+        parser=_parse_distilled_estimator,
+    )
+
+
+def _parse_distilled_estimator(
+    scope: Any, model: Estimator, inputs: list[Any], custom_parsers: Any = None
+) -> list[Any]:
+    """A DistilledEstimator is a classifier or a regressor as its teacher
+    is: declare ``label`` and ``probabilities``, or ``variable``."""
+    from skl2onnx.common.data_types import FloatTensorType
+
+    operator = scope.declare_local_operator("SkdistillDistilledEstimator", model)
+    operator.inputs = inputs
+    names = ["label", "probabilities"] if is_classifier(model) else ["variable"]
+    for name in names:
+        operator.outputs.append(scope.declare_local_variable(name, FloatTensorType()))
+    return list(operator.outputs)
+
+
+def _estimator_output_shapes(operator: Any) -> None:
+    if is_classifier(operator.raw_operator):
+        _classifier_output_shapes(operator)
+    else:
+        _regressor_output_shapes(operator)
 
 
 def _classifier_output_shapes(operator: Any) -> None:
@@ -620,15 +651,16 @@ def _classifier_output_shapes(operator: Any) -> None:
 
 
 def _regressor_output_shapes(operator: Any) -> None:
-    """``variable``: one float column per target."""
+    """``variable``: one float column per target (the number of columns left
+    open when the exported regressor does not tell it)."""
     from skl2onnx.common.data_types import FloatTensorType
 
     n_rows = operator.inputs[0].get_first_dimension()
-    distilled = operator.raw_operator
-    n_targets = getattr(distilled, "n_outputs_", None)
-    if n_targets is None:
-        sample = np.zeros((1, distilled.n_features_in_))
-        n_targets = int(np.prod(np.shape(distilled.student_.predict(sample))[1:], dtype=int))
+    _, (_, final) = _split_pipeline(export_student(operator.raw_operator))
+    n_targets = getattr(final, "n_outputs_", None)
+    if n_targets is None and hasattr(final, "coef_"):
+        coef = np.asarray(final.coef_)
+        n_targets = 1 if coef.ndim == 1 else coef.shape[0]
     operator.outputs[0].type = FloatTensorType([n_rows, n_targets])
 
 

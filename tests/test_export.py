@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, is_classifier
 from sklearn.datasets import load_diabetes, load_iris, make_classification
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 from sklearn.exceptions import NotFittedError
@@ -300,7 +300,11 @@ def test_export_rejects_bad_input(iris_split, forest):
 def test_export_real_students_with_to_sklearn(iris_split, forest):
     students = pytest.importorskip("skdistill.students")
     found = [getattr(students, name) for name in getattr(students, "__all__", [])]
-    found = [cls for cls in found if isinstance(cls, type) and hasattr(cls, "to_sklearn")]
+    found = [
+        cls
+        for cls in found
+        if isinstance(cls, type) and hasattr(cls, "to_sklearn") and is_classifier(cls())
+    ]
     if not found:
         pytest.skip("skdistill.students has no student with to_sklearn() yet")
     X_train, X_test, y_train, _ = iris_split
@@ -914,3 +918,51 @@ def test_import_skdistill_does_not_import_skl2onnx(tmp_path):
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, check=False)
     assert result.returncode == 0
+
+
+@pytest.mark.parametrize("kind", ["classifier", "regressor"])
+def test_skl2onnx_converts_a_distilled_estimator(kind, iris_split, forest):
+    skl2onnx = pytest.importorskip("skl2onnx")
+    from sklearn.ensemble import RandomForestRegressor
+
+    from skdistill.export import register_onnx_converters
+
+    if kind == "classifier":
+        X, _, y, _ = _float32_split(iris_split)
+        teacher, student = forest, LogisticRegression(max_iter=2000)
+    else:
+        X, y = load_diabetes(return_X_y=True)
+        X = X.astype(np.float32).astype(np.float64)
+        teacher, student = RandomForestRegressor(n_estimators=10, random_state=0), Ridge()
+    model = DistilledEstimator(teacher, student, temperature=2.0, random_state=0)
+    pipeline = make_pipeline(StandardScaler(), model).fit(X, y)
+    register_onnx_converters()
+    for estimator in (model, pipeline):
+        session = _session(skl2onnx.to_onnx(estimator, X[:5].astype(np.float32)))
+        outputs = session.run(None, {"X": X.astype(np.float32)})
+        if kind == "classifier":
+            assert [o.name for o in session.get_outputs()] == ["label", "probabilities"]
+            assert_array_equal(outputs[0], estimator.predict(X))
+            assert_allclose(outputs[1], estimator.predict_proba(X), atol=1e-6)
+        else:
+            assert [o.name for o in session.get_outputs()] == ["variable"]
+            assert_allclose(outputs[0].ravel(), estimator.predict(X), rtol=1e-5)
+
+
+def test_skl2onnx_distilled_regressor_with_two_targets():
+    skl2onnx = pytest.importorskip("skl2onnx")
+    from sklearn.ensemble import RandomForestRegressor
+
+    from skdistill.export import register_onnx_converters
+
+    X, y = load_diabetes(return_X_y=True)
+    X = X.astype(np.float32).astype(np.float64)
+    Y = np.column_stack([y, -0.5 * y])
+    model = DistilledRegressor(
+        RandomForestRegressor(n_estimators=10, random_state=0), Ridge(), random_state=0
+    ).fit(X, Y)
+    register_onnx_converters()
+    onx = skl2onnx.to_onnx(model, X[:5].astype(np.float32))
+    assert onx.graph.output[0].type.tensor_type.shape.dim[1].dim_value == 2
+    (values,) = _session(onx).run(None, {"X": X.astype(np.float32)})
+    assert_allclose(values, model.predict(X), rtol=1e-4, atol=1e-3)
