@@ -356,7 +356,9 @@ def test_to_onnx_matches_sklearn(student, split, request, forest):
     assert_allclose(proba, model.predict_proba(X_test), atol=1e-5)
 
 
-@pytest.mark.parametrize("name", ["SoftLogisticRegression", "SoftDecisionTreeClassifier"])
+@pytest.mark.parametrize(
+    "name", ["SoftLogisticRegression", "SoftDecisionTreeClassifier", "SoftGaussianNB"]
+)
 def test_to_onnx_native_students(name, iris_split, forest):
     pytest.importorskip("skl2onnx")
     students = pytest.importorskip("skdistill.students")
@@ -365,7 +367,11 @@ def test_to_onnx_native_students(name, iris_split, forest):
     X_train, X_test, y_train, _ = iris_split
     X_train = X_train.astype(np.float32).astype(np.float64)
     X_test = X_test.astype(np.float32).astype(np.float64)
-    params = {"max_depth": 3} if "Tree" in name else {"C": 1.0, "max_iter": 500}
+    params = {
+        "SoftLogisticRegression": {"C": 1.0, "max_iter": 500},
+        "SoftDecisionTreeClassifier": {"max_depth": 3},
+        "SoftGaussianNB": {},
+    }[name]
     model = DistilledClassifier(
         forest, getattr(students, name)(**params), temperature=2.0, random_state=0
     ).fit(X_train, y_train)
@@ -966,3 +972,24 @@ def test_skl2onnx_distilled_regressor_with_two_targets():
     assert onx.graph.output[0].type.tensor_type.shape.dim[1].dim_value == 2
     (values,) = _session(onx).run(None, {"X": X.astype(np.float32)})
     assert_allclose(values, model.predict(X), rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize("distilled", ["classifier", "regressor"])
+def test_export_gam_student_says_it_has_no_plain_equivalent(distilled, iris_split, forest):
+    from sklearn.ensemble import RandomForestRegressor
+
+    from skdistill.students import SoftGAMClassifier, SoftGAMRegressor
+
+    X_train, _, y_train, _ = iris_split
+    if distilled == "classifier":
+        model = DistilledClassifier(
+            forest, SoftGAMClassifier(max_rounds=10), temperature=2.0, random_state=0
+        ).fit(X_train, y_train)
+    else:
+        model = DistilledRegressor(
+            RandomForestRegressor(n_estimators=10, random_state=0),
+            SoftGAMRegressor(max_rounds=10),
+            random_state=0,
+        ).fit(X_train[:, 1:], X_train[:, 0])
+    with pytest.raises(TypeError, match="SoftGAM.*has no\n?.*to_sklearn"):
+        export_student(model)
