@@ -157,6 +157,23 @@ class AnchoredRidge(DocLinkMixin, RegressorMixin, BaseEstimator):
         X = validate_data(self, X, reset=False, dtype=np.float64)
         return X @ self.coef_.T + self.intercept_
 
+    def to_sklearn(self):
+        """A fitted :class:`~sklearn.linear_model.Ridge` with the same
+        coefficients, hence the same predictions.
+
+        Returns
+        -------
+        model : Ridge
+            Plain scikit-learn estimator (pickles without skdistill); its
+            ``alpha`` is this model's, though a refit would shrink toward zero.
+        """
+        check_is_fitted(self)
+        plain = Ridge(alpha=self.alpha, fit_intercept=self.fit_intercept)
+        for attr in ("coef_", "intercept_", "n_features_in_", "feature_names_in_"):
+            if hasattr(self, attr):
+                setattr(plain, attr, copy.deepcopy(getattr(self, attr)))
+        return plain
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
@@ -233,13 +250,6 @@ def _linear_params(model, name):
 def _plain_sklearn(model, name):
     """``model`` as a scikit-learn linear model (converted when it is one of
     skdistill's)."""
-    if isinstance(model, AnchoredRidge):
-        check_is_fitted(model)
-        plain = Ridge(alpha=model.alpha, fit_intercept=model.fit_intercept)
-        for attr in ("coef_", "intercept_", "n_features_in_", "feature_names_in_"):
-            if hasattr(model, attr):
-                setattr(plain, attr, copy.deepcopy(getattr(model, attr)))
-        return plain
     if hasattr(model, "to_sklearn") and hasattr(model, "coef_"):
         return model.to_sklearn()
     _linear_params(model, name)

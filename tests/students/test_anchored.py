@@ -243,3 +243,23 @@ def test_interpolate_errors(regression, noisy_binary):
     renamed = LogisticRegression(max_iter=50).fit(X_breast.iloc[:, 3:6], y_breast)
     with pytest.raises(ValueError, match="different feature names"):
         interpolate_linear(named, renamed, 0.5)
+
+
+def test_anchored_ridge_exports_as_ridge(regression):
+    from sklearn.ensemble import RandomForestRegressor
+
+    from skdistill import DistilledRegressor
+    from skdistill.export import export_student
+
+    X, y = regression
+    old = Ridge().fit(X[:200], y[:200])
+    model = DistilledRegressor(
+        RandomForestRegressor(n_estimators=10, random_state=0),
+        AnchoredRidge(alpha=50.0, **linear_prior(old)),
+        alpha=0.0,
+        random_state=0,
+    ).fit(X, y)
+    exported = export_student(model)
+    assert type(exported) is Ridge
+    assert_allclose(exported.predict(X), model.predict(X), rtol=1e-12)
+    assert type(pickle.loads(pickle.dumps(exported))) is Ridge
