@@ -10,6 +10,7 @@ from sklearn.datasets import make_classification, make_regression
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
+from sklearn.utils.validation import check_is_fitted
 
 from skdistill import (
     BlackBoxTeacher,
@@ -57,6 +58,7 @@ def test_black_box_teacher_is_a_fitted_classifier_or_regressor():
     teacher = BlackBoxTeacher(remote_proba, classes=[0, 1, 2])
     assert is_classifier(teacher) and not is_regressor(teacher)
     assert teacher.fit(X_FIT, Y_FIT) is teacher
+    check_is_fitted(teacher)  # usable frozen: FrozenEstimator(teacher) works too
     np.testing.assert_array_equal(teacher.classes_, [0, 1, 2])
     np.testing.assert_allclose(teacher.predict_proba(X_FIT), _REMOTE.predict_proba(X_FIT))
     np.testing.assert_array_equal(teacher.predict(X_FIT), _REMOTE.predict(X_FIT))

@@ -164,7 +164,8 @@ def test_logistic_teacher_and_student_reproduce_each_other(multiclass_data):
 def test_auto_source_choices(binary_data):
     X, y = binary_data
     student = DecisionTreeClassifier(max_depth=2)
-    assert DistilledClassifier(small_forest(), student).fit(X, y).target_summary_["source"] == "oob"
+    forest = DistilledClassifier(small_forest(), student).fit(X, y)
+    assert forest.target_summary_["source"] == "oob"
     gbm = GradientBoostingClassifier(n_estimators=5)
     assert DistilledClassifier(gbm, student, cv=3).fit(X, y).target_summary_["source"] == "oof"
 

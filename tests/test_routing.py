@@ -307,3 +307,32 @@ def test_student_metadata_other_than_weights_is_refused(data):
     student = TaggedStudent().set_fit_request(tag=True)
     with pytest.raises(ValueError, match=r"the student requests the metadata \['tag'\]"):
         _plain(LogisticRegression(), student).fit(X, y, tag=np.ones(len(y)))
+
+
+class TaggedTeacher(ClassifierMixin, BaseEstimator):
+    """A classifier whose fit takes a ``tag`` (one value per row)."""
+
+    tags: list = []
+
+    def fit(self, X, y, sample_weight=None, tag=None):
+        TaggedTeacher.tags.append(tag)
+        self.model_ = LogisticRegression().fit(X, y, sample_weight=sample_weight)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict(self, X):
+        return self.model_.predict(X)
+
+    def predict_proba(self, X):
+        return self.model_.predict_proba(X)
+
+
+def test_other_teacher_metadata_is_routed_and_sliced_for_folds(data):
+    X, y, _, w = data
+    TaggedTeacher.tags = []
+    tag = np.arange(len(y))
+    teacher = TaggedTeacher().set_fit_request(tag=True, sample_weight=True)
+    student = DecisionTreeClassifier(max_depth=3).set_fit_request(sample_weight=False)
+    _plain(teacher, student, cv=KFold(3)).fit(X, y, tag=tag, sample_weight=w)
+    folds = [train for train, _ in KFold(3).split(X)]
+    assert [list(t) for t in TaggedTeacher.tags] == [list(tag[f]) for f in folds] + [list(tag)]
