@@ -9,7 +9,7 @@ import warnings
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.base import BaseEstimator, is_classifier
+from sklearn.base import BaseEstimator, is_classifier, is_regressor
 from sklearn.datasets import load_diabetes, load_iris, make_classification
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 from sklearn.exceptions import NotFittedError
@@ -297,29 +297,61 @@ def test_export_rejects_bad_input(iris_split, forest):
         export_student(DistilledClassifier(forest, DecisionTreeClassifier()))
 
 
-def test_export_real_students_with_to_sklearn(iris_split, forest):
+def _students_with_to_sklearn(kind):
     students = pytest.importorskip("skdistill.students")
-    found = [getattr(students, name) for name in getattr(students, "__all__", [])]
-    found = [
+    found = [getattr(students, name) for name in students.__all__]
+    return [
         cls
         for cls in found
-        if isinstance(cls, type) and hasattr(cls, "to_sklearn") and is_classifier(cls())
+        if isinstance(cls, type) and hasattr(cls, "to_sklearn") and kind(cls())
     ]
-    if not found:
-        pytest.skip("skdistill.students has no student with to_sklearn() yet")
+
+
+@pytest.mark.parametrize(
+    "cls", _students_with_to_sklearn(is_classifier), ids=lambda cls: cls.__name__
+)
+def test_export_every_classifier_student_with_to_sklearn(cls, iris_split, forest):
+    """At T=2 the export gives the distilled model's probabilities, or (for
+    a model whose logits cannot be scaled, such as a forest's averaged
+    probabilities) says that it keeps the training temperature."""
     X_train, X_test, y_train, _ = iris_split
-    for cls in found:
-        model = DistilledClassifier(forest, cls(), temperature=2.0, random_state=0).fit(
-            X_train, y_train
-        )
+    model = DistilledClassifier(forest, cls(), temperature=2.0, random_state=0).fit(
+        X_train, y_train
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         exported = export_student(model)
-        assert not type(exported).__module__.startswith("skdistill"), cls
-        assert_array_equal(exported.predict(X_test), model.predict(X_test))
-        if hasattr(exported, "predict_proba"):
-            assert_allclose(
-                exported.predict_proba(X_test), model.predict_proba(X_test), rtol=1e-7, atol=1e-9
-            )
-            assert_array_equal(exported.classes_, model.classes_)
+    assert not _is_skdistill(exported)
+    assert b"skdistill" not in pickle.dumps(exported)
+    assert_array_equal(exported.predict(X_test), model.predict(X_test))
+    assert_array_equal(exported.classes_, model.classes_)
+    if any("training temperature 2" in str(w.message) for w in caught):
+        return
+    assert_allclose(
+        exported.predict_proba(X_test), model.predict_proba(X_test), rtol=1e-7, atol=1e-9
+    )
+
+
+@pytest.mark.parametrize(
+    "cls", _students_with_to_sklearn(is_regressor), ids=lambda cls: cls.__name__
+)
+def test_export_every_regressor_student_with_to_sklearn(cls):
+    from sklearn.ensemble import RandomForestRegressor
+
+    X, y = load_diabetes(return_X_y=True)
+    X_train, X_test, y_train, _ = train_test_split(X, y, random_state=0)
+    model = DistilledRegressor(
+        RandomForestRegressor(n_estimators=20, random_state=0), cls(), random_state=0
+    ).fit(X_train, y_train)
+    exported = export_student(model)
+    assert not _is_skdistill(exported)
+    assert b"skdistill" not in pickle.dumps(exported)
+    assert_allclose(exported.predict(X_test), model.predict(X_test), rtol=1e-9, atol=1e-9)
+
+
+def _is_skdistill(estimator):
+    steps = estimator.steps if hasattr(estimator, "steps") else [(None, estimator)]
+    return any(type(step).__module__.startswith("skdistill") for _, step in steps)
 
 
 # ------------------------------------------------------------------ ONNX
