@@ -108,8 +108,8 @@ def trusted_types():
     """The type names to trust to load any fitted skdistill model with skops.
 
     skdistill's public classes (distilled estimators, students, transfer
-    generators, :class:`~skdistill.BlackBoxTeacher`), the plain containers
-    they hold and scikit-learn's fitted tree arrays
+    generators, :class:`~skdistill.BlackBoxTeacher`), scikit-learn's
+    ``Bunch`` (the tables of the GAM students) and its fitted tree arrays
     (``sklearn.tree._tree.Tree``, used by the tree, boosting and linear-tree
     students; skops distrusts it because a malformed one can crash the
     process, so trust files you made or whose author you trust). A

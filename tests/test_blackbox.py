@@ -275,3 +275,32 @@ def test_command_line_distils_a_pickled_black_box(tmp_path, capsys, kind):
         assert np.mean(model.predict(X) == teacher.predict(X)) > 0.8
     else:
         assert model.score(X, teacher.predict(X)) > 0.5
+
+
+# ------------------------------------------------ with the other features
+def test_feature_budget_rounds_and_parallel_labelling_work_through_the_function():
+    teacher = BlackBoxTeacher(remote_proba, classes=[0, 1, 2])
+    budget = DistilledClassifier(
+        teacher, DecisionTreeClassifier(max_depth=3), feature_budget=2, **_plain()
+    ).fit(X_FIT, Y_FIT)
+    assert budget.feature_importance_source_ == "permutation"  # no feature_importances_
+    assert len(budget.student_features_) == 2
+    rounds = DistilledClassifier(
+        teacher, DecisionTreeClassifier(max_depth=3), transfer_rounds=1, **_plain()
+    ).fit(X_FIT, Y_FIT)
+    # a round ran: the teacher labelled the candidates the student got wrong
+    assert len(rounds.transfer_fidelity_) == 2 and rounds.best_transfer_round_ in (0, 1)
+    serial, parallel = (
+        DistilledClassifier(
+            teacher,
+            DecisionTreeClassifier(max_depth=3),
+            temperature=2.0,
+            alpha=0.0,
+            transfer=Munge(size_factor=2),
+            batch_size=100,
+            n_jobs=n_jobs,
+            random_state=0,
+        ).fit(X_FIT, Y_FIT)
+        for n_jobs in (1, 2)
+    )
+    np.testing.assert_array_equal(serial.predict_proba(X_FIT), parallel.predict_proba(X_FIT))
