@@ -349,6 +349,37 @@ def test_export_every_regressor_student_with_to_sklearn(cls):
     assert_allclose(exported.predict(X_test), model.predict(X_test), rtol=1e-9, atol=1e-9)
 
 
+@pytest.mark.parametrize(
+    "cls", _students_with_to_sklearn(is_classifier), ids=lambda cls: cls.__name__
+)
+def test_to_onnx_every_classifier_student(cls, iris_split, forest):
+    pytest.importorskip("skl2onnx")
+    X_train, X_test, y_train, _ = _float32_split(iris_split)
+    model = DistilledClassifier(forest, cls(), temperature=1.0, random_state=0).fit(
+        X_train, y_train
+    )
+    labels, proba = _onnx_run(to_onnx(model, X_train[:5]), X_test)
+    assert_array_equal(labels, model.predict(X_test))
+    assert_allclose(proba, model.predict_proba(X_test), atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "cls", _students_with_to_sklearn(is_regressor), ids=lambda cls: cls.__name__
+)
+def test_to_onnx_every_regressor_student(cls):
+    pytest.importorskip("skl2onnx")
+    from sklearn.ensemble import RandomForestRegressor
+
+    X, y = load_diabetes(return_X_y=True)
+    X = X.astype(np.float32).astype(np.float64)
+    model = DistilledRegressor(
+        RandomForestRegressor(n_estimators=20, random_state=0), cls(), random_state=0
+    ).fit(X, y)
+    outputs = _onnx_run(to_onnx(model, X[:5]), X)
+    assert len(outputs) == 1
+    assert_allclose(outputs[0].ravel(), model.predict(X), rtol=1e-4, atol=1e-3)
+
+
 def _is_skdistill(estimator):
     steps = estimator.steps if hasattr(estimator, "steps") else [(None, estimator)]
     return any(type(step).__module__.startswith("skdistill") for _, step in steps)
