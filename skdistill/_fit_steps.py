@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import partial
 
 import numpy as np
+from sklearn import config_context
 from sklearn.base import clone
 from sklearn.metrics import r2_score
 from sklearn.utils import _safe_indexing
@@ -218,13 +219,19 @@ def fit_student(task, student, X_rows, targets, weights, features=None, teacher=
     receives the fitted ``teacher``.
     """
     X_rows = select_columns(X_rows, features)
-    if has_fit_parameter(student, "teacher"):
-        return _fit_with_teacher(task, student, X_rows, targets, weights, features, teacher)
-    if task.classification:
-        return _strategies.fit_student(
-            task.strategy, student, X_rows, targets, task.classes, weights
-        )
-    return fit_estimator(student, X_rows, targets, weights)
+    # The row weights are skdistill's own (target probabilities under
+    # replication, weight 1 for transfer rows), not routed metadata: a
+    # Pipeline student takes them as <last step>__sample_weight even when
+    # metadata routing is enabled (the user's weights are in them only when
+    # the student requested them).
+    with config_context(enable_metadata_routing=False):
+        if has_fit_parameter(student, "teacher"):
+            return _fit_with_teacher(task, student, X_rows, targets, weights, features, teacher)
+        if task.classification:
+            return _strategies.fit_student(
+                task.strategy, student, X_rows, targets, task.classes, weights
+            )
+        return fit_estimator(student, X_rows, targets, weights)
 
 
 def _fit_with_teacher(task, student, X_rows, targets, weights, features, teacher):

@@ -5,7 +5,7 @@ GridSearchCV, cross_validate and Pipeline."""
 import numpy as np
 import pytest
 import sklearn
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import make_classification
 from sklearn.exceptions import UnsetMetadataPassedError
 from sklearn.linear_model import LogisticRegression
@@ -336,3 +336,16 @@ def test_other_teacher_metadata_is_routed_and_sliced_for_folds(data):
     _plain(teacher, student, cv=KFold(3)).fit(X, y, tag=tag, sample_weight=w)
     folds = [train for train, _ in KFold(3).split(X)]
     assert [list(t) for t in TaggedTeacher.tags] == [list(tag[f]) for f in folds] + [list(tag)]
+
+
+def test_pipeline_student_takes_skdistill_weights_with_routing_on(data):
+    # Replication weights are skdistill's own: before, the Pipeline student's
+    # scaler refused them (UnsetMetadataPassedError) with routing enabled.
+    X, y, _, w = data
+    student = make_pipeline(StandardScaler(), LogisticRegression())
+    model = _plain(LogisticRegression(), student)
+    routed = model.fit(X, y).predict_proba(X)
+    with sklearn.config_context(enable_metadata_routing=False):
+        plain = clone(model).fit(X, y).predict_proba(X)
+    np.testing.assert_allclose(routed, plain)
+    assert model.student_fit_ == "replication"
