@@ -122,3 +122,25 @@ def test_trust_list_is_short_and_covers_the_public_classes():
     foreign = [n for n in names if not n.startswith("skdistill.")]
     assert foreign == sorted(set(SAFE_EXTRA_TYPES) | set(TREE_TYPES))
     assert "skdistill._blackbox.BlackBoxTeacher" in names
+
+
+def test_black_box_teacher_loads_once_its_function_is_trusted():
+    from test_blackbox import X_FIT, Y_FIT, remote_proba
+
+    from skdistill import BlackBoxTeacher
+
+    model = DistilledClassifier(
+        BlackBoxTeacher(remote_proba, classes=[0, 1, 2]),
+        students.SoftDecisionTreeClassifier(max_depth=3),
+        temperature=2.0,
+        alpha=0.0,
+        transfer=None,
+    ).fit(X_FIT, Y_FIT)
+    data = sio.dumps(model)
+    extra = sorted(set(sio.get_untrusted_types(data=data)) - set(trusted_types()))
+    assert extra == [f"{remote_proba.__module__}.remote_proba"]  # the function, by name
+    with pytest.raises(TypeError, match="remote_proba"):  # UntrustedTypesFoundException
+        sio.loads(data, trusted=trusted_types())
+    loaded = sio.loads(data, trusted=trusted_types() + extra)
+    assert loaded.teacher_.predict_proba_fn is remote_proba
+    np.testing.assert_array_equal(loaded.predict(X_FIT), model.predict(X_FIT))
