@@ -72,7 +72,8 @@ default="auto"
 
 COMMON_ATTRIBUTES_DOC = """
     teacher_ : estimator
-        The fitted teacher (the ``FrozenEstimator`` itself when one was given).
+        The fitted teacher (the ``FrozenEstimator`` or ``BlackBoxTeacher``
+        itself when one was given).
     student_ : estimator
         The fitted student. For the regression strategies of a classifier it
         may be a ``MultiOutputRegressor`` around a clone of ``student``.
