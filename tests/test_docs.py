@@ -88,7 +88,10 @@ def test_api_reference_renders_numpydoc(api_text):
     )
     assert "**Attributes**" in entry and "- **classes_**" in entry
     assert "```pycon\n>>> from sklearn.datasets import load_breast_cancer" in entry
-    assert "- `fit(X, y, sample_weight=None, X_unlabeled=None)` — Fit the teacher" in entry
+    assert (
+        "- `fit(X, y, sample_weight=None, X_unlabeled=None, **fit_params)` — Fit the teacher"
+        in entry
+    )
     # reST roles become code spans.
     assert ":class:" not in api_text and ":func:" not in api_text
 
