@@ -122,6 +122,8 @@ def student_registry():
         SoftGaussianNB,
         SoftGradientBoostingClassifier,
         SoftLogisticRegression,
+        SubForestClassifier,
+        SubForestRegressor,
     )
 
     return {
@@ -151,6 +153,10 @@ def student_registry():
         "nb": (
             "Gaussian naive Bayes (skdistill SoftGaussianNB)",
             {"classification": SoftGaussianNB},
+        ),
+        "subforest": (
+            "k of a forest teacher's own trees, leaves refitted (skdistill SubForest*)",
+            {"classification": SubForestClassifier, "regression": SubForestRegressor},
         ),
         "ridge": (
             "Ridge regression (on the teacher's logits for classifiers)",

@@ -499,3 +499,36 @@ def test_onnx_export_of_a_distilled_sub_forest(clf_data):
     np.testing.assert_array_equal(labels, model.predict(X))
     # ONNX trees run in float32.
     np.testing.assert_allclose(proba, model.predict_proba(X), atol=1e-5)
+
+
+def test_command_line_distils_a_forest_file_into_a_sub_forest(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    sio = pytest.importorskip("skops.io")
+    pd = pytest.importorskip("pandas")
+    X, y = make_classification(300, 4, n_informative=3, n_redundant=0, random_state=0)
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"]).assign(label=y)
+    frame.to_csv(tmp_path / "train.csv", index=False)
+    forest = RandomForestClassifier(n_estimators=12, random_state=0).fit(frame[list("abcd")], y)
+    sio.dump(forest, tmp_path / "forest.skops")
+    out = tmp_path / "student.skops"
+    args = ["distill", "--teacher", tmp_path / "forest.skops", "--data", tmp_path / "train.csv"]
+    args += ["--target", "label", "--student", "subforest:n_estimators=4", "--temperature"]
+    args += ["1", "--alpha", "0", "--transfer", "none", "--export", "--out", out, "--trust"]
+    # Outside the source tree: it has no compiled kernels.
+    result = subprocess.run(
+        [sys.executable, "-m", "skdistill", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=tempfile.gettempdir(),
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    exported = sio.load(out, trusted=sio.get_untrusted_types(file=out))
+    assert isinstance(exported, RandomForestClassifier) and len(exported.estimators_) == 4
+    thresholds = {tuple(t.tree_.threshold) for t in forest.estimators_}
+    assert all(tuple(t.tree_.threshold) in thresholds for t in exported.estimators_)
