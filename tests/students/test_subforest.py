@@ -532,3 +532,21 @@ def test_command_line_distils_a_forest_file_into_a_sub_forest(tmp_path):
     assert isinstance(exported, RandomForestClassifier) and len(exported.estimators_) == 4
     thresholds = {tuple(t.tree_.threshold) for t in forest.estimators_}
     assert all(tuple(t.tree_.threshold) in thresholds for t in exported.estimators_)
+
+
+def test_transfer_rounds_refit_the_sub_forest_with_the_teacher(clf_data):
+    from skdistill.transfer import Munge
+
+    X, y, _ = clf_data
+    model = DistilledClassifier(
+        RandomForestClassifier(n_estimators=10, max_depth=5, random_state=0),
+        SubForestClassifier(3),
+        temperature=1.0,
+        alpha=0.0,
+        transfer=Munge(size_factor=1),
+        transfer_rounds=2,
+        random_state=0,
+    ).fit(X, y)
+    # Round 1 fitted a new student (which raises without the teacher).
+    assert len(model.transfer_fidelity_) >= 2
+    assert np.mean(model.predict(X) == model.teacher_.predict(X)) > 0.85
