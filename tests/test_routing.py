@@ -349,3 +349,15 @@ def test_pipeline_student_takes_skdistill_weights_with_routing_on(data):
         plain = clone(model).fit(X, y).predict_proba(X)
     np.testing.assert_allclose(routed, plain)
     assert model.student_fit_ == "replication"
+
+
+def test_x_unlabeled_is_an_argument_of_fit_not_routed_metadata(data):
+    X, y, groups, _ = data
+    model = _plain(LogisticRegression(), DecisionTreeClassifier(max_depth=3), cv=GroupKFold(3))
+    model.fit(X, y, X_unlabeled=X[:50] + 0.01, groups=groups)
+    assert model.n_transfer_samples_ == 50
+    # the distilled estimator requests nothing for fit itself: only score
+    assert not hasattr(model, "set_fit_request")
+    assert model.get_metadata_routing().consumes("score", ["sample_weight"]) == set()
+    model.set_score_request(sample_weight=True)
+    assert model.get_metadata_routing().consumes("score", ["sample_weight"]) == {"sample_weight"}
