@@ -336,3 +336,33 @@ def test_bench_churn_summary_and_render():
     text = bench_churn.render({"quick": True, "n_seeds": 1, "rows": rows})
     assert "least churn at equal accuracy 0.0200 (distillation) vs 0.0600" in text
     assert "(distillation dominating anchoring) holds." in text
+
+
+def test_churn_scorer_metadata_routing(cancer, old_model):
+    from sklearn import config_context
+    from sklearn.model_selection import KFold
+
+    X, y = cancer
+    w = np.random.RandomState(0).uniform(0, 2, size=len(y))
+    cv = KFold(3, shuffle=True, random_state=0)
+    with config_context(enable_metadata_routing=True):
+        scores = cross_validate(
+            LogisticRegression(max_iter=5000).set_fit_request(sample_weight=False),
+            X,
+            y,
+            cv=cv,
+            return_estimator=True,
+            params={"sample_weight": w},
+            scoring={
+                "weighted": make_churn_scorer(old_model).set_score_request(sample_weight=True),
+                "plain": make_churn_scorer(old_model),
+            },
+        )
+    for fold, (_, test) in enumerate(cv.split(X)):
+        old_pred = old_model.predict(X[test])
+        new_pred = scores["estimator"][fold].predict(X[test])
+        assert scores["test_weighted"][fold] == pytest.approx(
+            -churn_score(old_pred, new_pred, sample_weight=w[test])
+        )
+        assert scores["test_plain"][fold] == pytest.approx(-churn_score(old_pred, new_pred))
+    assert not np.allclose(scores["test_weighted"], scores["test_plain"])
