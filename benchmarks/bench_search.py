@@ -23,7 +23,10 @@ Time: the whole search (teacher fit included) over one distilled fit
 longest fit in the race ("largest"), and the search without its teacher
 fit over that candidate's student fit alone.
 
-    python benchmarks/bench_search.py [--quick] [--json PATH]
+    python benchmarks/bench_search.py [--quick] [--cv K] [--json PATH]
+
+``--cv K`` measures the search on K folds instead of one held-out quarter
+(written as benchmark ``search_cvK``).
 """
 
 import argparse
@@ -59,6 +62,8 @@ BORN_AGAIN = (
     "Seeds",
 )
 SEED = 0
+# Folds of the search's held-out measure (None: one held-out quarter); --cv sets it.
+SEARCH = {"cv": None}
 
 
 def test_fidelity(model, teacher, X_test, y_test):
@@ -102,7 +107,13 @@ def single_families(frozen, X_train, y_train, X_test, y_test):
     for family in FAMILIES:
         try:
             alone = search_students(
-                frozen, X_train, y_train, budget=BUDGET, families=[family], random_state=SEED
+                frozen,
+                X_train,
+                y_train,
+                budget=BUDGET,
+                families=[family],
+                random_state=SEED,
+                **SEARCH,
             )
         except ValueError:  # the family cannot meet the budget
             continue
@@ -133,7 +144,7 @@ def time_ratios(search, teacher, X_train, y_train):
 
 
 def run_case(name, teacher, X_train, y_train, X_test, y_test, verbose=True):
-    search = search_students(teacher, X_train, y_train, budget=BUDGET, random_state=SEED)
+    search = search_students(teacher, X_train, y_train, budget=BUDGET, random_state=SEED, **SEARCH)
     frozen = search.best_estimator.teacher_
     fid, acc = test_fidelity(search.best_estimator, frozen, X_test, y_test)
     families = single_families(frozen, X_train, y_train, X_test, y_test)
@@ -247,11 +258,13 @@ def run(quick, verbose=True):
 
 def render(payload):
     """The Markdown section of ``docs/benchmarks.md`` for a JSON result."""
-    mode = "quick" if payload.get("quick") else "full"
+    mode = ("quick" if payload.get("quick") else "full") + " mode"
+    if payload.get("cv"):
+        mode += f", the search on {payload['cv']} folds"
     return (
         "\n\n".join(
             [
-                f"Student search at max_leaves=64 ({mode} mode): the searched student, "
+                f"Student search at max_leaves=64 ({mode}): the searched student, "
                 "the best family searched alone (chosen by test fidelity: an oracle) and "
                 "the depth-tuned soft tree alone, fidelity and accuracy in points (%) on "
                 "test rows. Time ratio: the search (teacher fit included) over one "
@@ -273,9 +286,14 @@ def main(argv=None):
         "--quick", action="store_true", help="magic (1000 rows) and two small sets"
     )
     parser.add_argument("--json", metavar="PATH")
+    parser.add_argument(
+        "--cv", type=int, default=None, help="folds of the search (default: one split)"
+    )
     args = parser.parse_args(argv)
+    SEARCH["cv"] = args.cv
     rows = run(args.quick)
     payload = {
+        "cv": args.cv,
         "rows": rows,
         "means": family_means(rows),
         "goals": goals(rows),
@@ -285,11 +303,12 @@ def main(argv=None):
     if args.json:
         write_json(
             args.json,
-            "search",
+            "search" if args.cv is None else f"search_cv{args.cv}",
             rows,
             means=payload["means"],
             goals=payload["goals"],
             quick=args.quick,
+            cv=args.cv,
         )
     return rows
 
