@@ -1056,3 +1056,35 @@ def test_export_gam_student_says_it_has_no_plain_equivalent(distilled, iris_spli
         ).fit(X_train[:, 1:], X_train[:, 0])
     with pytest.raises(TypeError, match=r"SoftGAM\w+ .*it has no to_sklearn\(\)"):
         export_student(model)
+
+
+@pytest.mark.parametrize("n_features", [4, 20], ids=["features", "leaf-scores"])
+def test_linear_tree_to_sklearn_both_expansions(n_features):
+    """Few features: the products use the features themselves; many: the
+    leaf models' scores (a fixed projection), so the width does not grow
+    with the features. Both equal the model, pure leaves included."""
+    from sklearn.random_projection import GaussianRandomProjection
+
+    from skdistill.students import LinearTreeClassifier
+
+    X, y = make_classification(
+        n_samples=400,
+        n_features=n_features,
+        n_informative=4,
+        n_redundant=0,
+        n_classes=3,
+        random_state=0,
+    )
+    model = LinearTreeClassifier(max_depth=2, min_samples_leaf=5, random_state=0).fit(X, y)
+    plain = model.to_sklearn()
+    signals = plain.named_steps["leaf_features"].transformer_list[1][1]
+    n_leaves = model.get_n_leaves()
+    if n_features < 3 * n_leaves:
+        assert not isinstance(signals, GaussianRandomProjection)
+        width = n_leaves + n_features
+    else:
+        assert isinstance(signals, GaussianRandomProjection)
+        width = n_leaves * (1 + 3)
+    assert plain[-1].coef_.shape == (3, width + width * (width - 1) // 2)
+    assert_allclose(plain.predict_proba(X), model.predict_proba(X), rtol=1e-10, atol=1e-14)
+    assert_array_equal(plain.predict(X), model.predict(X))

@@ -12,9 +12,9 @@ penalise standardised coefficients, and the coefficients are folded back to
 the original feature scale afterwards: ``coef_`` applies to raw ``X``.
 
 ``to_sklearn()`` gives the same model as a plain scikit-learn Pipeline (see
-:meth:`LinearTreeClassifier.to_sklearn`): leaf indicators and the
-features, their pairwise products, then one linear model whose coefficients
-on "leaf indicator times feature" are the leaf models' coefficients.
+:meth:`LinearTreeClassifier.to_sklearn`): leaf indicators next to the leaf
+models' scores (or the features), their pairwise products, then one linear
+model that keeps "leaf indicator times that leaf's scores".
 """
 
 from copy import deepcopy
@@ -26,6 +26,7 @@ from sklearn.ensemble import RandomTreesEmbedding
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, PolynomialFeatures
+from sklearn.random_projection import GaussianRandomProjection
 from sklearn.tree import DecisionTreeRegressor
 from sklearn.utils.validation import (
     check_consistent_length,
@@ -146,25 +147,46 @@ class _BaseLinearTree(DocLinkMixin, BaseEstimator):
 
         ``coef`` is (n_leaves, n_outputs, n_features), ``intercept``
         (n_leaves, n_outputs), both finite. The expansion is ``[one-hot
-        leaf, X]`` and its pairwise products: the linear model puts each
-        leaf's intercept on its indicator and each leaf's coefficients on
-        "indicator times feature"; every other column (a product of two
-        features or of two indicators) gets 0.
+        leaf, G]`` and its pairwise products, where G is either X itself or,
+        when narrower, every leaf model's scores ``X @ coef[leaf].T`` (a
+        fixed linear map). The linear model puts each leaf's intercept on
+        its indicator and, on "indicator times G", the leaf's coefficients
+        (G = X) or 1 on its own scores (G = scores); every other column gets
+        0.
         """
         n_leaves, n_features = len(self.leaf_nodes_), self.n_features_in_
-        width = n_leaves + n_features
+        by_scores = n_leaves * n_outputs < n_features
+        if by_scores:
+            signals = self._leaf_scores(coef.reshape(n_leaves * n_outputs, n_features))
+            slopes = np.zeros((n_leaves, n_outputs, n_leaves * n_outputs))
+            for leaf in range(n_leaves):
+                own = slice(leaf * n_outputs, (leaf + 1) * n_outputs)
+                slopes[leaf, :, own] = np.eye(n_outputs)
+        else:
+            signals, slopes = ("features", FunctionTransformer()), coef
+        width = n_leaves + slopes.shape[2]
         products = PolynomialFeatures(degree=2, interaction_only=True, include_bias=False)
         products.fit(np.zeros((1, width)))
         column = {tuple(np.flatnonzero(p)): i for i, p in enumerate(products.powers_)}
         full = np.zeros((n_outputs, products.n_output_features_))
         for leaf in range(n_leaves):
             full[:, leaf] = intercept[leaf]
-            slopes = [column[(leaf, n_leaves + j)] for j in range(n_features)]
-            full[:, slopes] = coef[leaf]
-        union = FeatureUnion(
-            [("leaf", self._leaf_embedding()), ("features", FunctionTransformer())]
-        )
+            pairs = [column[(leaf, n_leaves + g)] for g in range(slopes.shape[2])]
+            full[:, pairs] = slopes[leaf]
+        union = FeatureUnion([("leaf", self._leaf_embedding()), signals])
         return [("leaf_features", union), ("leaf_products", products)], full
+
+    def _leaf_scores(self, components):
+        """``("leaf_scores", projection)``: a fitted GaussianRandomProjection
+        whose components are the leaf models' coefficients, i.e. the fixed
+        linear map ``X @ components.T``."""
+        projection = GaussianRandomProjection(n_components=components.shape[0])
+        projection.components_ = components.copy()
+        projection.n_components_ = components.shape[0]
+        projection.n_features_in_ = self.n_features_in_
+        if hasattr(self, "feature_names_in_"):
+            projection.feature_names_in_ = self.feature_names_in_.copy()
+        return ("leaf_scores", projection)
 
     def export_text(self, feature_names=None, decimals=2):
         """The partition as indented rules, each leaf followed by its model.
@@ -412,22 +434,33 @@ class LinearTreeClassifier(SoftTargetClassifierMixin, _BaseLinearTree):
     def to_sklearn(self):
         """The same model as a fitted scikit-learn Pipeline.
 
-        The Pipeline's steps are ``leaf_features`` (a FeatureUnion of a
-        :class:`~sklearn.ensemble.RandomTreesEmbedding` holding a copy of
-        ``partition_``, giving the one-hot leaf of each row, and the features
-        themselves), ``leaf_products`` (their pairwise products,
-        :class:`~sklearn.preprocessing.PolynomialFeatures`) and
-        ``leaf_models``, a :class:`~sklearn.linear_model.LogisticRegression`
-        whose coefficients on "leaf indicator times feature" are the leaf
-        models' coefficients and on each leaf indicator its intercept (-1e30
-        for a class the leaf rules out). Every row's decision function is then
-        its leaf model's scores, so probabilities and predictions are equal
-        (up to float rounding). Every step is one skl2onnx converts, so the
-        Pipeline also exports to ONNX.
+        The Pipeline's steps are ``leaf_features``, ``leaf_products`` and
+        ``leaf_models``:
 
-        The expansion has ``(n_leaves + n_features) * (n_leaves + n_features
-        + 1) / 2`` columns, most of them with coefficient 0: about 5 000 for
-        4 leaves and 100 features, which is what each predicted row costs.
+        - ``leaf_features``, a FeatureUnion of a
+          :class:`~sklearn.ensemble.RandomTreesEmbedding` holding a copy of
+          ``partition_`` (the one-hot leaf of each row) and of every leaf
+          model's scores ``X @ coef_[leaf].T``, computed by a
+          :class:`~sklearn.random_projection.GaussianRandomProjection` whose
+          ``components_`` are those coefficients (a fixed linear map; when
+          the features are fewer than ``n_leaves * n_classes``, the features
+          themselves instead, through an identity
+          :class:`~sklearn.preprocessing.FunctionTransformer`);
+        - ``leaf_products``, their pairwise products
+          (:class:`~sklearn.preprocessing.PolynomialFeatures`);
+        - ``leaf_models``, a :class:`~sklearn.linear_model.LogisticRegression`
+          with coefficient 1 on "leaf indicator times that leaf's scores" (or
+          the leaf's coefficients on "indicator times feature") and each
+          leaf's intercept on its indicator (-1e30 for a class the leaf rules
+          out); every other column gets 0.
+
+        Every row's decision function is then its leaf model's scores, so
+        probabilities and predictions are equal (up to float rounding).
+        Every step is one skl2onnx converts, so the Pipeline also exports to
+        ONNX. The expansion has ``w * (w + 1) / 2`` columns for ``w =
+        n_leaves * (1 + n_scores)``, where a leaf has one score for two
+        classes and ``n_classes`` otherwise (36 for 4 leaves and two classes,
+        whatever the number of features).
 
         Returns
         -------
@@ -447,11 +480,13 @@ class LinearTreeClassifier(SoftTargetClassifierMixin, _BaseLinearTree):
         True
         """
         check_is_fitted(self)
-        scores = np.where(np.isfinite(self.intercept_), self.intercept_, _EXCLUDED_SCORE)
-        steps, coef = self._sklearn_design(len(self.classes_), self.coef_, scores)
+        leaf_coef = self.coef_
+        leaf_intercept = np.where(np.isfinite(self.intercept_), self.intercept_, _EXCLUDED_SCORE)
         if len(self.classes_) == 2:
             # One margin, class 1 against class 0, as LogisticRegression has it.
-            coef = coef[1:] - coef[:1]
+            leaf_coef = leaf_coef[:, 1:] - leaf_coef[:, :1]
+            leaf_intercept = leaf_intercept[:, 1:] - leaf_intercept[:, :1]
+        steps, coef = self._sklearn_design(leaf_coef.shape[1], leaf_coef, leaf_intercept)
         model = LogisticRegression(C=self.C, max_iter=self.max_iter)
         model.classes_ = self.classes_.copy()
         model.coef_ = coef
@@ -639,12 +674,12 @@ class LinearTreeRegressor(RegressorMixin, _BaseLinearTree):
     def to_sklearn(self):
         """The same model as a fitted scikit-learn Pipeline.
 
-        The steps are those of :meth:`LinearTreeClassifier.to_sklearn`, the
-        last one (``leaf_models``) a
-        :class:`~sklearn.linear_model.LinearRegression` whose coefficients on
-        "leaf indicator times feature" are the leaf models' coefficients and on
-        each leaf indicator its intercept: every row's prediction is its leaf
-        model's (up to float rounding).
+        The steps are those of :meth:`LinearTreeClassifier.to_sklearn` (one
+        score per leaf and target), the last one (``leaf_models``) a
+        :class:`~sklearn.linear_model.LinearRegression` that keeps "leaf
+        indicator times that leaf's predictions" and each leaf's intercept on
+        its indicator: every row's prediction is its leaf model's (up to float
+        rounding).
 
         Returns
         -------
