@@ -35,10 +35,6 @@ TABLE_FORMATS = {
     ".pq": "parquet",
 }
 COMPRESSION_SUFFIXES = (".gz", ".bz2", ".zip", ".xz", ".zst")
-# Types outside skops' default trust that skdistill's own files contain and
-# that are safe to rebuild: plain attribute containers (the tables of the GAM
-# students' shape_functions_ and interactions_).
-SAFE_EXTRA_TYPES = ("sklearn.utils._bunch.Bunch",)
 # scikit-learn's fitted tree arrays, held by the tree, boosting and linear-tree
 # students. skops distrusts them because a malformed one can crash the
 # process; the command line asks for --trust, trusted_types() lists them.
@@ -89,9 +85,11 @@ def _existing_file(path, what):
 
 
 def skdistill_safe_types():
-    """Qualified names of skdistill's public estimators (and plain containers)
-    that may be loaded from a ``.skops`` file without ``--trust``."""
-    names = set(SAFE_EXTRA_TYPES)
+    """Qualified names of skdistill's public classes (estimators, students,
+    generators), which may be loaded from a ``.skops`` file without
+    ``--trust``: their fitted attributes hold arrays, numbers, strings and
+    plain dicts and lists."""
+    names = set()
     for module_name in PUBLIC_MODULES:
         try:
             module = importlib.import_module(module_name)
@@ -108,8 +106,8 @@ def trusted_types():
     """The type names to trust to load any fitted skdistill model with skops.
 
     skdistill's public classes (distilled estimators, students, transfer
-    generators, :class:`~skdistill.BlackBoxTeacher`), scikit-learn's
-    ``Bunch`` (the tables of the GAM students) and its fitted tree arrays
+    generators, :class:`~skdistill.BlackBoxTeacher`) and scikit-learn's
+    fitted tree arrays
     (``sklearn.tree._tree.Tree``, used by the tree, boosting and linear-tree
     students; skops distrusts it because a malformed one can crash the
     process, so trust files you made or whose author you trust). A

@@ -3,11 +3,10 @@
 skops (``pip install skdistill[io]``) stores a fitted model without pickle
 and, when loading, refuses any type that it does not trust by default and
 that the caller did not list. :func:`trusted_types` is that list for every
-skdistill model: the distilled estimators' fitted attributes hold arrays,
-numbers, strings, plain dicts and lists and skdistill's own classes; the
-students add scikit-learn's fitted tree arrays (trees, boosting, linear
-trees) and, for the GAM students' ``shape_functions_`` and
-``interactions_``, scikit-learn's ``Bunch`` (a dict with attribute access).
+skdistill model: the fitted attributes of the distilled estimators and of
+the students hold arrays, numbers, strings, plain dicts and lists and
+skdistill's own classes, plus scikit-learn's fitted tree arrays in the tree,
+boosting and linear-tree students.
 
 Examples
 --------

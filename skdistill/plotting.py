@@ -478,13 +478,17 @@ def plot_shape_functions(gam, feature_names=None, *, features=None, ncols=3):
 
 def _draw_shape(ax, shape, name, column_labels):
     title = name
-    if np.all(np.isfinite(shape.bin_edges)):
+    if np.all(np.isfinite(shape["bin_edges"])):
         for k, label in enumerate(column_labels):
             ax.stairs(
-                shape.scores[:, k], shape.bin_edges, baseline=None, color=f"C{k}", label=label
+                shape["scores"][:, k],
+                shape["bin_edges"],
+                baseline=None,
+                color=f"C{k}",
+                label=label,
             )
-    if shape.missing_weight > 0:
-        missing = ", ".join(f"{v:+.2f}" for v in shape.missing_score)
+    if shape["missing_weight"] > 0:
+        missing = ", ".join(f"{v:+.2f}" for v in shape["missing_score"])
         title += f" (NaN: {missing})"
     ax.axhline(0.0, color="0.6", linewidth=0.8, linestyle=":")
     ax.set_title(title)

@@ -9,7 +9,7 @@ from sklearn.linear_model import LogisticRegression
 
 import skdistill.students as students
 from skdistill import DistilledClassifier, DistilledRegressor, Munge
-from skdistill._io import SAFE_EXTRA_TYPES, TREE_TYPES, skdistill_safe_types
+from skdistill._io import TREE_TYPES, skdistill_safe_types
 from skdistill.io import trusted_types
 
 sio = pytest.importorskip("skops.io")
@@ -117,10 +117,10 @@ def test_regressor_summary_is_a_dict():
 def test_trust_list_is_short_and_covers_the_public_classes():
     names = trusted_types()
     assert names == sorted(set(names))
-    assert set(SAFE_EXTRA_TYPES) | set(TREE_TYPES) <= set(names)
     assert skdistill_safe_types() <= set(names)
+    # no container type (Bunch) to trust: only skdistill's classes and tree arrays
     foreign = [n for n in names if not n.startswith("skdistill.")]
-    assert foreign == sorted(set(SAFE_EXTRA_TYPES) | set(TREE_TYPES))
+    assert foreign == list(TREE_TYPES)
     assert "skdistill._blackbox.BlackBoxTeacher" in names
 
 

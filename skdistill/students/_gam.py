@@ -226,14 +226,16 @@ class _BaseGAM(DocLinkMixin, BaseEstimator):
         X = self._validate_X(X, reset=False)
         raw = np.tile(self.intercept_, (X.shape[0], 1))
         for j, shape in enumerate(self.shape_functions_):
-            table = np.vstack([shape.scores, shape.missing_score])
-            raw += table[bin_indices(X[:, j], shape.bin_edges[1:-1])]
+            table = np.vstack([shape["scores"], shape["missing_score"]])
+            raw += table[bin_indices(X[:, j], shape["bin_edges"][1:-1])]
         for pair in self.interactions_:
-            n_i, n_j = (len(e) for e in pair.bin_edges)  # bins + 1 missing slot each
+            n_i, n_j = (len(e) for e in pair["bin_edges"])  # bins + 1 missing slot each
             grid = np.empty((n_i, n_j, raw.shape[1]))
-            grid[:] = pair.missing_score
-            grid[:-1, :-1] = pair.scores
-            slots = [bin_indices(X[:, f], e[1:-1]) for f, e in zip(pair.features, pair.bin_edges)]
+            grid[:] = pair["missing_score"]
+            grid[:-1, :-1] = pair["scores"]
+            slots = [
+                bin_indices(X[:, f], e[1:-1]) for f, e in zip(pair["features"], pair["bin_edges"])
+            ]
             raw += grid.reshape(n_i * n_j, -1)[slots[0] * n_j + slots[1]]
         return raw
 
@@ -245,10 +247,10 @@ class _BaseGAM(DocLinkMixin, BaseEstimator):
         mean_abs = np.array(
             [
                 (
-                    shape.bin_weight @ np.abs(shape.scores).mean(axis=1)
-                    + shape.missing_weight * np.abs(shape.missing_score).mean()
+                    shape["bin_weight"] @ np.abs(shape["scores"]).mean(axis=1)
+                    + shape["missing_weight"] * np.abs(shape["missing_score"]).mean()
                 )
-                / (shape.bin_weight.sum() + shape.missing_weight)
+                / (shape["bin_weight"].sum() + shape["missing_weight"])
                 for shape in self.shape_functions_
             ]
         )
@@ -286,16 +288,16 @@ class _BaseGAM(DocLinkMixin, BaseEstimator):
         ]
         for name, shape in zip(names, self.shape_functions_):
             lines.append(f"{name}:")
-            cuts = [f"{edge:.{decimals}f}" for edge in shape.bin_edges[1:-1]]
-            for low, high, scores in zip(["-inf", *cuts], [*cuts, "inf"], shape.scores):
+            cuts = [f"{edge:.{decimals}f}" for edge in shape["bin_edges"][1:-1]]
+            for low, high, scores in zip(["-inf", *cuts], [*cuts, "inf"], shape["scores"]):
                 lines.append(f"  ({low}, {high}]: {fmt(scores)}")
-            if shape.missing_weight > 0:
-                lines.append(f"  missing: {fmt(shape.missing_score)}")
+            if shape["missing_weight"] > 0:
+                lines.append(f"  missing: {fmt(shape['missing_score'])}")
         for pair in self.interactions_:
-            i, j = pair.features
+            i, j = pair["features"]
             lines.append(
-                f"{names[i]} x {names[j]}: a {pair.scores.shape[0]} x "
-                f"{pair.scores.shape[1]} table (interactions_)"
+                f"{names[i]} x {names[j]}: a {pair['scores'].shape[0]} x "
+                f"{pair['scores'].shape[1]} table (interactions_)"
             )
         return "\n".join(lines) + "\n"
 
@@ -386,9 +388,9 @@ class SoftGAMClassifier(SoftTargetClassifierMixin, _BaseGAM):
     >>> bool(np.abs(gam.predict_proba(X)[:, 1] - P1).max() < 0.05)
     True
     >>> shape = gam.shape_functions_[0]     # the learnt sin(x0), centred
-    >>> shape.scores.shape, shape.bin_edges.shape
+    >>> shape["scores"].shape, shape["bin_edges"].shape
     ((64, 1), (65,))
-    >>> bool(np.corrcoef(shape.scores[:, 0], np.sin(shape.bin_edges[:-1]))[0, 1] > 0.95)
+    >>> bool(np.corrcoef(shape["scores"][:, 0], np.sin(shape["bin_edges"][:-1]))[0, 1] > 0.95)
     True
     """
     )

@@ -43,7 +43,7 @@ PARAMETERS_DOC = """
 """
 
 ATTRIBUTES_DOC = """
-    shape_functions_ : list of Bunch, one per feature
+    shape_functions_ : list of dict, one per feature
         ``bin_edges`` (n_bins + 1,): the smallest training value, the cut
         points (a value equal to a cut point belongs to the bin on its left)
         and the largest value; values beyond the ends fall in the end bins.
@@ -52,7 +52,7 @@ ATTRIBUTES_DOC = """
         training had no NaN); ``bin_weight`` (n_bins,) and ``missing_weight``:
         training weight per bin. Each feature's scores have a weighted mean of
         0 over the training rows.
-    interactions_ : list of Bunch, one per modelled pair
+    interactions_ : list of dict, one per modelled pair
         ``features`` (i, j); ``bin_edges`` (edges of i, edges of j), as in
         ``shape_functions_`` but with ``max_interaction_bins``; ``scores``
         (n_bins_i, n_bins_j, n_columns); ``missing_score``: the score when

@@ -283,8 +283,9 @@ def bin_edges(x, weight, thresholds):
 
 
 def shape_function(edges, table, slot_weight):
-    """The public table of one feature (see ``shape_functions_``)."""
-    return Bunch(
+    """The public table of one feature (see ``shape_functions_``): a plain
+    dict, so that skops loads a fitted GAM without extra trust."""
+    return dict(
         bin_edges=edges,
         scores=table[:-1].copy(),
         missing_score=table[-1].copy(),
@@ -294,10 +295,10 @@ def shape_function(edges, table, slot_weight):
 
 
 def interaction_table(pair, edges, table, slot_weight):
-    """The public table of one pair (see ``interactions_``)."""
+    """The public table of one pair (see ``interactions_``), a plain dict."""
     shape = (len(edges[0]), len(edges[1]))  # bins + 1 missing slot per feature
     grid = table.reshape(*shape, -1)
-    return Bunch(
+    return dict(
         features=pair,
         bin_edges=edges,
         scores=grid[:-1, :-1].copy(),

@@ -43,9 +43,9 @@ def test_sklearn_compatible(estimator, check):
 
 def _grid_corr(shape, func, column=0):
     """Correlation of a shape function with ``func`` at its bins' midpoints."""
-    edges = shape.bin_edges
+    edges = shape["bin_edges"]
     mid = (edges[:-1] + edges[1:]) / 2
-    return float(np.corrcoef(shape.scores[:, column], func(mid))[0, 1])
+    return float(np.corrcoef(shape["scores"][:, column], func(mid))[0, 1])
 
 
 def _additive_data(n=6000, seed=0):
@@ -83,9 +83,11 @@ def test_soft_targets_are_learnt_to_their_entropy():
     assert np.abs(proba[:, 1] - p1).max() < 0.06  # measured 0.041
     # The exact shape, not only its correlation: sin is recovered to 0.055.
     shape = gam.shape_functions_[0]
-    mid = (shape.bin_edges[:-1] + shape.bin_edges[1:]) / 2
-    recovered = shape.scores[:, 0] - np.average(shape.scores[:, 0], weights=shape.bin_weight)
-    truth = np.sin(mid) - np.average(np.sin(mid), weights=shape.bin_weight)
+    mid = (shape["bin_edges"][:-1] + shape["bin_edges"][1:]) / 2
+    recovered = shape["scores"][:, 0] - np.average(
+        shape["scores"][:, 0], weights=shape["bin_weight"]
+    )
+    truth = np.sin(mid) - np.average(np.sin(mid), weights=shape["bin_weight"])
     assert np.abs(recovered - truth).max() < 0.1
 
 
@@ -101,9 +103,9 @@ def test_multiclass_soft_targets_of_an_additive_softmax():
     entropy = -np.mean(np.sum(targets * np.log(targets), axis=1))
     cross_entropy = -np.mean(np.sum(targets * np.log(proba), axis=1))
     assert cross_entropy - entropy < 0.002  # measured 0.0003
-    assert gam.shape_functions_[0].scores.shape[1] == 3
+    assert gam.shape_functions_[0]["scores"].shape[1] == 3
     # Scores are centred across classes in every bin.
-    np.testing.assert_allclose(gam.shape_functions_[1].scores.sum(axis=1), 0, atol=1e-12)
+    np.testing.assert_allclose(gam.shape_functions_[1]["scores"].sum(axis=1), 0, atol=1e-12)
     np.testing.assert_allclose(gam.decision_function(X).sum(axis=1), 0, atol=1e-12)
     # HistGradientBoostingClassifier.predict_proba gives Fortran-ordered targets.
     fortran = SoftGAMClassifier(early_stopping=False, max_rounds=300).fit(
@@ -119,13 +121,13 @@ def test_decision_function_is_the_intercept_plus_the_table_scores():
     total = np.full(len(rows), gam.intercept_[0])
     for j, shape in enumerate(gam.shape_functions_):
         # A value equal to a cut point belongs to the bin on its left.
-        bins = np.searchsorted(shape.bin_edges[1:-1], rows[:, j], side="left")
-        total += shape.scores[bins, 0]
+        bins = np.searchsorted(shape["bin_edges"][1:-1], rows[:, j], side="left")
+        total += shape["scores"][bins, 0]
     np.testing.assert_allclose(gam.decision_function(rows), total, atol=1e-12)
     # Each shape has weighted mean 0 over the training rows.
     for shape in gam.shape_functions_:
-        assert shape.bin_weight @ shape.scores[:, 0] == pytest.approx(0, abs=1e-10)
-        assert shape.bin_weight.sum() == len(X)
+        assert shape["bin_weight"] @ shape["scores"][:, 0] == pytest.approx(0, abs=1e-10)
+        assert shape["bin_weight"].sum() == len(X)
 
 
 def test_early_stopping_keeps_the_best_validation_round():
@@ -154,7 +156,7 @@ def test_sample_weight_equals_repetition(interactions):
     repeated = SoftGAMClassifier(**params).fit(np.repeat(X, w, axis=0), np.repeat(y, w))
     np.testing.assert_allclose(weighted.predict_proba(X), repeated.predict_proba(X), atol=1e-10)
     for a, b in zip(weighted.shape_functions_, repeated.shape_functions_):
-        np.testing.assert_array_equal(a.bin_edges, b.bin_edges)
+        np.testing.assert_array_equal(a["bin_edges"], b["bin_edges"])
 
 
 def test_zero_weight_rows_are_removed_rows_even_with_early_stopping():
@@ -222,20 +224,20 @@ def test_pairs_are_found_and_learnt():
 
     gam = SoftGAMClassifier(random_state=0).fit(X, targets)
     ga2m = SoftGAMClassifier(interactions=2, random_state=0).fit(X, targets)
-    assert ga2m.interactions_[0].features == (1, 2)
+    assert ga2m.interactions_[0]["features"] == (1, 2)
     assert ga2m.n_iter_ == gam.n_iter_  # the main effects are fit first, alone
     assert ga2m.n_interaction_iter_ > 0
     # Measured: 0.127 nats for main effects only, 0.0008 with the pairs.
     assert excess(gam) > 0.1
     assert excess(ga2m) < 0.005
     pair = ga2m.interactions_[0]
-    n_i, n_j = len(pair.bin_edges[0]) - 1, len(pair.bin_edges[1]) - 1
-    assert pair.scores.shape == (n_i, n_j, 1) and pair.bin_weight.shape == (n_i, n_j)
+    n_i, n_j = len(pair["bin_edges"][0]) - 1, len(pair["bin_edges"][1]) - 1
+    assert pair["scores"].shape == (n_i, n_j, 1) and pair["bin_weight"].shape == (n_i, n_j)
     # The table follows x1 * x2 at its cells' centres.
-    mid = [(e[:-1] + e[1:]) / 2 for e in pair.bin_edges]
+    mid = [(e[:-1] + e[1:]) / 2 for e in pair["bin_edges"]]
     product = np.multiply.outer(mid[0], mid[1])
     # Measured: 0.999.
-    assert np.corrcoef(pair.scores[:, :, 0].ravel(), product.ravel())[0, 1] > 0.98
+    assert np.corrcoef(pair["scores"][:, :, 0].ravel(), product.ravel())[0, 1] > 0.98
 
 
 def test_decision_function_adds_the_pair_tables():
@@ -245,18 +247,20 @@ def test_decision_function_adds_the_pair_tables():
     rows = X[:40]
     total = np.full(len(rows), ga2m.intercept_[0])
     for j, shape in enumerate(ga2m.shape_functions_):
-        table = np.r_[shape.scores[:, 0], shape.missing_score]
-        bins = np.searchsorted(shape.bin_edges[1:-1], rows[:, j])
+        table = np.r_[shape["scores"][:, 0], shape["missing_score"]]
+        bins = np.searchsorted(shape["bin_edges"][1:-1], rows[:, j])
         total += table[np.where(np.isnan(rows[:, j]), len(table) - 1, bins)]
     for pair in ga2m.interactions_:
-        i, j = pair.features
-        b_i = np.searchsorted(pair.bin_edges[0][1:-1], rows[:, i])
-        b_j = np.searchsorted(pair.bin_edges[1][1:-1], rows[:, j])
+        i, j = pair["features"]
+        b_i = np.searchsorted(pair["bin_edges"][0][1:-1], rows[:, i])
+        b_j = np.searchsorted(pair["bin_edges"][1][1:-1], rows[:, j])
         missing = np.isnan(rows[:, i]) | np.isnan(rows[:, j])
-        cell = pair.scores[
-            np.minimum(b_i, pair.scores.shape[0] - 1), np.minimum(b_j, pair.scores.shape[1] - 1), 0
+        cell = pair["scores"][
+            np.minimum(b_i, pair["scores"].shape[0] - 1),
+            np.minimum(b_j, pair["scores"].shape[1] - 1),
+            0,
         ]
-        total += np.where(missing, pair.missing_score[0], cell)
+        total += np.where(missing, pair["missing_score"][0], cell)
     np.testing.assert_allclose(ga2m.decision_function(rows), total, atol=1e-12)
     # Pairs are centred too: the intercept is the mean training score.
     assert ga2m.intercept_[0] == pytest.approx(ga2m.decision_function(X).mean(), abs=1e-10)
@@ -284,16 +288,16 @@ def test_missing_values_get_a_bin_of_their_own():
         X, np.column_stack([1 - targets, targets])
     )
     shape = gam.shape_functions_[2]
-    assert shape.missing_weight == 300
+    assert shape["missing_weight"] == 300
     # +2 relative to the present values, whose scores average to ~0.
-    assert shape.missing_score[0] - shape.bin_weight @ shape.scores[:, 0] / 2700 == pytest.approx(
-        2.0, abs=0.1
-    )
+    assert shape["missing_score"][0] - shape["bin_weight"] @ shape["scores"][
+        :, 0
+    ] / 2700 == pytest.approx(2.0, abs=0.1)
     # Training had no NaN in x0: a missing x0 scores 0, the average.
-    assert gam.shape_functions_[0].missing_score[0] == 0
+    assert gam.shape_functions_[0]["missing_score"][0] == 0
     rows = X[:5].copy()
-    x0_bins = np.searchsorted(gam.shape_functions_[0].bin_edges[1:-1], rows[:, 0])
-    without_x0 = gam.decision_function(rows) - gam.shape_functions_[0].scores[x0_bins, 0]
+    x0_bins = np.searchsorted(gam.shape_functions_[0]["bin_edges"][1:-1], rows[:, 0])
+    without_x0 = gam.decision_function(rows) - gam.shape_functions_[0]["scores"][x0_bins, 0]
     rows[:, 0] = np.nan
     np.testing.assert_allclose(gam.decision_function(rows), without_x0, atol=1e-12)
 
@@ -388,12 +392,12 @@ def test_export_text_is_a_scorecard():
     assert lines[7:12] == ["b:"] + [
         f"  ({low}, {high}]: {score:+.2f}"
         for low, high, score in zip(
-            ["-inf"] + [f"{e:.2f}" for e in shape.bin_edges[1:-1]],
-            [f"{e:.2f}" for e in shape.bin_edges[1:-1]] + ["inf"],
-            shape.scores[:, 0],
+            ["-inf"] + [f"{e:.2f}" for e in shape["bin_edges"][1:-1]],
+            [f"{e:.2f}" for e in shape["bin_edges"][1:-1]] + ["inf"],
+            shape["scores"][:, 0],
         )
     ]
-    i, j = gam.interactions_[0].features
+    i, j = gam.interactions_[0]["features"]
     assert lines[-1].startswith(f"{'abc'[i]} x {'abc'[j]}: a ")
     with pytest.raises(ValueError, match="one name per feature"):
         gam.export_text(["a"])
@@ -415,8 +419,8 @@ def test_plot_shape_functions_draws_the_tables(distilled):
     (stairs,) = axes[1].patches
     shape = model.student_.shape_functions_[3]
     values, edges, _ = stairs.get_data()
-    np.testing.assert_array_equal(values, shape.scores[:, 0])
-    np.testing.assert_array_equal(edges, shape.bin_edges)
+    np.testing.assert_array_equal(values, shape["scores"][:, 0])
+    np.testing.assert_array_equal(edges, shape["bin_edges"])
     plt.close(fig)
     with pytest.raises(ValueError, match="features must be"):
         plot_shape_functions(model, features=[30])
