@@ -1088,3 +1088,25 @@ def test_linear_tree_to_sklearn_both_expansions(n_features):
     assert plain[-1].coef_.shape == (3, width + width * (width - 1) // 2)
     assert_allclose(plain.predict_proba(X), model.predict_proba(X), rtol=1e-10, atol=1e-14)
     assert_array_equal(plain.predict(X), model.predict(X))
+
+
+def test_export_linear_tree_step_names_do_not_collide(iris_split, forest):
+    from sklearn.pipeline import Pipeline
+
+    from skdistill.students import LinearTreeClassifier
+
+    X_train, X_test, y_train, _ = iris_split
+    student = Pipeline(
+        [("leaf_features", StandardScaler()), ("tree", LinearTreeClassifier(random_state=0))]
+    )
+    model = DistilledClassifier(forest, student, temperature=2.0, random_state=0).fit(
+        X_train, y_train
+    )
+    exported = export_student(model)
+    assert [name for name, _ in exported.steps] == [
+        "leaf_features",
+        "leaf_features_",
+        "leaf_products",
+        "tree",
+    ]
+    assert_same_predictions(exported, model, X_test)
