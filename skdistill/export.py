@@ -562,8 +562,11 @@ def register_onnx_converters() -> None:
     classifiers (``options={"zipmap": False}`` for a probability array); a
     DistilledEstimator, a classifier or a regressor as its teacher is,
     always gives arrays (``label`` and ``probabilities``, or ``variable``).
-    Importing skdistill does not import skl2onnx; :func:`to_onnx` calls this
-    function, and calling it again is harmless.
+    A DataFrame sample gives one ONNX input per column, as skl2onnx does:
+    numeric columns are joined into one float matrix for the student, string
+    columns reach a student Pipeline that encodes them. Importing skdistill
+    does not import skl2onnx; :func:`to_onnx` calls this function, and
+    calling it again is harmless.
 
     Raises
     ------
@@ -678,20 +681,58 @@ def _convert_distilled(scope: Any, operator: Any, container: Any) -> None:
     exported = export_student(operator.raw_operator)
     _, (_, final) = _split_pipeline(exported)
     options = {id(final): {"zipmap": False}} if is_classifier(final) else None
+    initial_types, names = _numeric_inputs_joined(scope, operator, container)
     onx = skl2onnx.convert_sklearn(
         exported,
-        initial_types=[(variable.onnx_name, variable.type) for variable in operator.inputs],
+        initial_types=initial_types,
         options=options,
         target_opset=container.target_opset,
     )
     _drop_intermediate_outputs(onx)
     _inline_graph(
-        onx,
-        scope,
-        container,
-        [variable.full_name for variable in operator.inputs],
-        [variable.full_name for variable in operator.outputs],
+        onx, scope, container, names, [variable.full_name for variable in operator.outputs]
     )
+
+
+def _numeric_inputs_joined(
+    scope: Any, operator: Any, container: Any
+) -> tuple[list[tuple[str, Any]], list[str]]:
+    """``(initial types, input names)`` for converting the export.
+
+    skl2onnx gives a DataFrame one input per column; numeric columns are
+    joined into one float matrix here, as :func:`to_onnx` passes a numeric
+    frame (scikit-learn's models take one input). Other inputs (string
+    columns, for a student Pipeline that encodes them) are passed as they
+    are.
+    """
+    from onnx import TensorProto
+    from skl2onnx.common.data_types import (
+        DoubleTensorType,
+        FloatTensorType,
+        Int64TensorType,
+    )
+
+    inputs = list(operator.inputs)
+    numeric = (FloatTensorType, DoubleTensorType, Int64TensorType)
+    if len(inputs) == 1 or not all(isinstance(v.type, numeric) for v in inputs):
+        return [(v.onnx_name, v.type) for v in inputs], [v.full_name for v in inputs]
+    columns = []
+    for variable in inputs:
+        column = scope.get_unique_variable_name(f"{variable.onnx_name}_float")
+        container.add_node(
+            "Cast",
+            [variable.full_name],
+            [column],
+            name=scope.get_unique_operator_name("Cast"),
+            to=TensorProto.FLOAT,
+        )
+        columns.append(column)
+    joined = scope.get_unique_variable_name("X")
+    container.add_node(
+        "Concat", columns, [joined], name=scope.get_unique_operator_name("Concat"), axis=1
+    )
+    n_columns = sum(v.type.shape[1] or 1 for v in inputs)
+    return [("X", FloatTensorType([None, n_columns]))], [joined]
 
 
 def _inline_graph(

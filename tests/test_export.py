@@ -1110,3 +1110,47 @@ def test_export_linear_tree_step_names_do_not_collide(iris_split, forest):
         "tree",
     ]
     assert_same_predictions(exported, model, X_test)
+
+
+def test_skl2onnx_distilled_model_on_dataframes():
+    """skl2onnx gives a DataFrame one input per column: numeric columns are
+    joined for the student; string columns reach a student Pipeline that
+    encodes them."""
+    skl2onnx = pytest.importorskip("skl2onnx")
+    pd = pytest.importorskip("pandas")
+    from sklearn.compose import make_column_transformer
+    from sklearn.preprocessing import OneHotEncoder
+
+    from skdistill.export import register_onnx_converters
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "a": rng.normal(size=300).astype(np.float32),
+            "n": rng.integers(0, 5, size=300),
+            "c": rng.choice(["x", "y", "z"], 300),
+        }
+    )
+    y = np.where(frame.a + (frame.c == "x") + 0.3 * frame.n > 1.0, "hi", "lo")
+    forest = RandomForestClassifier(n_estimators=20, random_state=0)
+    numeric = DistilledClassifier(forest, DecisionTreeClassifier(max_depth=3), random_state=0)
+    numeric.fit(frame[["a", "n"]], y)
+    encoded = DistilledClassifier(
+        make_pipeline(
+            make_column_transformer((OneHotEncoder(), ["c"]), remainder="passthrough"), forest
+        ),
+        make_pipeline(
+            make_column_transformer((OneHotEncoder(), ["c"]), remainder="passthrough"),
+            DecisionTreeClassifier(max_depth=3),
+        ),
+        random_state=0,
+    ).fit(frame, y)
+    register_onnx_converters()
+    for model, X in ((numeric, frame[["a", "n"]]), (encoded, frame)):
+        session = _session(skl2onnx.to_onnx(model, X[:5], options={"zipmap": False}))
+        feeds = {i.name: X[[i.name]].to_numpy() for i in session.get_inputs()}
+        feeds = {k: v.astype(np.float32) if v.dtype.kind == "f" else v for k, v in feeds.items()}
+        feeds = {k: v.astype(object) if v.dtype.kind == "O" else v for k, v in feeds.items()}
+        labels, proba = session.run(None, feeds)
+        assert_array_equal(labels, model.predict(X))
+        assert_allclose(proba, model.predict_proba(X), atol=1e-6)
