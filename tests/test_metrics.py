@@ -448,11 +448,17 @@ def test_scorer_receives_sample_weight_through_metadata_routing(quadrant_data):
     w = np.random.RandomState(1).uniform(0, 2, size=len(y))
     cv = KFold(3, shuffle=True, random_state=0)
     with config_context(enable_metadata_routing=True):
+        # fit routes sample_weight to the teacher and the student that
+        # request it: here neither, so only the weighted scorer gets them
         model = DistilledClassifier(
-            DecisionTreeClassifier(max_depth=2, random_state=0),
-            DecisionTreeClassifier(max_depth=1, random_state=0),
+            DecisionTreeClassifier(max_depth=2, random_state=0).set_fit_request(
+                sample_weight=False
+            ),
+            DecisionTreeClassifier(max_depth=1, random_state=0).set_fit_request(
+                sample_weight=False
+            ),
             teacher_targets="in_sample",
-        ).set_fit_request(sample_weight=False)
+        )
         scores = cross_validate(
             model,
             X,
