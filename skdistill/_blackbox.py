@@ -195,7 +195,7 @@ class BlackBoxTeacher(BaseEstimator):
             raise ValueError(
                 f"teacher BlackBoxTeacher: predict_proba_fn returned shape {proba.shape} "
                 f"for {n_rows} rows; expected ({n_rows}, {n_classes}), one column per "
-                f"class of classes={list(self.classes_)!r}"
+                f"class of classes={self.classes_.tolist()!r}"
             )
         _check_probabilities(proba)
         return proba / proba.sum(axis=1, keepdims=True)
