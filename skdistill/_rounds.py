@@ -83,12 +83,7 @@ def adversarial_rounds(
     """
     rng = check_random_state(sampler.random_state)
     n_real = n_rows_of(task.X)
-    # Candidates come back as arrays for polars X: put them in X's form, so
-    # that the teacher and student see the feature names they were fitted on.
-    X_valid = concatenate_rows(
-        [sampler.sample_candidates(task.X, sampler.validation_size(n_real), random_state=rng)],
-        like=task.X,
-    )
+    X_valid = _candidates(sampler, task, sampler.validation_size(n_real), rng)
     reference = steps.label_rows(task, teacher, X_valid, temperature)
     fidelity = [_fidelity(task, _outputs(task, first, X_valid, features, gives_proba), reference)]
     log(f"round 0: held-out fidelity {fidelity[0]:.4f}")
@@ -99,33 +94,21 @@ def adversarial_rounds(
     # The rows the current student was fitted on (LeafRefill counts them per leaf).
     X_trained = task.X if X_transfer is None else concatenate_rows([task.X, X_transfer])
     for round_ in range(1, n_rounds + 1):
-        X_cand = concatenate_rows(
-            [sampler.sample_candidates(task.X, n_candidates, random_state=rng)], like=task.X
-        )
-        # Only the adversarial sampler needs every candidate labelled; leaf
-        # refill picks by the student's leaves and labels the picked rows.
-        cand_targets = student_out = None
-        if sampler.needs_candidate_targets:
-            cand_targets = steps.label_rows(task, teacher, X_cand, temperature)
-            student_out = _outputs(task, current, X_cand, features, gives_proba)
-        picked, note = sampler.select(
+        X_cand = _candidates(sampler, task, n_candidates, rng)
+        new_rows, new_targets, note = _pick_rows(
+            task,
+            teacher,
+            sampler,
             current,
-            steps.select_columns(X_trained, features),
-            steps.select_columns(X_cand, features),
-            cand_targets,
-            student_out,
+            (X_trained, X_cand),
             n_add,
-            classification=task.classification,
+            temperature,
+            features,
+            gives_proba,
         )
-        if len(picked) == 0:
+        if new_rows is None:
             log(f"round {round_}: no candidate to add ({note})")
             break
-        new_rows = _safe_indexing(X_cand, picked)
-        new_targets = (
-            cand_targets[picked]
-            if cand_targets is not None
-            else steps.label_rows(task, teacher, new_rows, temperature)
-        )
         X_transfer = _append(X_transfer, new_rows)
         transfer_targets = _append(transfer_targets, new_targets)
         rows = steps.stack_rows(task.X, targets, task.sample_weight, X_transfer, transfer_targets)
@@ -136,7 +119,8 @@ def adversarial_rounds(
         fidelity.append(
             _fidelity(task, _outputs(task, current, X_valid, features, gives_proba), reference)
         )
-        log(f"round {round_}: +{len(picked)} rows ({note}), held-out fidelity {fidelity[-1]:.4f}")
+        added = n_rows_of(new_rows)
+        log(f"round {round_}: +{added} rows ({note}), held-out fidelity {fidelity[-1]:.4f}")
         if fidelity[-1] <= fidelity[best_round] + float(sampler.tol):
             break
         best_round, kept = round_, (current, X_transfer)
@@ -148,3 +132,41 @@ def adversarial_rounds(
         best_round=best_round,
         n_transfer_samples=0 if kept[1] is None else n_rows_of(kept[1]),
     )
+
+
+def _candidates(sampler, task, n_rows, rng):
+    """``n_rows`` candidate rows in X's form: candidates come back as arrays
+    for polars X, and the teacher and student must see the feature names
+    they were fitted on."""
+    return concatenate_rows(
+        [sampler.sample_candidates(task.X, n_rows, random_state=rng)], like=task.X
+    )
+
+
+def _pick_rows(task, teacher, sampler, current, rows, n_add, temperature, features, gives_proba):
+    """``(new rows, their targets, note)`` the sampler picks among the
+    candidates (``(None, None, note)`` when it picks none). ``rows`` is
+    ``(X_trained, X_cand)``: the rows the current student was fitted on and
+    the candidates."""
+    X_trained, X_cand = rows
+    # Only the adversarial sampler needs every candidate labelled; leaf
+    # refill picks by the student's leaves and labels the picked rows.
+    cand_targets = student_out = None
+    if sampler.needs_candidate_targets:
+        cand_targets = steps.label_rows(task, teacher, X_cand, temperature)
+        student_out = _outputs(task, current, X_cand, features, gives_proba)
+    picked, note = sampler.select(
+        current,
+        steps.select_columns(X_trained, features),
+        steps.select_columns(X_cand, features),
+        cand_targets,
+        student_out,
+        n_add,
+        classification=task.classification,
+    )
+    if len(picked) == 0:
+        return None, None, note
+    new_rows = _safe_indexing(X_cand, picked)
+    if cand_targets is not None:
+        return new_rows, cand_targets[picked], note
+    return new_rows, steps.label_rows(task, teacher, new_rows, temperature), note
