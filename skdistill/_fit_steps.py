@@ -25,7 +25,7 @@ from functools import partial
 
 import numpy as np
 from sklearn import config_context
-from sklearn.base import clone
+from sklearn.base import clone, is_regressor
 from sklearn.metrics import r2_score
 from sklearn.utils import _safe_indexing
 from sklearn.utils.validation import has_fit_parameter
@@ -242,6 +242,11 @@ def _fit_with_teacher(task, student, X_rows, targets, weights, features, teacher
         raise ValueError(
             f"feature_budget cannot be used with {type(student).__name__}: it reuses "
             "the teacher's fitted parts, which need all of the teacher's features"
+        )
+    if task.classification and is_regressor(student):
+        raise ValueError(
+            f"{type(student).__name__} is a regressor that takes the teacher in fit; "
+            "a classification teacher needs its classifier counterpart as the student"
         )
     if task.classification and task.strategy != "native":
         raise ValueError(

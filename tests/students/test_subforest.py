@@ -550,3 +550,19 @@ def test_transfer_rounds_refit_the_sub_forest_with_the_teacher(clf_data):
     # Round 1 fitted a new student (which raises without the teacher).
     assert len(model.transfer_fidelity_) >= 2
     assert np.mean(model.predict(X) == model.teacher_.predict(X)) > 0.85
+
+
+def test_regressor_as_classification_student_names_the_counterpart():
+    # Before: "use student_fit='native' or 'auto'", which a regressor cannot follow.
+    X, y = make_classification(n_samples=120, random_state=0)
+    model = DistilledClassifier(
+        RandomForestClassifier(n_estimators=5, random_state=0),
+        SubForestRegressor(n_estimators=2),
+        temperature=1.0,
+        alpha=0.0,
+        transfer=None,
+    )
+    with pytest.raises(
+        ValueError, match="SubForestRegressor is a regressor.*classifier counterpart"
+    ):
+        model.fit(X, y)
