@@ -7,19 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from ._pyplot import pyplot
 from .size_search import DistillationPath
 
 __all__ = ["ChurnFrontierDisplay", "plot_churn_frontier"]
-
-
-def _pyplot() -> Any:
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        raise ImportError(
-            "plotting needs matplotlib; install it with: pip install skdistill[plot]"
-        ) from exc
-    return plt
 
 
 def _named_paths(paths: Any) -> dict[str, DistillationPath]:
@@ -128,7 +119,7 @@ class ChurnFrontierDisplay:
         paths = _named_paths(self.paths)
         if not isinstance(self.bad, (bool, np.bool_)):
             raise TypeError(f"bad must be a bool, got {self.bad!r}")
-        plt = _pyplot()
+        plt = pyplot()
         if ax is None:
             _, ax = plt.subplots(figsize=(6.4, 4.2))
         self.lines_ = {}

@@ -6,22 +6,13 @@ from typing import Any
 
 import numpy as np
 
+from ._pyplot import pyplot
 from .search import StudentSearch
 
 __all__ = ["StudentSearchDisplay"]
 
 _SIZES = ("n_bytes", "n_leaves", "n_parameters")
 _BUDGET_OF = {"n_bytes": "max_bytes", "n_leaves": "max_leaves", "n_parameters": "max_parameters"}
-
-
-def _pyplot() -> Any:
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        raise ImportError(
-            "plotting needs matplotlib; install it with: pip install skdistill[plot]"
-        ) from exc
-    return plt
 
 
 class StudentSearchDisplay:
@@ -118,7 +109,7 @@ class StudentSearchDisplay:
             )
         if self.size not in _SIZES:
             raise ValueError(f"size must be one of {list(_SIZES)}, got {self.size!r}")
-        plt = _pyplot()
+        plt = pyplot()
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 4.5))
         self.ax_, self.figure_ = ax, ax.figure

@@ -4,19 +4,10 @@ import numbers
 
 import numpy as np
 
+from ._pyplot import pyplot
 from .size_search import DistillationPath, StudentSelection
 
 __all__ = ["FidelityCurveDisplay", "plot_fidelity_curve", "plot_shape_functions"]
-
-
-def _pyplot():
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:
-        raise ImportError(
-            "plotting needs matplotlib; install it with: pip install skdistill[plot]"
-        ) from exc
-    return plt
 
 
 def _is_number(value):
@@ -241,7 +232,7 @@ class FidelityCurveDisplay:
         (True, True)
         """
         _check_display(self)
-        plt = _pyplot()
+        plt = pyplot()
         if ax is None:
             _, ax = plt.subplots(figsize=(6.4, 4.2))
         xs, tick_labels, xlabel = _x_positions(self.path, self.x)
@@ -461,7 +452,7 @@ def plot_shape_functions(gam, feature_names=None, *, features=None, ncols=3):
         )
     if isinstance(ncols, bool) or not isinstance(ncols, numbers.Integral) or ncols < 1:
         raise ValueError(f"ncols must be an int >= 1, got {ncols!r}")
-    plt = _pyplot()
+    plt = pyplot()
     ncols = min(ncols, len(features))
     nrows = -(-len(features) // ncols)
     fig, grid = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.8 * nrows), squeeze=False)
